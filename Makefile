@@ -1,0 +1,140 @@
+# shadowgd -- build, run, check, proofs, bench, install.
+#
+# Floating-point contract (design section 4): IEEE binary64 in SSE2 registers,
+# round to nearest, no FMA contraction, no fast-math.  These flags are pinned
+# here and nowhere else; every object of the kernels is compiled with them.
+FPFLAGS  := -ffp-contract=off -fno-fast-math -fexcess-precision=standard -msse2 -mfpmath=sse
+ifeq ($(origin CC),default)
+CC       := gcc
+endif
+OPT      ?= -O2
+CSTD     := -std=c11 -D_GNU_SOURCE
+WARN     := -Wall -Wextra -Werror
+CFLAGS   ?=
+CPPFLAGS += -Isrc
+ALLCFLAGS = $(CSTD) $(OPT) -g $(WARN) $(FPFLAGS) $(CPPFLAGS) $(CFLAGS)
+LDLIBS   += -lmpfr -lgmp -lm
+
+BUILD    ?= build
+BINDIR   ?= bin
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+
+# Debian packages: what `make run` needs, what `make check` needs, and the
+# benchmark's reference BLAS.  `make deps` installs the missing ones as root,
+# and otherwise prints the exact apt-get line and fails.
+DEPS_RUN   := gcc make libc6-dev libmpfr-dev libgmp-dev gnuplot-nox
+DEPS_CHECK := $(DEPS_RUN) libcunit1-dev clang frama-c-base why3 z3 cvc4 cvc5 gappa valgrind
+DEPS_BENCH := $(DEPS_RUN) libopenblas-dev
+
+LIB_SRC  := rng.c detmath.c dot.c empirical.c geometry.c population.c data.c init.c \
+            model.c
+# everything else in src/ except main.c is the application layer
+APP_SRC  := $(filter-out $(LIB_SRC) main.c,$(notdir $(wildcard src/*.c)))
+LIB_OBJ  := $(addprefix $(BUILD)/obj/,$(LIB_SRC:.c=.o))
+APP_OBJ  := $(addprefix $(BUILD)/obj/,$(APP_SRC:.c=.o))
+LIB      := $(BUILD)/libshadowgd.a
+APPLIB   := $(BUILD)/libshadowgd_app.a
+PROGRAM  := $(BINDIR)/shadowgd
+
+TEST_SRC := $(wildcard tests/test_*.c) tests/run_tests.c
+TEST_BIN := $(BUILD)/tests/run_tests
+
+RUN_ARGS ?=
+
+# Later layers add their own targets and checks in fragments (proofs/*.mk,
+# tests/*.mk); each appends to CHECK_TARGETS.
+CHECK_TARGETS := unit determinism
+-include $(wildcard proofs/*.mk tests/*.mk)
+
+.PHONY: all program run check test unit determinism bench install uninstall clean \
+        deps deps-run deps-check deps-bench
+
+all: deps-run program
+program: $(PROGRAM) $(LIB)
+
+$(BUILD)/obj/%.o: src/%.c $(wildcard src/*.h) Makefile | $(BUILD)/obj
+	$(CC) $(ALLCFLAGS) -c $< -o $@
+
+$(BUILD)/obj $(BUILD)/tests $(BINDIR):
+	mkdir -p $@
+
+$(LIB): $(LIB_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+$(APPLIB): $(APP_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+$(PROGRAM): $(BUILD)/obj/main.o $(APPLIB) $(LIB) | $(BINDIR)
+	$(CC) $(ALLCFLAGS) -o $@ $< $(APPLIB) $(LIB) $(LDLIBS)
+
+# ---- the main job: the paper's setting (issue 2, item 6) ----
+run: all
+	$(PROGRAM) run --out out/main $(RUN_ARGS)
+
+# ---- tests ----
+$(TEST_BIN): $(TEST_SRC) $(wildcard tests/*.h) $(APPLIB) $(LIB) | $(BUILD)/tests
+	$(CC) $(ALLCFLAGS) -Itests -o $@ $(TEST_SRC) $(APPLIB) $(LIB) -lcunit $(LDLIBS)
+
+unit: $(TEST_BIN)
+	$(TEST_BIN)
+
+determinism: program
+	CC_LIST="gcc $$(command -v clang >/dev/null && echo clang)" sh tests/determinism.sh
+
+check: deps-check program
+	@set -e; for t in $(CHECK_TARGETS); do $(MAKE) --no-print-directory $$t; done
+	@echo "make check: all of [$(CHECK_TARGETS)] passed"
+
+test: check
+
+# ---- benchmark: our kernel vs the same step with OpenBLAS dgemm ----
+BENCH_BIN := $(BUILD)/bench/bench_step
+$(BENCH_BIN): tests/bench/bench_step.c $(LIB) Makefile
+	mkdir -p $(BUILD)/bench
+	$(CC) $(ALLCFLAGS) -I/usr/include/x86_64-linux-gnu/openblas-pthread -o $@ $< $(LIB) \
+	  -lopenblas $(LDLIBS)
+
+bench: deps-bench program $(BENCH_BIN)
+	OPENBLAS_NUM_THREADS=1 $(BENCH_BIN)
+
+# ---- install ----
+install: program
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib \
+	  $(DESTDIR)$(PREFIX)/include/shadowgd
+	install -m 755 $(PROGRAM) $(DESTDIR)$(PREFIX)/bin/shadowgd
+	install -m 644 $(LIB) $(DESTDIR)$(PREFIX)/lib/libshadowgd.a
+	install -m 644 src/rng.h src/detmath.h src/dot.h src/empirical.h src/geometry.h \
+	  src/population.h src/data.h src/init.h src/model.h $(DESTDIR)$(PREFIX)/include/shadowgd
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/shadowgd $(DESTDIR)$(PREFIX)/lib/libshadowgd.a
+	rm -rf $(DESTDIR)$(PREFIX)/include/shadowgd
+
+clean:
+	rm -rf $(BUILD) $(BINDIR) out
+
+# ---- Debian dependencies ----
+define need_packages
+missing=""; \
+for p in $(1); do \
+  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
+done; \
+if [ -n "$$missing" ]; then \
+  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+    echo "make deps: installing$$missing"; \
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null \
+      || { echo "make deps: apt-get install$$missing failed"; exit 1; }; \
+  else \
+    echo "make deps: missing Debian packages; run: sudo apt-get install -y$$missing"; exit 1; \
+  fi; \
+fi
+endef
+
+deps: deps-check deps-bench
+deps-run:
+	@$(call need_packages,$(DEPS_RUN))
+deps-check:
+	@$(call need_packages,$(DEPS_CHECK))
+deps-bench:
+	@$(call need_packages,$(DEPS_BENCH))

@@ -1,0 +1,13 @@
+/* dot.c -- recursive (left-to-right) dot product. */
+#include "dot.h"
+
+/* res <- x[0]*y[0] + x[1]*y[1] + ... + x[m-1]*y[m-1], left to right */
+double sg_dot(int m, const double *x, const double *y)
+{
+    double s = 0.0;
+    for (int l = 0; l < m; l++) {
+        double p = x[l] * y[l];
+        s = s + p;
+    }
+    return s;
+}

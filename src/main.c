@@ -1,0 +1,41 @@
+/* main.c -- `shadowgd COMMAND [options]`. */
+#include "cli.h"
+#include "run.h"
+#include <stdio.h>
+#include <string.h>
+
+static void usage(FILE *fp)
+{
+    fputs("usage: shadowgd run [options]     (shadowgd run --help for the options)\n"
+          "       shadowgd --help | --version\n", fp);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return SG_EXIT_USAGE;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        usage(stdout);
+        sg_cli_usage(stdout);
+        return SG_EXIT_OK;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("shadowgd %s\n", SG_VERSION);
+        return SG_EXIT_OK;
+    }
+    if (strcmp(argv[1], "run") == 0) {
+        sg_config cfg;
+        sg_config_defaults(&cfg);
+        int rc = sg_cli_parse_run(argc - 1, argv + 1, &cfg);
+        if (rc < 0)
+            return SG_EXIT_OK;
+        if (rc != 0)
+            return rc;
+        return sg_run_main(&cfg);
+    }
+    fprintf(stderr, "shadowgd: unknown command '%s'\n", argv[1]);
+    usage(stderr);
+    return SG_EXIT_USAGE;
+}

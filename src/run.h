@@ -1,0 +1,82 @@
+/* run.h -- the run loop: parameters -> dataset -> initial state ->
+ * [GD step -> measurements -> log] x T -> summary.
+ *
+ * The context owns every buffer of a run.  Setup, the loop and the report
+ * are separate functions so that tests (and later layers: shadow, audit,
+ * checkpoints) can drive a run step by step.
+ */
+#ifndef SG_RUN_H
+#define SG_RUN_H
+
+#include "config.h"
+#include "model.h"
+#include "outfile.h"
+#include <stdio.h>
+
+/* exit statuses of `shadowgd run` */
+enum { SG_EXIT_OK = 0, SG_EXIT_FAIL = 1, SG_EXIT_USAGE = 2, SG_EXIT_DIVERGED = 3 };
+
+typedef enum { SG_STATUS_COMPLETED = 0, SG_STATUS_DIVERGED, SG_STATUS_STOPPED } sg_status;
+
+struct sg_run_ctx;
+struct sg_json;
+
+/* An observer is a later layer (MPFR shadow, invariant audit, ...) that
+ * watches the run without the run loop knowing what it computes.  Every
+ * callback may be NULL.  Order per step t:
+ *   observe(ctx)              theta = theta_t; ws holds L and grad at theta_t
+ *   csv_row(fp)               after the core columns of row t
+ *   after_update(ctx, prev)   theta = theta_{t+1}, prev = theta_t
+ * A non-zero return from observe/after_update stops the run with status
+ * SG_STATUS_STOPPED; the observer must have printed why and set
+ * ctx->stop_reason. */
+typedef struct {
+    const char *name;
+    void *self;
+    int (*observe)(void *self, struct sg_run_ctx *ctx);
+    int (*after_update)(void *self, struct sg_run_ctx *ctx, const double *theta_prev);
+    void (*csv_header)(void *self, FILE *fp);  /* writes ",col,col,..." */
+    void (*csv_row)(void *self, FILE *fp);     /* writes ",val,val,..." */
+    void (*summary)(void *self, struct sg_json *j); /* members of the top object */
+    void (*report)(void *self, FILE *fp);      /* human lines at the end */
+} sg_observer;
+
+#define SG_MAX_OBSERVERS 8
+
+typedef struct sg_run_ctx {
+    sg_config cfg;
+    sg_problem prob;
+    sg_workspace ws;
+    double *theta;      /* current parameters [W | v]              */
+    double *theta0;     /* initial parameters                      */
+    double *sign0;      /* sign of v_j(0)                          */
+    double *wnorm, *angle_deg, *scratch; /* per-step measurements  */
+    double a_norm;      /* |a|                                     */
+    long step;          /* number of GD steps taken                */
+    double loss0, loss; /* loss at theta0 and at theta             */
+    sg_status status;
+    long diverged_step; /* first step whose state is not finite    */
+    long diverged_index;/* its first non-finite component of theta */
+    double setup_seconds, loop_seconds;
+    double *theta_prev; /* theta_t while observers see theta_{t+1} */
+    sg_observer obs[SG_MAX_OBSERVERS];
+    int nobs;
+    char stop_reason[256]; /* set by the observer that stopped the run */
+} sg_run_ctx;
+
+/* Register an observer (after setup, before the loop).  0, or -1 if full. */
+int sg_run_add_observer(sg_run_ctx *ctx, const sg_observer *o);
+
+/* Allocate and fill dataset, target and initial state.  Returns 0, or an
+   exit status with a one-line message printed. */
+int sg_run_setup(sg_run_ctx *ctx, const sg_config *cfg);
+
+/* Run cfg.steps GD steps writing trajectory.csv rows to fp (NULL: none). */
+void sg_run_loop(sg_run_ctx *ctx, FILE *csv);
+
+void sg_run_free(sg_run_ctx *ctx);
+
+/* The whole `shadowgd run`: setup, loop, outputs.  Returns an exit status. */
+int sg_run_main(const sg_config *cfg);
+
+#endif

@@ -1,0 +1,86 @@
+/* summary.c -- the machine-readable summary of a run (see summary.h). */
+#include "summary.h"
+#include "json.h"
+
+static void write_config(sg_json *j, const sg_run_ctx *ctx)
+{
+    const sg_config *c = &ctx->cfg;
+    sg_json_open(j, "config");
+    sg_json_str(j, "loss", sg_loss_name(c->loss));
+    sg_json_int(j, "d", c->d);
+    sg_json_int(j, "k", c->k);
+    if (c->loss == SG_LOSS_EMPIRICAL)
+        sg_json_int(j, "n", c->n);
+    else
+        sg_json_null(j, "n");
+    sg_json_num(j, "sigma", c->sigma);
+    sg_json_num(j, "mu", c->mu);
+    sg_json_int(j, "steps", c->steps);
+    sg_json_str(j, "init", sg_init_name(c->init));
+    sg_json_uint(j, "seed", (unsigned long long)c->seed);
+    sg_json_str(j, "target", c->target == SG_TARGET_FILE ? "file" : sg_target_name(c));
+    if (c->target == SG_TARGET_FILE)
+        sg_json_str(j, "target_path", c->target_path);
+    sg_json_num(j, "target_norm", ctx->a_norm);
+    sg_json_close(j);
+}
+
+static void write_final(sg_json *j, const sg_run_ctx *ctx)
+{
+    int d = ctx->cfg.d, k = ctx->cfg.k;
+    sg_json_open(j, "final");
+    sg_json_num(j, "loss", ctx->loss);
+    sg_json_open_array(j, "v");
+    for (int q = 0; q < k; q++)
+        sg_json_num(j, NULL, ctx->theta[(long)k * d + q]);
+    sg_json_close_array(j);
+    sg_json_open_array(j, "wnorm");
+    for (int q = 0; q < k; q++)
+        sg_json_num(j, NULL, ctx->wnorm[q]);
+    sg_json_close_array(j);
+    sg_json_open_array(j, "angle_deg");
+    for (int q = 0; q < k; q++)
+        sg_json_num(j, NULL, ctx->angle_deg[q]);
+    sg_json_close_array(j);
+    sg_json_close(j);
+}
+
+int sg_summary_write(const sg_run_ctx *ctx)
+{
+    sg_outfile o;
+    if (sg_outfile_open(&o, ctx->cfg.out_dir, "summary.json") != 0)
+        return -1;
+    sg_json j;
+    sg_json_init(&j, o.fp);
+    sg_json_open(&j, NULL);
+    sg_json_str(&j, "program", "shadowgd");
+    sg_json_str(&j, "version", SG_VERSION);
+    write_config(&j, ctx);
+    if (ctx->status == SG_STATUS_DIVERGED) {
+        sg_json_str(&j, "status", "diverged");
+        sg_json_open(&j, "diverged");
+        sg_json_int(&j, "step", ctx->diverged_step);
+        sg_json_int(&j, "theta_index", ctx->diverged_index);
+        sg_json_close(&j);
+    } else if (ctx->status == SG_STATUS_STOPPED) {
+        sg_json_str(&j, "status", "stopped");
+        sg_json_str(&j, "stop_reason", ctx->stop_reason);
+    } else {
+        sg_json_str(&j, "status", "completed");
+    }
+    sg_json_int(&j, "steps_done", ctx->step);
+    sg_json_num(&j, "initial_loss", ctx->loss0);
+    write_final(&j, ctx);
+    sg_json_open(&j, "timing");
+    sg_json_num(&j, "setup_seconds", ctx->setup_seconds);
+    sg_json_num(&j, "loop_seconds", ctx->loop_seconds);
+    sg_json_num(&j, "seconds_per_step",
+                ctx->step > 0 ? ctx->loop_seconds / (double)ctx->step : 0.0);
+    sg_json_close(&j);
+    for (int q = 0; q < ctx->nobs; q++)
+        if (ctx->obs[q].summary)
+            ctx->obs[q].summary(ctx->obs[q].self, &j);
+    sg_json_close(&j);
+    sg_json_end(&j);
+    return sg_outfile_commit(&o);
+}

@@ -1,0 +1,27 @@
+/* trajectory.h -- per-step measurements and the trajectory.csv row format.
+ *
+ * Columns: step, loss, then for each neuron j = 1..k: v_j, wnorm_j (|w_j|)
+ * and angle_j, the angle in degrees between w_j and s_j a with
+ * s_j = sign v_j(0) (+1 when v_j(0) = 0): the direction the neuron must
+ * reach at the global optimum v_j w_j = s_j a-type solution.  Numbers are
+ * printed with %.17g, which round-trips every double exactly.
+ */
+#ifndef SG_TRAJECTORY_H
+#define SG_TRAJECTORY_H
+
+#include <stdio.h>
+
+/* sign[j] = +1 or -1 from v(0) */
+void sg_initial_signs(int k, const double *v0, double *sign);
+
+/* wnorm[j] = |w_j|, angle_deg[j] = angle(w_j, sign_j a) in degrees;
+   scratch holds d doubles. */
+void sg_neuron_metrics(int d, int k, const double *a, const double *theta,
+                       const double *sign, double *wnorm, double *angle_deg,
+                       double *scratch);
+
+void sg_traj_header(FILE *fp, int k);
+void sg_traj_row(FILE *fp, long step, double loss, int k, const double *v,
+                 const double *wnorm, const double *angle_deg);
+
+#endif
