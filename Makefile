@@ -3,7 +3,7 @@
 # Floating-point contract (design section 4): IEEE binary64 in SSE2 registers,
 # round to nearest, no FMA contraction, no fast-math.  These flags are pinned
 # here and nowhere else; every object of the kernels is compiled with them.
-FPFLAGS  := -ffp-contract=off -fno-fast-math -fexcess-precision=standard -msse2 -mfpmath=sse
+FPFLAGS  := -ffp-contract=off -fno-fast-math -msse2 -mfpmath=sse
 ifeq ($(origin CC),default)
 CC       := gcc
 endif
