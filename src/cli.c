@@ -2,6 +2,8 @@
  * range, and every error is one line naming the flag and the value. */
 #include "cli.h"
 #include "run.h"
+#include "shadow.h"
+#include <limits.h>
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
@@ -11,7 +13,8 @@
 
 enum {
     OPT_LOSS = 256, OPT_D, OPT_K, OPT_N, OPT_SIGMA, OPT_MU, OPT_STEPS, OPT_INIT,
-    OPT_SEED, OPT_TARGET, OPT_OUT, OPT_DUMP, OPT_QUIET, OPT_HELP, OPT_VERSION
+    OPT_SEED, OPT_TARGET, OPT_OUT, OPT_DUMP, OPT_QUIET, OPT_HELP, OPT_VERSION,
+    OPT_PREC, OPT_AUDIT_EVERY, OPT_NO_SHADOW_TRAJ
 };
 
 static const struct option run_options[] = {
@@ -28,6 +31,9 @@ static const struct option run_options[] = {
     {"out", required_argument, NULL, OPT_OUT},
     {"dump", no_argument, NULL, OPT_DUMP},
     {"quiet", no_argument, NULL, OPT_QUIET},
+    {"prec", required_argument, NULL, OPT_PREC},
+    {"audit-every", required_argument, NULL, OPT_AUDIT_EVERY},
+    {"no-shadow-trajectory", no_argument, NULL, OPT_NO_SHADOW_TRAJ},
     {"help", no_argument, NULL, OPT_HELP},
     {"version", no_argument, NULL, OPT_VERSION},
     {NULL, 0, NULL, 0},
@@ -51,6 +57,10 @@ void sg_cli_usage(FILE *fp)
 "  --out DIR      output directory (default out)\n"
 "  --dump         also write DIR/data/{X,y,a,W0,v0}.csv\n"
 "  --quiet        no summary on stdout\n"
+"  --prec BITS    MPFR shadow precision, 64..1024 (default 128)\n"
+"  --audit-every K  audit the step against MPFR and the round-off bounds\n"
+"                 every K steps; 0 turns the audit off (default 1)\n"
+"  --no-shadow-trajectory  skip the independent MPFR trajectory\n"
 "  --help, --version\n", fp);
 }
 
@@ -166,6 +176,17 @@ static int parse_one(int opt, const char *arg, sg_config *c)
         return 0;
     case OPT_OUT: return parse_path("out", arg, c->out_dir);
     case OPT_DUMP: c->dump = 1; return 0;
+    case OPT_PREC:
+        if (parse_long("prec", arg, LONG_MIN, LONG_MAX, &c->prec) != 0)
+            return SG_EXIT_USAGE;
+        if (c->prec < SG_SHADOW_MIN_PREC)
+            return bad("prec", arg, "the MPFR shadow needs at least 64 bits");
+        if (c->prec > SG_XACC_MAX_PREC)
+            return bad("prec", arg, "at most 1024 bits");
+        return 0;
+    case OPT_AUDIT_EVERY:
+        return parse_long("audit-every", arg, 0, SG_MAX_STEPS, &c->audit_every);
+    case OPT_NO_SHADOW_TRAJ: c->shadow_trajectory = 0; return 0;
     case OPT_QUIET: c->quiet = 1; return 0;
     }
     return SG_EXIT_USAGE;

@@ -16,6 +16,9 @@ void sg_config_defaults(sg_config *c)
     c->seed = 1;
     c->target = SG_TARGET_E1;
     strcpy(c->out_dir, "out");
+    c->prec = 128;
+    c->audit_every = 1;
+    c->shadow_trajectory = 1;
 }
 
 const char *sg_loss_name(sg_loss_kind l)

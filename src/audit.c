@@ -1,0 +1,554 @@
+/* audit.c -- local step audit and MPFR trajectory shadow (see audit.h;
+ * the checks are specs/roundoff.md section A). */
+#include "audit.h"
+#include "dot.h"
+#include "empirical.h"
+#include "json.h"
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static const char *const class_names[SG_C_NCLASS] = {
+    "z", "relu", "f", "r", "norm", "angle", "loss", "grad_W", "grad_v", "W_new", "v_new"};
+
+static const char *const libm_names[4] = {"sqrt", "atan2", "sin", "cos"};
+
+const char *sg_class_name(int c)
+{
+    return c >= 0 && c < SG_C_NCLASS ? class_names[c] : "?";
+}
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+int sg_audit_init(sg_audit *a, const sg_problem *p, const double *theta0, double mu,
+                  mpfr_prec_t prec, long every, int trajectory)
+{
+    memset(a, 0, sizeof *a);
+    a->every = every;
+    a->trajectory = trajectory;
+    a->prec = prec;
+    a->prob = p;
+    a->mu = mu;
+    a->len = sg_theta_len(p->d, p->k);
+    mpfr_inits2(prec, a->e, a->acc, a->nrm, (mpfr_ptr)0);
+    int ok = 1;
+    if (every > 0) {
+        size_t nk = (size_t)p->n * (size_t)p->k, len = (size_t)a->len;
+        ok = sg_shadow_init(&a->sa, p, prec) == 0;
+        a->have_sa = ok;
+        ok = ok && sg_bounds_init(&a->bd, p) == 0 && sg_bounds_init(&a->bm, p) == 0;
+        a->gm = calloc(len, sizeof(double));
+        a->tnm = calloc(len, sizeof(double));
+        a->tn_pred = calloc(len, sizeof(double));
+        ok = ok && a->gm && a->tnm && a->tn_pred;
+        if (p->loss == SG_LOSS_EMPIRICAL) {
+            a->Zm = calloc(nk, sizeof(double));
+            a->Hm = calloc(nk, sizeof(double));
+            a->rm = calloc((size_t)p->n, sizeof(double));
+            ok = ok && a->Zm && a->Hm && a->rm;
+        } else {
+            a->Zm = calloc((size_t)(2 * p->k + p->k * p->k), sizeof(double));
+            ok = ok && a->Zm;
+        }
+    }
+    if (ok && trajectory) {
+        ok = sg_shadow_init(&a->st, p, prec) == 0;
+        a->have_st = ok;
+        if (ok)
+            sg_shadow_set_theta(&a->st, theta0);
+    }
+    if (!ok) {
+        fprintf(stderr, "shadowgd: out of memory for the MPFR shadow (--prec %ld)\n",
+                (long)prec);
+        sg_audit_free(a);
+        return -1;
+    }
+    a->max_ratio_step = a->max_divergence_step = -1;
+    return 0;
+}
+
+void sg_audit_free(sg_audit *a)
+{
+    if (a->have_sa)
+        sg_shadow_free(&a->sa);
+    if (a->have_st)
+        sg_shadow_free(&a->st);
+    sg_bounds_free(&a->bd);
+    sg_bounds_free(&a->bm);
+    if (a->prec)
+        mpfr_clears(a->e, a->acc, a->nrm, (mpfr_ptr)0);
+    free(a->Zm);
+    free(a->Hm);
+    free(a->rm);
+    free(a->gm);
+    free(a->tnm);
+    free(a->tn_pred);
+    a->Zm = a->Hm = a->rm = a->gm = a->tnm = a->tn_pred = NULL;
+    a->have_sa = a->have_st = 0;
+    a->prec = 0;
+}
+
+/* x rounded away from zero to a double: |result| >= |x| (0 stays 0) */
+static double away(mpfr_srcptr x)
+{
+    return mpfr_get_d(x, MPFR_RNDA);
+}
+
+/* ulp of the double nearest to x (2^-1074 at 0 and for subnormals) */
+static double ulp_of(double x)
+{
+    if (x == 0.0 || !isfinite(x))
+        return 0x1p-1074;
+    int e;
+    frexp(x, &e);
+    double u = ldexp(1.0, e - 53);
+    return u < 0x1p-1074 ? 0x1p-1074 : u;
+}
+
+/* compare one component: double value c, shadow value m, bound E */
+static void check(sg_audit *a, long step, int cls, long index, double c, mpfr_srcptr m,
+                  double E)
+{
+    sg_class_stats *s = &a->cls[cls];
+    s->checked++;
+    /* err >= |c - m|: the difference rounded away from zero, twice */
+    mpfr_sub_d(a->e, m, c, MPFR_RNDA);
+    double err = fabs(away(a->e));
+    double ratio = err == 0.0 ? 0.0 : err / E;
+    int bad = !(err <= E);
+    if (isnan(c) != 0 || mpfr_nan_p(m))
+        bad = 1, ratio = INFINITY;
+    double ulps = err / ulp_of(mpfr_get_d(m, MPFR_RNDN));
+    if (ulps > s->max_ulp)
+        s->max_ulp = ulps;
+    s->sum_ulp += ulps;
+    if (ratio > s->max_ratio)
+        s->max_ratio = ratio;
+    if (ratio > a->step_ratio)
+        a->step_ratio = ratio;
+    if (bad) {
+        s->violations++;
+        a->step_violations++;
+        if (!a->have_first) {
+            a->have_first = 1;
+            a->first_step = step;
+            a->first_class = cls;
+            a->first_index = index;
+            a->first_err = err;
+            a->first_bound = E;
+        }
+    }
+}
+
+/* libm result y = f(x...) against the correctly rounded MPFR value m: the
+   error in ulps of the exact result must not exceed the assumed accuracy */
+static void check_libm(sg_audit *a, int fn, double y, mpfr_srcptr m, double assumed)
+{
+    mpfr_sub_d(a->e, m, y, MPFR_RNDA);
+    double err = fabs(away(a->e));
+    double ulps = err / ulp_of(mpfr_get_d(m, MPFR_RNDN));
+    a->libm_checked++;
+    if (ulps > a->libm_max_ulp[fn])
+        a->libm_max_ulp[fn] = ulps;
+    /* the MPFR value itself is within 2^-p relative: allow that much */
+    if (ulps > assumed * (1.0 + ldexp(1.0, 60 - (int)a->prec)))
+        a->libm_violations++;
+}
+
+static void audit_empirical(sg_audit *a, long step, const double *theta, const sg_workspace *ws,
+                            const double *theta_new)
+{
+    const sg_problem *p = a->prob;
+    sg_shadow *s = &a->sa;
+    int n = p->n, d = p->d, k = p->k;
+    long nk = (long)n * k, kd = (long)k * d;
+    /* images of the shadow's values for its own error chain */
+    for (long q = 0; q < nk; q++) {
+        a->Zm[q] = away(s->Z[q]);
+        a->Hm[q] = a->Zm[q] > 0.0 ? a->Zm[q] : 0.0;
+    }
+    for (int i = 0; i < n; i++)
+        a->rm[i] = away(s->r[i]);
+    for (long q = 0; q < a->len; q++) {
+        a->gm[q] = away(s->grad[q]);
+        a->tnm[q] = away(s->theta_new[q]);
+    }
+    sg_fp_model f64 = sg_fp_binary64(), fmp = sg_fp_mpfr((long)a->prec);
+    sg_bounds_absdot(&a->bd, p, theta);
+    memcpy(a->bm.S, a->bd.S, (size_t)nk * sizeof(double));
+    sg_bounds_empirical(&a->bd, &f64, p, theta, a->mu, ws->Z, ws->H, ws->r, ws->loss,
+                        ws->grad, theta_new);
+    sg_bounds_empirical(&a->bm, &fmp, p, theta, a->mu, a->Zm, a->Hm, a->rm, away(s->loss),
+                        a->gm, a->tnm);
+    sg_bounds_sum(&a->bd, &a->bm);
+    /* z and ReLU(z); ambiguous pairs and flips */
+    for (long q = 0; q < nk; q++) {
+        check(a, step, SG_C_Z, q, ws->Z[q], s->Z[q], a->bd.Ez[q]);
+        int exact_active = mpfr_sgn(s->Z[q]) > 0; /* exact sign (xacc.h) */
+        if (exact_active)
+            check(a, step, SG_C_RELU, q, ws->H[q], s->Z[q], a->bd.Ez[q]);
+        else {
+            mpfr_set_zero(a->acc, 1);
+            check(a, step, SG_C_RELU, q, ws->H[q], a->acc, a->bd.Ez[q]);
+        }
+        a->step_flips += (ws->Z[q] > 0.0) != exact_active;
+    }
+    a->step_ambiguous = a->bd.ambiguous;
+    for (int i = 0; i < n; i++) {
+        check(a, step, SG_C_F, i, ws->f[i], s->f[i], a->bd.Ef[i]);
+        check(a, step, SG_C_R, i, ws->r[i], s->r[i], a->bd.Er[i]);
+    }
+    check(a, step, SG_C_LOSS, 0, ws->loss, s->loss, a->bd.Eloss);
+    for (long q = 0; q < a->len; q++) {
+        check(a, step, q < kd ? SG_C_GW : SG_C_GV, q, ws->grad[q], s->grad[q], a->bd.Eg[q]);
+        check(a, step, q < kd ? SG_C_W : SG_C_V, q, theta_new[q], s->theta_new[q],
+              a->bd.Etn[q]);
+    }
+}
+
+/* the libm calls of the population kernel, recomputed on the kernel's own
+   arguments (geometry.c, population.c) and compared with MPFR */
+static void audit_libm(sg_audit *a, const double *theta, const sg_workspace *ws)
+{
+    const sg_problem *p = a->prob;
+    int d = p->d, k = p->k;
+    mpfr_ptr m = a->acc, m2 = a->nrm;
+    for (int i = 0; i < k; i++) {
+        double s = sg_dot(d, theta + (long)i * d, theta + (long)i * d);
+        mpfr_set_d(m2, s, MPFR_RNDN);
+        mpfr_sqrt(m, m2, MPFR_RNDN);
+        check_libm(a, 0, sqrt(s), m, 0.5);
+    }
+    for (int i = 0; i < k; i++)
+        for (int j = i + 1; j < k; j++) {
+            double nu = ws->pop.norm[i], nw = ws->pop.norm[j];
+            if (nu == 0.0 || nw == 0.0)
+                continue;
+            const double *u = theta + (long)i * d, *w = theta + (long)j * d;
+            double diff2 = 0.0, sum2 = 0.0;
+            for (int l = 0; l < d; l++) {
+                double x = u[l] * nw;
+                double y = w[l] * nu;
+                double dm = x - y, dp = x + y;
+                diff2 = diff2 + dm * dm;
+                sum2 = sum2 + dp * dp;
+            }
+            double sd = sqrt(diff2), ss = sqrt(sum2);
+            mpfr_set_d(m2, diff2, MPFR_RNDN);
+            mpfr_sqrt(m, m2, MPFR_RNDN);
+            check_libm(a, 0, sd, m, 0.5);
+            mpfr_set_d(m2, sum2, MPFR_RNDN);
+            mpfr_sqrt(m, m2, MPFR_RNDN);
+            check_libm(a, 0, ss, m, 0.5);
+            double at = atan2(sd, ss);
+            mpfr_set_d(m, sd, MPFR_RNDN);
+            mpfr_set_d(m2, ss, MPFR_RNDN);
+            mpfr_atan2(m, m, m2, MPFR_RNDN);
+            check_libm(a, 1, at, m, 1.0);
+            if (2.0 * at != ws->pop.theta[i * k + j])
+                a->prediction_mismatch++; /* our replica of geometry.c is wrong */
+        }
+    for (long q = 0; q < (long)k * k; q++) {
+        double t = ws->pop.theta[q];
+        mpfr_set_d(m2, t, MPFR_RNDN);
+        mpfr_sin(m, m2, MPFR_RNDN);
+        check_libm(a, 2, sin(t), m, 1.0);
+        mpfr_cos(m, m2, MPFR_RNDN);
+        check_libm(a, 3, cos(t), m, 1.0);
+    }
+}
+
+static void audit_population(sg_audit *a, long step, const double *theta, const sg_workspace *ws,
+                             const double *theta_new)
+{
+    const sg_problem *p = a->prob;
+    sg_shadow *s = &a->sa;
+    int d = p->d, k = p->k;
+    long kd = (long)k * d;
+    for (long q = 0; q < a->len; q++) {
+        a->gm[q] = away(s->grad[q]);
+        a->tnm[q] = away(s->theta_new[q]);
+    }
+    sg_fp_model f64 = sg_fp_binary64(), fmp = sg_fp_mpfr((long)a->prec);
+    long mism = sg_bounds_population(&a->bd, &a->bm, &f64, &fmp, p, theta, a->mu,
+                                     ws->pop.norm, ws->pop.theta, ws->loss, ws->grad,
+                                     theta_new, a->gm, a->tnm);
+    if (mism) {
+        /* bounds.c's replica of the kernel disagrees with it: no valid bound */
+        a->prediction_mismatch += mism;
+        a->step_violations += mism;
+    }
+    sg_bounds_sum(&a->bd, &a->bm);
+    for (int i = 0; i < k; i++)
+        check(a, step, SG_C_NORM, i, ws->pop.norm[i], s->norm[i], a->bd.Epop[i]);
+    for (long q = 0; q < (long)k * k; q++)
+        check(a, step, SG_C_ANGLE, q, ws->pop.theta[q], s->angle[q], a->bd.Epop[k + q]);
+    check(a, step, SG_C_LOSS, 0, ws->loss, s->loss, a->bd.Eloss);
+    for (long q = 0; q < a->len; q++) {
+        check(a, step, q < kd ? SG_C_GW : SG_C_GV, q, ws->grad[q], s->grad[q], a->bd.Eg[q]);
+        check(a, step, q < kd ? SG_C_W : SG_C_V, q, theta_new[q], s->theta_new[q],
+              a->bd.Etn[q]);
+    }
+    audit_libm(a, theta, ws);
+}
+
+void sg_audit_step(sg_audit *a, long step, const double *theta, const sg_workspace *ws,
+                   const double *theta_new)
+{
+    double t0 = now_seconds();
+    long before = 0;
+    for (int c = 0; c < SG_C_NCLASS; c++)
+        before += a->cls[c].checked;
+    a->step_violations = a->step_ambiguous = a->step_flips = 0;
+    a->step_ratio = 0.0;
+    sg_shadow_set_theta(&a->sa, theta);
+    sg_shadow_loss_grad(&a->sa, a->prob);
+    sg_shadow_update(&a->sa, a->mu);
+    if (a->prob->loss == SG_LOSS_EMPIRICAL)
+        audit_empirical(a, step, theta, ws, theta_new);
+    else
+        audit_population(a, step, theta, ws, theta_new);
+    if (a->sa.range_errors > 0) {
+        a->step_violations += a->sa.range_errors;
+        a->sa.range_errors = 0;
+    }
+    long after = 0;
+    for (int c = 0; c < SG_C_NCLASS; c++)
+        after += a->cls[c].checked;
+    a->steps_audited++;
+    a->components_checked += after - before;
+    a->violations += a->step_violations;
+    a->ambiguous += a->step_ambiguous;
+    a->flips += a->step_flips;
+    if (a->step_ratio > a->max_ratio || a->max_ratio_step < 0) {
+        a->max_ratio = a->step_ratio;
+        a->max_ratio_step = step;
+    }
+    a->audit_seconds += now_seconds() - t0;
+}
+
+void sg_audit_trajectory(sg_audit *a, long step, const double *theta)
+{
+    double t0 = now_seconds();
+    sg_shadow *s = &a->st;
+    /* ||theta - theta_mp|| / ||theta_mp|| */
+    mpfr_set_zero(a->acc, 1);
+    mpfr_set_zero(a->nrm, 1);
+    for (long q = 0; q < a->len; q++) {
+        mpfr_sub_d(a->e, s->theta[q], theta[q], MPFR_RNDN);
+        mpfr_fma(a->acc, a->e, a->e, a->acc, MPFR_RNDN);
+        mpfr_fma(a->nrm, s->theta[q], s->theta[q], a->nrm, MPFR_RNDN);
+    }
+    mpfr_sqrt(a->acc, a->acc, MPFR_RNDN);
+    mpfr_sqrt(a->nrm, a->nrm, MPFR_RNDN);
+    double div = mpfr_zero_p(a->nrm) ? (mpfr_zero_p(a->acc) ? 0.0 : INFINITY)
+                                     : mpfr_get_d(a->acc, MPFR_RNDN) / mpfr_get_d(a->nrm, MPFR_RNDN);
+    a->step_divergence = div;
+    a->final_divergence = div;
+    if (!(div <= a->max_divergence) || a->max_divergence_step < 0) {
+        a->max_divergence = div;
+        a->max_divergence_step = step;
+    }
+    /* the MPFR loss at the MPFR state, then one MPFR step */
+    sg_shadow_step(s, a->prob, a->mu);
+    int digits = (int)((double)a->prec * 0.30103) + 2;
+    if (digits > 60)
+        digits = 60;
+    mpfr_snprintf(a->loss_mpfr, sizeof a->loss_mpfr, "%.*Re", digits - 1, s->loss);
+    if (s->range_errors > 0) {
+        a->violations += s->range_errors;
+        s->range_errors = 0;
+    }
+    a->trajectory_seconds += now_seconds() - t0;
+}
+
+/* ---- the observer ---- */
+
+static int obs_observe(void *self, sg_run_ctx *ctx)
+{
+    sg_audit *a = self;
+    a->row_audited = 0;
+    if (a->every > 0 && ctx->step % a->every == 0) {
+        /* the double's next state, by the kernel itself, into our buffer */
+        memcpy(a->tn_pred, ctx->theta, (size_t)a->len * sizeof(double));
+        sg_gd_update((int)a->len, ctx->cfg.mu, ctx->ws.grad, a->tn_pred);
+        sg_audit_step(a, ctx->step, ctx->theta, &ctx->ws, a->tn_pred);
+        a->row_audited = 1;
+    }
+    if (a->trajectory) {
+        sg_audit_trajectory(a, ctx->step, ctx->theta);
+    }
+    return 0;
+}
+
+static int obs_after_update(void *self, sg_run_ctx *ctx, const double *theta_prev)
+{
+    sg_audit *a = self;
+    (void)theta_prev;
+    if (a->row_audited &&
+        memcmp(a->tn_pred, ctx->theta, (size_t)a->len * sizeof(double)) != 0) {
+        /* the run's update is not the one audited: never expected */
+        a->prediction_mismatch++;
+        a->violations++;
+    }
+    return 0;
+}
+
+static void obs_csv_header(void *self, FILE *fp)
+{
+    (void)self;
+    fputs(",max_err_ratio,bound_violations,ambiguous,flips,divergence,loss_mpfr", fp);
+}
+
+static void obs_csv_row(void *self, FILE *fp)
+{
+    sg_audit *a = self;
+    if (a->row_audited)
+        fprintf(fp, ",%.6e,%ld,%ld,%ld", a->step_ratio, a->step_violations,
+                a->step_ambiguous, a->step_flips);
+    else
+        fputs(",,,,", fp);
+    if (a->trajectory)
+        fprintf(fp, ",%.6e,%s", a->step_divergence, a->loss_mpfr);
+    else
+        fputs(",,", fp);
+}
+
+static void obs_summary(void *self, sg_json *j)
+{
+    sg_audit *a = self;
+    sg_json_open(j, "audit");
+    sg_json_int(j, "precision_bits", (long long)a->prec);
+    sg_json_int(j, "audit_every", a->every);
+    sg_json_bool(j, "trajectory_shadow", a->trajectory);
+    sg_json_int(j, "steps_audited", a->steps_audited);
+    sg_json_int(j, "components_checked", a->components_checked);
+    sg_json_int(j, "bound_violations", a->violations);
+    sg_json_num(j, "max_error_to_bound", a->max_ratio);
+    sg_json_int(j, "max_error_to_bound_step", a->max_ratio_step);
+    sg_json_int(j, "ambiguous_activations", a->ambiguous);
+    sg_json_int(j, "activation_flips", a->flips);
+    if (a->trajectory) {
+        sg_json_num(j, "max_divergence", a->max_divergence);
+        sg_json_int(j, "max_divergence_step", a->max_divergence_step);
+        sg_json_num(j, "final_divergence", a->final_divergence);
+    } else {
+        sg_json_null(j, "max_divergence");
+    }
+    sg_json_int(j, "update_mismatches", a->prediction_mismatch);
+    sg_json_open(j, "components");
+    for (int c = 0; c < SG_C_NCLASS; c++) {
+        const sg_class_stats *s = &a->cls[c];
+        if (s->checked == 0)
+            continue;
+        sg_json_open(j, class_names[c]);
+        sg_json_int(j, "checked", s->checked);
+        sg_json_int(j, "violations", s->violations);
+        sg_json_num(j, "max_error_to_bound", s->max_ratio);
+        sg_json_num(j, "max_ulp_error", s->max_ulp);
+        sg_json_num(j, "mean_ulp_error", s->sum_ulp / (double)s->checked);
+        sg_json_close(j);
+    }
+    sg_json_close(j);
+    if (a->have_first) {
+        sg_json_open(j, "first_violation");
+        sg_json_int(j, "step", a->first_step);
+        sg_json_str(j, "component", class_names[a->first_class]);
+        sg_json_int(j, "index", a->first_index);
+        sg_json_num(j, "error", a->first_err);
+        sg_json_num(j, "bound", a->first_bound);
+        sg_json_close(j);
+    } else {
+        sg_json_null(j, "first_violation");
+    }
+    if (a->prob->loss == SG_LOSS_POPULATION && a->every > 0) {
+        sg_json_open(j, "libm");
+        sg_json_open(j, "assumed_ulps");
+        sg_json_num(j, "sqrt", 0.5);
+        sg_json_num(j, "atan2", 1.0);
+        sg_json_num(j, "sin", 1.0);
+        sg_json_num(j, "cos", 1.0);
+        sg_json_close(j);
+        sg_json_int(j, "checked", a->libm_checked);
+        sg_json_int(j, "violations", a->libm_violations);
+        sg_json_open(j, "max_ulp_error");
+        for (int f = 0; f < 4; f++)
+            sg_json_num(j, libm_names[f], a->libm_max_ulp[f]);
+        sg_json_close(j);
+        sg_json_close(j);
+    }
+    sg_json_num(j, "audit_seconds", a->audit_seconds);
+    sg_json_num(j, "trajectory_seconds", a->trajectory_seconds);
+    sg_json_close(j);
+}
+
+static void obs_report(void *self, FILE *fp)
+{
+    sg_audit *a = self;
+    if (a->every > 0) {
+        fprintf(fp, "audit (MPFR %ld bits, every %ld): %ld steps, %ld components, "
+                    "%ld bound violations, max error/bound %.3g\n",
+                (long)a->prec, a->every, a->steps_audited, a->components_checked,
+                a->violations, a->max_ratio);
+        if (a->prob->loss == SG_LOSS_EMPIRICAL)
+            fprintf(fp, "  activations: %ld ambiguous, %ld flipped\n", a->ambiguous, a->flips);
+        else
+            fprintf(fp, "  libm: %ld results checked, %ld beyond the assumed accuracy "
+                        "(max ulp: sqrt %.3g, atan2 %.3g, sin %.3g, cos %.3g)\n",
+                    a->libm_checked, a->libm_violations, a->libm_max_ulp[0],
+                    a->libm_max_ulp[1], a->libm_max_ulp[2], a->libm_max_ulp[3]);
+        if (a->have_first)
+            fprintf(fp, "  FIRST VIOLATION: step %ld %s[%ld]: error %.3e > bound %.3e\n",
+                    a->first_step, class_names[a->first_class], a->first_index,
+                    a->first_err, a->first_bound);
+    }
+    if (a->trajectory)
+        fprintf(fp, "trajectory shadow: max divergence %.3e (step %ld), final %.3e\n",
+                a->max_divergence, a->max_divergence_step, a->final_divergence);
+}
+
+sg_observer sg_audit_observer(sg_audit *a)
+{
+    sg_observer o = {"mpfr-audit", a, obs_observe, obs_after_update, obs_csv_header,
+                     obs_csv_row, obs_summary, obs_report};
+    return o;
+}
+
+static sg_audit *the_audit;
+
+int sg_audit_attach(sg_run_ctx *ctx)
+{
+    const sg_config *c = &ctx->cfg;
+    if (c->audit_every == 0 && !c->shadow_trajectory)
+        return 0;
+    the_audit = malloc(sizeof *the_audit);
+    if (!the_audit ||
+        sg_audit_init(the_audit, &ctx->prob, ctx->theta0, c->mu, (mpfr_prec_t)c->prec,
+                      c->audit_every, c->shadow_trajectory) != 0) {
+        free(the_audit);
+        the_audit = NULL;
+        return SG_EXIT_FAIL;
+    }
+    sg_observer o = sg_audit_observer(the_audit);
+    if (sg_run_add_observer(ctx, &o) != 0) {
+        fprintf(stderr, "shadowgd: too many observers\n");
+        sg_audit_release();
+        return SG_EXIT_FAIL;
+    }
+    return 0;
+}
+
+void sg_audit_release(void)
+{
+    if (the_audit) {
+        sg_audit_free(the_audit);
+        free(the_audit);
+        the_audit = NULL;
+    }
+}

@@ -1,0 +1,104 @@
+/* audit.h -- the per-step round-off audit and the MPFR trajectory shadow
+ * (design section 5), as one observer of the run loop (run.h).
+ *
+ * Local step audit (every `audit_every` steps): from the double state
+ * theta_t the shadow (shadow.h) recomputes the step in MPFR; every component
+ * of the double step (z, ReLU(z), f, r, loss, grad, theta_{t+1}; population:
+ * norms, angles, loss, grad, theta_{t+1}) is compared with it, and
+ *     |double - shadow| <= E_binary64 + E_mpfr          (specs/roundoff.md A1)
+ * is checked, E from bounds.h.  A failure is a bound violation (expected 0).
+ * Also recorded: max error/bound, ulp errors, ambiguous pairs (|z^| <= Ez)
+ * and actual activation flips (sign of z^ != exact sign of z).  Population:
+ * every libm result the kernel used is compared with the correctly rounded
+ * MPFR function (assumed accuracy in roundoff.md P0).
+ *
+ * Trajectory shadow: an independent MPFR trajectory from theta_0, stepped
+ * alongside; per step ||theta_double - theta_MPFR|| / ||theta_MPFR||.
+ *
+ * The observer only reads the run's double state; it never writes to it.
+ */
+#ifndef SG_AUDIT_H
+#define SG_AUDIT_H
+
+#include "bounds.h"
+#include "run.h"
+#include "shadow.h"
+
+/* component classes, in the order of the summary's "components" object */
+enum {
+    SG_C_Z = 0, SG_C_RELU, SG_C_F, SG_C_R, SG_C_NORM, SG_C_ANGLE, SG_C_LOSS,
+    SG_C_GW, SG_C_GV, SG_C_W, SG_C_V, SG_C_NCLASS
+};
+
+typedef struct {
+    long checked, violations;
+    double max_ratio, max_ulp, sum_ulp;
+} sg_class_stats;
+
+/* a kernel under audit: the default is the project's double kernels; the
+   tests substitute deliberately broken variants (test-only) */
+typedef double (*sg_loss_grad_fn)(const sg_problem *p, const double *theta,
+                                  sg_workspace *ws);
+
+typedef struct sg_audit {
+    /* configuration */
+    long every;              /* 0: no local audit                          */
+    int trajectory;          /* 1: MPFR trajectory shadow on               */
+    mpfr_prec_t prec;
+    const sg_problem *prob;
+    double mu;
+    long len;
+    /* MPFR state */
+    sg_shadow sa;            /* local audit: the step from theta_t         */
+    sg_shadow st;            /* trajectory                                 */
+    int have_sa, have_st;
+    mpfr_t e, acc, nrm;      /* scratch                                     */
+    /* bounds and double images of the shadow (rounded away from 0) */
+    sg_bounds bd, bm;
+    double *Zm, *Hm, *rm, *gm, *tnm, *tn_pred;
+    /* this step */
+    int row_audited;
+    long step_violations, step_ambiguous, step_flips;
+    double step_ratio, step_divergence;
+    char loss_mpfr[128];
+    /* totals */
+    long steps_audited, components_checked, violations, ambiguous, flips;
+    long prediction_mismatch;
+    long libm_checked, libm_violations;
+    double libm_max_ulp[4];  /* sqrt, atan2, sin, cos */
+    double max_ratio, max_divergence, final_divergence;
+    long max_ratio_step, max_divergence_step;
+    sg_class_stats cls[SG_C_NCLASS];
+    int have_first;
+    long first_step, first_index;
+    int first_class;
+    double first_err, first_bound;
+    double audit_seconds, trajectory_seconds;
+} sg_audit;
+
+/* Allocate and initialise (MPFR numbers initialised here, once).  theta0
+   starts the trajectory shadow.  0, or -1 with a message. */
+int sg_audit_init(sg_audit *a, const sg_problem *p, const double *theta0, double mu,
+                  mpfr_prec_t prec, long every, int trajectory);
+void sg_audit_free(sg_audit *a);
+
+/* The local audit of the step from theta (ws: the double's loss/gradient at
+   theta, from the kernel under audit; theta_new: the double's next state). */
+void sg_audit_step(sg_audit *a, long step, const double *theta, const sg_workspace *ws,
+                   const double *theta_new);
+
+/* Trajectory: compare theta (double, step t) with the MPFR state, then step
+   the MPFR trajectory. */
+void sg_audit_trajectory(sg_audit *a, long step, const double *theta);
+
+/* The observer that wires the above into the run loop. */
+sg_observer sg_audit_observer(sg_audit *a);
+
+/* Register the audit observer for cfg (nothing if both parts are off).
+   Returns 0 or an exit status.  The audit lives until sg_audit_release. */
+int sg_audit_attach(sg_run_ctx *ctx);
+void sg_audit_release(void);
+
+const char *sg_class_name(int c);
+
+#endif

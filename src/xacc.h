@@ -1,0 +1,68 @@
+/* xacc.h -- exact accumulation of products for the MPFR shadow.
+ *
+ * The shadow's long reductions (z = w . x over d terms, sum_i t_i x_il over
+ * n terms) are sums of products of a double (an entry of X) with a number of
+ * at most p bits (an entry of W or t = r v held in MPFR).  Such a product is
+ * an integer times a power of two, so the sum can be accumulated *exactly*
+ * in a fixed-point "superaccumulator" of signed 32-bit digits kept in int64
+ * lanes, and rounded once, correctly, to precision p at the end
+ * (specs/roundoff.md section S1).  This is the shadow's "wider scheme": it
+ * is both more accurate than a p-bit recursive sum and about ten times
+ * cheaper than mpfr_fma in the inner loop.  Consequence used by the audit:
+ * the sign of an exactly accumulated z is the sign of the exact z.
+ *
+ * Range: bit positions [SG_XACC_LO, SG_XACC_HI); a product outside it sets
+ * the overflow flag and the result is NaN (the audit reports it).
+ */
+#ifndef SG_XACC_H
+#define SG_XACC_H
+
+#include <mpfr.h>
+#include <stdint.h>
+
+#define SG_XACC_LO (-4480)
+#define SG_XACC_LANES 280           /* 280 * 32 bits: positions [-4480, 4480) */
+#define SG_XACC_HI (SG_XACC_LO + 32 * SG_XACC_LANES)
+
+typedef struct {
+    int64_t lane[SG_XACC_LANES];
+    int cmin, cmax;     /* touched lanes; cmin > cmax when empty */
+    long adds;          /* adds since the last carry normalisation */
+    int overflow;
+} sg_xacc;
+
+/* A number m * 2^e split into 64-bit limbs (least significant first):
+   value = sign * sum_q limb[q] * 2^(e + 64 q).  nl == 0 means zero.
+   limb points to caller-owned storage of sg_xnum_limbs(prec) limbs. */
+typedef struct {
+    int sign, nl;
+    long e;
+    uint64_t *limb;
+} sg_xnum;
+
+/* largest precision the shadow supports (--prec limit): with doubles in
+   the binary64 range every product stays inside the accumulator's range */
+#define SG_XACC_MAX_PREC 1024
+
+/* limbs needed for a number of prec bits */
+static inline int sg_xnum_limbs(long prec) { return (int)((prec + 63) / 64); }
+
+/* zero a fresh accumulator (every lane); clear re-zeroes the touched lanes */
+void sg_xacc_init(sg_xacc *a);
+void sg_xacc_clear(sg_xacc *a);
+
+/* a <- a + x * b exactly (x a decomposed number, b a finite double) */
+void sg_xacc_add_xd(sg_xacc *a, const sg_xnum *x, double b);
+
+/* a <- a + b * c exactly (two finite doubles) */
+void sg_xacc_add_dd(sg_xacc *a, double b, double c);
+
+/* out <- a correctly rounded (rounding mode rnd); NaN if overflowed */
+void sg_xacc_get(sg_xacc *a, mpfr_t out, mpfr_rnd_t rnd, mpz_t scratch);
+
+/* Decompose: exact for finite x (out->limb holds sg_xnum_limbs(prec of x)
+   limbs).  Returns 0, or -1 if x is NaN/Inf. */
+int sg_xnum_from_mpfr(sg_xnum *out, const mpfr_t x, mpz_t scratch);
+void sg_xnum_from_double(sg_xnum *out, double x);
+
+#endif

@@ -1,0 +1,8 @@
+# shadow.mk -- the MPFR shadow and round-off audit (issue 4).
+#
+# bounds.c evaluates the round-off bounds in double under FE_UPWARD
+# (specs/roundoff.md B0): it must be compiled with -frounding-math so that
+# the compiler neither folds constants nor moves operations across the
+# fesetround calls.  Only this object gets the flag; the kernels keep the
+# pinned flags of the Makefile.
+$(BUILD)/obj/bounds.o: CFLAGS += -frounding-math
