@@ -41,5 +41,19 @@ done
 if cmp -s "$tmp/o-$first-empirical/trajectory.csv" "$tmp/seed2/trajectory.csv"; then
   echo "FAIL: a different seed gave the same trajectory"; status=1
 fi
+# negative control: a build that contracts a*b+c into FMA (which the pinned
+# flags forbid) must be caught by the same byte comparison
+if grep -qw fma /proc/cpuinfo 2>/dev/null; then
+  make --no-print-directory -s CC=gcc OPT=-O2 CFLAGS="-mfma -ffp-contract=fast" \
+    BUILD="$tmp/b-fma" BINDIR="$tmp/b-fma/bin" program >/dev/null
+  "$tmp/b-fma/bin/shadowgd" run $ARGS --loss empirical --out "$tmp/o-fma"
+  if cmp -s "$tmp/o-$first-empirical/trajectory.csv" "$tmp/o-fma/trajectory.csv"; then
+    echo "FAIL: an FMA-contracted build was not detected"; status=1
+  else
+    echo "ok: negative control: an FMA-contracted build gives a different trajectory"
+  fi
+else
+  echo "note: CPU without FMA, FMA negative control skipped"
+fi
 [ $status -eq 0 ] && echo "determinism: 1 passed, 0 failed" || echo "determinism: 0 passed, 1 failed"
 exit $status
