@@ -30,7 +30,7 @@ typedef struct {
     char out_dir[SG_PATH_MAX];
     int dump;
     int quiet;
-    /* MPFR shadow and round-off audit (audit.h) */
+    /* MPFR shadow and round-off audit (shadow_audit.h) */
     long prec;              /* MPFR precision in bits, >= 64 (default 128)   */
     long audit_every;       /* local audit every K steps; 0: off (default 1) */
     int shadow_trajectory;  /* MPFR trajectory shadow (default on)           */

@@ -1,6 +1,6 @@
 /* run.c -- the run loop and its outputs (see run.h). */
 #include "run.h"
-#include "audit.h"
+#include "shadow_audit.h"
 #include "data.h"
 #include "dump.h"
 #include "empirical.h"
@@ -245,21 +245,21 @@ int sg_run_main(const sg_config *cfg)
         return SG_EXIT_FAIL;
     }
     sg_outfile csv;
-    if ((rc = sg_audit_attach(&ctx)) != 0 || /* MPFR shadow and audit (audit.h) */
+    if ((rc = sg_shadow_audit_attach(&ctx)) != 0 || /* MPFR shadow and audit (shadow_audit.h) */
         sg_outfile_open(&csv, cfg->out_dir, "trajectory.csv") != 0) {
-        sg_audit_release();
+        sg_shadow_audit_release();
         sg_run_free(&ctx);
         return rc ? rc : SG_EXIT_FAIL;
     }
     sg_run_loop(&ctx, csv.fp);
     if (sg_outfile_commit(&csv) != 0 || sg_summary_write(&ctx) != 0) {
-        sg_audit_release();
+        sg_shadow_audit_release();
         sg_run_free(&ctx);
         return SG_EXIT_FAIL;
     }
     if (!cfg->quiet)
         print_human(&ctx);
-    sg_audit_release();
+    sg_shadow_audit_release();
     rc = ctx.status == SG_STATUS_COMPLETED ? SG_EXIT_OK : SG_EXIT_DIVERGED;
     if (rc == SG_EXIT_DIVERGED)
         fprintf(stderr, "shadowgd: diverged at step %ld (theta[%ld] not finite)\n",

@@ -1,6 +1,6 @@
-/* audit.c -- local step audit and MPFR trajectory shadow (see audit.h;
+/* shadow_audit.c -- local step audit and MPFR trajectory shadow (see shadow_audit.h;
  * the checks are specs/roundoff.md section A). */
-#include "audit.h"
+#include "shadow_audit.h"
 #include "dot.h"
 #include "empirical.h"
 #include "json.h"
@@ -9,14 +9,14 @@
 #include <string.h>
 #include <time.h>
 
-static const char *const class_names[SG_C_NCLASS] = {
+static const char *const class_names[SG_SA_NCLASS] = {
     "z", "relu", "f", "r", "norm", "angle", "loss", "grad_W", "grad_v", "W_new", "v_new"};
 
 static const char *const libm_names[4] = {"sqrt", "atan2", "sin", "cos"};
 
-const char *sg_class_name(int c)
+const char *sg_sa_class_name(int c)
 {
-    return c >= 0 && c < SG_C_NCLASS ? class_names[c] : "?";
+    return c >= 0 && c < SG_SA_NCLASS ? class_names[c] : "?";
 }
 
 static double now_seconds(void)
@@ -26,7 +26,7 @@ static double now_seconds(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-int sg_audit_init(sg_audit *a, const sg_problem *p, const double *theta0, double mu,
+int sg_shadow_audit_init(sg_shadow_audit *a, const sg_problem *p, const double *theta0, double mu,
                   mpfr_prec_t prec, long every, int trajectory)
 {
     memset(a, 0, sizeof *a);
@@ -66,14 +66,14 @@ int sg_audit_init(sg_audit *a, const sg_problem *p, const double *theta0, double
     if (!ok) {
         fprintf(stderr, "shadowgd: out of memory for the MPFR shadow (--prec %ld)\n",
                 (long)prec);
-        sg_audit_free(a);
+        sg_shadow_audit_free(a);
         return -1;
     }
     a->max_ratio_step = a->max_divergence_step = -1;
     return 0;
 }
 
-void sg_audit_free(sg_audit *a)
+void sg_shadow_audit_free(sg_shadow_audit *a)
 {
     if (a->have_sa)
         sg_shadow_free(&a->sa);
@@ -112,10 +112,10 @@ static double ulp_of(double x)
 }
 
 /* compare one component: double value c, shadow value m, bound E */
-static void check(sg_audit *a, long step, int cls, long index, double c, mpfr_srcptr m,
+static void check(sg_shadow_audit *a, long step, int cls, long index, double c, mpfr_srcptr m,
                   double E)
 {
-    sg_class_stats *s = &a->cls[cls];
+    sg_sa_class_stats *s = &a->cls[cls];
     s->checked++;
     /* err >= |c - m|: the difference rounded away from zero, twice */
     mpfr_sub_d(a->e, m, c, MPFR_RNDA);
@@ -148,7 +148,7 @@ static void check(sg_audit *a, long step, int cls, long index, double c, mpfr_sr
 
 /* libm result y = f(x...) against the correctly rounded MPFR value m: the
    error in ulps of the exact result must not exceed the assumed accuracy */
-static void check_libm(sg_audit *a, int fn, double y, mpfr_srcptr m, double assumed)
+static void check_libm(sg_shadow_audit *a, int fn, double y, mpfr_srcptr m, double assumed)
 {
     mpfr_sub_d(a->e, m, y, MPFR_RNDA);
     double err = fabs(away(a->e));
@@ -161,7 +161,7 @@ static void check_libm(sg_audit *a, int fn, double y, mpfr_srcptr m, double assu
         a->libm_violations++;
 }
 
-static void audit_empirical(sg_audit *a, long step, const double *theta, const sg_workspace *ws,
+static void audit_empirical(sg_shadow_audit *a, long step, const double *theta, const sg_workspace *ws,
                             const double *theta_new)
 {
     const sg_problem *p = a->prob;
@@ -189,32 +189,32 @@ static void audit_empirical(sg_audit *a, long step, const double *theta, const s
     sg_bounds_sum(&a->bd, &a->bm);
     /* z and ReLU(z); ambiguous pairs and flips */
     for (long q = 0; q < nk; q++) {
-        check(a, step, SG_C_Z, q, ws->Z[q], s->Z[q], a->bd.Ez[q]);
+        check(a, step, SG_SA_Z, q, ws->Z[q], s->Z[q], a->bd.Ez[q]);
         int exact_active = mpfr_sgn(s->Z[q]) > 0; /* exact sign (xacc.h) */
         if (exact_active)
-            check(a, step, SG_C_RELU, q, ws->H[q], s->Z[q], a->bd.Ez[q]);
+            check(a, step, SG_SA_RELU, q, ws->H[q], s->Z[q], a->bd.Ez[q]);
         else {
             mpfr_set_zero(a->acc, 1);
-            check(a, step, SG_C_RELU, q, ws->H[q], a->acc, a->bd.Ez[q]);
+            check(a, step, SG_SA_RELU, q, ws->H[q], a->acc, a->bd.Ez[q]);
         }
         a->step_flips += (ws->Z[q] > 0.0) != exact_active;
     }
     a->step_ambiguous = a->bd.ambiguous;
     for (int i = 0; i < n; i++) {
-        check(a, step, SG_C_F, i, ws->f[i], s->f[i], a->bd.Ef[i]);
-        check(a, step, SG_C_R, i, ws->r[i], s->r[i], a->bd.Er[i]);
+        check(a, step, SG_SA_F, i, ws->f[i], s->f[i], a->bd.Ef[i]);
+        check(a, step, SG_SA_R, i, ws->r[i], s->r[i], a->bd.Er[i]);
     }
-    check(a, step, SG_C_LOSS, 0, ws->loss, s->loss, a->bd.Eloss);
+    check(a, step, SG_SA_LOSS, 0, ws->loss, s->loss, a->bd.Eloss);
     for (long q = 0; q < a->len; q++) {
-        check(a, step, q < kd ? SG_C_GW : SG_C_GV, q, ws->grad[q], s->grad[q], a->bd.Eg[q]);
-        check(a, step, q < kd ? SG_C_W : SG_C_V, q, theta_new[q], s->theta_new[q],
+        check(a, step, q < kd ? SG_SA_GW : SG_SA_GV, q, ws->grad[q], s->grad[q], a->bd.Eg[q]);
+        check(a, step, q < kd ? SG_SA_W : SG_SA_V, q, theta_new[q], s->theta_new[q],
               a->bd.Etn[q]);
     }
 }
 
 /* the libm calls of the population kernel, recomputed on the kernel's own
    arguments (geometry.c, population.c) and compared with MPFR */
-static void audit_libm(sg_audit *a, const double *theta, const sg_workspace *ws)
+static void audit_libm(sg_shadow_audit *a, const double *theta, const sg_workspace *ws)
 {
     const sg_problem *p = a->prob;
     int d = p->d, k = p->k;
@@ -264,7 +264,7 @@ static void audit_libm(sg_audit *a, const double *theta, const sg_workspace *ws)
     }
 }
 
-static void audit_population(sg_audit *a, long step, const double *theta, const sg_workspace *ws,
+static void audit_population(sg_shadow_audit *a, long step, const double *theta, const sg_workspace *ws,
                              const double *theta_new)
 {
     const sg_problem *p = a->prob;
@@ -286,24 +286,24 @@ static void audit_population(sg_audit *a, long step, const double *theta, const 
     }
     sg_bounds_sum(&a->bd, &a->bm);
     for (int i = 0; i < k; i++)
-        check(a, step, SG_C_NORM, i, ws->pop.norm[i], s->norm[i], a->bd.Epop[i]);
+        check(a, step, SG_SA_NORM, i, ws->pop.norm[i], s->norm[i], a->bd.Epop[i]);
     for (long q = 0; q < (long)k * k; q++)
-        check(a, step, SG_C_ANGLE, q, ws->pop.theta[q], s->angle[q], a->bd.Epop[k + q]);
-    check(a, step, SG_C_LOSS, 0, ws->loss, s->loss, a->bd.Eloss);
+        check(a, step, SG_SA_ANGLE, q, ws->pop.theta[q], s->angle[q], a->bd.Epop[k + q]);
+    check(a, step, SG_SA_LOSS, 0, ws->loss, s->loss, a->bd.Eloss);
     for (long q = 0; q < a->len; q++) {
-        check(a, step, q < kd ? SG_C_GW : SG_C_GV, q, ws->grad[q], s->grad[q], a->bd.Eg[q]);
-        check(a, step, q < kd ? SG_C_W : SG_C_V, q, theta_new[q], s->theta_new[q],
+        check(a, step, q < kd ? SG_SA_GW : SG_SA_GV, q, ws->grad[q], s->grad[q], a->bd.Eg[q]);
+        check(a, step, q < kd ? SG_SA_W : SG_SA_V, q, theta_new[q], s->theta_new[q],
               a->bd.Etn[q]);
     }
     audit_libm(a, theta, ws);
 }
 
-void sg_audit_step(sg_audit *a, long step, const double *theta, const sg_workspace *ws,
+void sg_shadow_audit_step(sg_shadow_audit *a, long step, const double *theta, const sg_workspace *ws,
                    const double *theta_new)
 {
     double t0 = now_seconds();
     long before = 0;
-    for (int c = 0; c < SG_C_NCLASS; c++)
+    for (int c = 0; c < SG_SA_NCLASS; c++)
         before += a->cls[c].checked;
     a->step_violations = a->step_ambiguous = a->step_flips = 0;
     a->step_ratio = 0.0;
@@ -319,7 +319,7 @@ void sg_audit_step(sg_audit *a, long step, const double *theta, const sg_workspa
         a->sa.range_errors = 0;
     }
     long after = 0;
-    for (int c = 0; c < SG_C_NCLASS; c++)
+    for (int c = 0; c < SG_SA_NCLASS; c++)
         after += a->cls[c].checked;
     a->steps_audited++;
     a->components_checked += after - before;
@@ -333,7 +333,7 @@ void sg_audit_step(sg_audit *a, long step, const double *theta, const sg_workspa
     a->audit_seconds += now_seconds() - t0;
 }
 
-void sg_audit_trajectory(sg_audit *a, long step, const double *theta)
+void sg_shadow_audit_trajectory(sg_shadow_audit *a, long step, const double *theta)
 {
     double t0 = now_seconds();
     sg_shadow *s = &a->st;
@@ -372,24 +372,24 @@ void sg_audit_trajectory(sg_audit *a, long step, const double *theta)
 
 static int obs_observe(void *self, sg_run_ctx *ctx)
 {
-    sg_audit *a = self;
+    sg_shadow_audit *a = self;
     a->row_audited = 0;
     if (a->every > 0 && ctx->step % a->every == 0) {
         /* the double's next state, by the kernel itself, into our buffer */
         memcpy(a->tn_pred, ctx->theta, (size_t)a->len * sizeof(double));
         sg_gd_update((int)a->len, ctx->cfg.mu, ctx->ws.grad, a->tn_pred);
-        sg_audit_step(a, ctx->step, ctx->theta, &ctx->ws, a->tn_pred);
+        sg_shadow_audit_step(a, ctx->step, ctx->theta, &ctx->ws, a->tn_pred);
         a->row_audited = 1;
     }
     if (a->trajectory) {
-        sg_audit_trajectory(a, ctx->step, ctx->theta);
+        sg_shadow_audit_trajectory(a, ctx->step, ctx->theta);
     }
     return 0;
 }
 
 static int obs_after_update(void *self, sg_run_ctx *ctx, const double *theta_prev)
 {
-    sg_audit *a = self;
+    sg_shadow_audit *a = self;
     (void)theta_prev;
     if (a->row_audited &&
         memcmp(a->tn_pred, ctx->theta, (size_t)a->len * sizeof(double)) != 0) {
@@ -408,7 +408,7 @@ static void obs_csv_header(void *self, FILE *fp)
 
 static void obs_csv_row(void *self, FILE *fp)
 {
-    sg_audit *a = self;
+    sg_shadow_audit *a = self;
     if (a->row_audited)
         fprintf(fp, ",%.6e,%ld,%ld,%ld", a->step_ratio, a->step_violations,
                 a->step_ambiguous, a->step_flips);
@@ -422,7 +422,7 @@ static void obs_csv_row(void *self, FILE *fp)
 
 static void obs_summary(void *self, sg_json *j)
 {
-    sg_audit *a = self;
+    sg_shadow_audit *a = self;
     sg_json_open(j, "audit");
     sg_json_int(j, "precision_bits", (long long)a->prec);
     sg_json_int(j, "audit_every", a->every);
@@ -443,8 +443,8 @@ static void obs_summary(void *self, sg_json *j)
     }
     sg_json_int(j, "update_mismatches", a->prediction_mismatch);
     sg_json_open(j, "components");
-    for (int c = 0; c < SG_C_NCLASS; c++) {
-        const sg_class_stats *s = &a->cls[c];
+    for (int c = 0; c < SG_SA_NCLASS; c++) {
+        const sg_sa_class_stats *s = &a->cls[c];
         if (s->checked == 0)
             continue;
         sg_json_open(j, class_names[c]);
@@ -490,7 +490,7 @@ static void obs_summary(void *self, sg_json *j)
 
 static void obs_report(void *self, FILE *fp)
 {
-    sg_audit *a = self;
+    sg_shadow_audit *a = self;
     if (a->every > 0) {
         fprintf(fp, "audit (MPFR %ld bits, every %ld): %ld steps, %ld components, "
                     "%ld bound violations, max error/bound %.3g\n",
@@ -513,42 +513,42 @@ static void obs_report(void *self, FILE *fp)
                 a->max_divergence, a->max_divergence_step, a->final_divergence);
 }
 
-sg_observer sg_audit_observer(sg_audit *a)
+sg_observer sg_shadow_audit_observer(sg_shadow_audit *a)
 {
     sg_observer o = {"mpfr-audit", a, obs_observe, obs_after_update, obs_csv_header,
                      obs_csv_row, obs_summary, obs_report};
     return o;
 }
 
-static sg_audit *the_audit;
+static sg_shadow_audit *the_shadow_audit;
 
-int sg_audit_attach(sg_run_ctx *ctx)
+int sg_shadow_audit_attach(sg_run_ctx *ctx)
 {
     const sg_config *c = &ctx->cfg;
     if (c->audit_every == 0 && !c->shadow_trajectory)
         return 0;
-    the_audit = malloc(sizeof *the_audit);
-    if (!the_audit ||
-        sg_audit_init(the_audit, &ctx->prob, ctx->theta0, c->mu, (mpfr_prec_t)c->prec,
+    the_shadow_audit = malloc(sizeof *the_shadow_audit);
+    if (!the_shadow_audit ||
+        sg_shadow_audit_init(the_shadow_audit, &ctx->prob, ctx->theta0, c->mu, (mpfr_prec_t)c->prec,
                       c->audit_every, c->shadow_trajectory) != 0) {
-        free(the_audit);
-        the_audit = NULL;
+        free(the_shadow_audit);
+        the_shadow_audit = NULL;
         return SG_EXIT_FAIL;
     }
-    sg_observer o = sg_audit_observer(the_audit);
+    sg_observer o = sg_shadow_audit_observer(the_shadow_audit);
     if (sg_run_add_observer(ctx, &o) != 0) {
         fprintf(stderr, "shadowgd: too many observers\n");
-        sg_audit_release();
+        sg_shadow_audit_release();
         return SG_EXIT_FAIL;
     }
     return 0;
 }
 
-void sg_audit_release(void)
+void sg_shadow_audit_release(void)
 {
-    if (the_audit) {
-        sg_audit_free(the_audit);
-        free(the_audit);
-        the_audit = NULL;
+    if (the_shadow_audit) {
+        sg_shadow_audit_free(the_shadow_audit);
+        free(the_shadow_audit);
+        the_shadow_audit = NULL;
     }
 }

@@ -1,4 +1,4 @@
-/* audit.h -- the per-step round-off audit and the MPFR trajectory shadow
+/* shadow_audit.h -- the per-step round-off audit and the MPFR trajectory shadow
  * (design section 5), as one observer of the run loop (run.h).
  *
  * Local step audit (every `audit_every` steps): from the double state
@@ -17,8 +17,8 @@
  *
  * The observer only reads the run's double state; it never writes to it.
  */
-#ifndef SG_AUDIT_H
-#define SG_AUDIT_H
+#ifndef SG_SHADOW_AUDIT_H
+#define SG_SHADOW_AUDIT_H
 
 #include "bounds.h"
 #include "run.h"
@@ -26,21 +26,21 @@
 
 /* component classes, in the order of the summary's "components" object */
 enum {
-    SG_C_Z = 0, SG_C_RELU, SG_C_F, SG_C_R, SG_C_NORM, SG_C_ANGLE, SG_C_LOSS,
-    SG_C_GW, SG_C_GV, SG_C_W, SG_C_V, SG_C_NCLASS
+    SG_SA_Z = 0, SG_SA_RELU, SG_SA_F, SG_SA_R, SG_SA_NORM, SG_SA_ANGLE, SG_SA_LOSS,
+    SG_SA_GW, SG_SA_GV, SG_SA_W, SG_SA_V, SG_SA_NCLASS
 };
 
 typedef struct {
     long checked, violations;
     double max_ratio, max_ulp, sum_ulp;
-} sg_class_stats;
+} sg_sa_class_stats;
 
 /* a kernel under audit: the default is the project's double kernels; the
    tests substitute deliberately broken variants (test-only) */
 typedef double (*sg_loss_grad_fn)(const sg_problem *p, const double *theta,
                                   sg_workspace *ws);
 
-typedef struct sg_audit {
+typedef struct sg_shadow_audit {
     /* configuration */
     long every;              /* 0: no local audit                          */
     int trajectory;          /* 1: MPFR trajectory shadow on               */
@@ -68,37 +68,37 @@ typedef struct sg_audit {
     double libm_max_ulp[4];  /* sqrt, atan2, sin, cos */
     double max_ratio, max_divergence, final_divergence;
     long max_ratio_step, max_divergence_step;
-    sg_class_stats cls[SG_C_NCLASS];
+    sg_sa_class_stats cls[SG_SA_NCLASS];
     int have_first;
     long first_step, first_index;
     int first_class;
     double first_err, first_bound;
     double audit_seconds, trajectory_seconds;
-} sg_audit;
+} sg_shadow_audit;
 
 /* Allocate and initialise (MPFR numbers initialised here, once).  theta0
    starts the trajectory shadow.  0, or -1 with a message. */
-int sg_audit_init(sg_audit *a, const sg_problem *p, const double *theta0, double mu,
+int sg_shadow_audit_init(sg_shadow_audit *a, const sg_problem *p, const double *theta0, double mu,
                   mpfr_prec_t prec, long every, int trajectory);
-void sg_audit_free(sg_audit *a);
+void sg_shadow_audit_free(sg_shadow_audit *a);
 
 /* The local audit of the step from theta (ws: the double's loss/gradient at
    theta, from the kernel under audit; theta_new: the double's next state). */
-void sg_audit_step(sg_audit *a, long step, const double *theta, const sg_workspace *ws,
+void sg_shadow_audit_step(sg_shadow_audit *a, long step, const double *theta, const sg_workspace *ws,
                    const double *theta_new);
 
 /* Trajectory: compare theta (double, step t) with the MPFR state, then step
    the MPFR trajectory. */
-void sg_audit_trajectory(sg_audit *a, long step, const double *theta);
+void sg_shadow_audit_trajectory(sg_shadow_audit *a, long step, const double *theta);
 
 /* The observer that wires the above into the run loop. */
-sg_observer sg_audit_observer(sg_audit *a);
+sg_observer sg_shadow_audit_observer(sg_shadow_audit *a);
 
 /* Register the audit observer for cfg (nothing if both parts are off).
-   Returns 0 or an exit status.  The audit lives until sg_audit_release. */
-int sg_audit_attach(sg_run_ctx *ctx);
-void sg_audit_release(void);
+   Returns 0 or an exit status.  The audit lives until sg_shadow_audit_release. */
+int sg_shadow_audit_attach(sg_run_ctx *ctx);
+void sg_shadow_audit_release(void);
 
-const char *sg_class_name(int c);
+const char *sg_sa_class_name(int c);
 
 #endif
