@@ -366,10 +366,16 @@ void sg_shadow_update(sg_shadow *s, double mu)
     }
 }
 
+void sg_shadow_advance(sg_shadow *s)
+{
+    mpfr_t *t = s->theta;
+    s->theta = s->theta_new;
+    s->theta_new = t;
+}
+
 void sg_shadow_step(sg_shadow *s, const sg_problem *p, double mu)
 {
     sg_shadow_loss_grad(s, p);
     sg_shadow_update(s, mu);
-    for (long q = 0; q < s->len; q++)
-        mpfr_swap(s->theta[q], s->theta_new[q]);
+    sg_shadow_advance(s);
 }

@@ -68,7 +68,10 @@ void sg_shadow_loss_grad(sg_shadow *s, const sg_problem *p);
 /* theta_new <- theta - RN(mu grad) */
 void sg_shadow_update(sg_shadow *s, double mu);
 
-/* One GD step of the trajectory: loss_grad, update, theta <- theta_new. */
+/* theta <- theta_new (swaps the two arrays) */
+void sg_shadow_advance(sg_shadow *s);
+
+/* One GD step of the trajectory: loss_grad, update, advance. */
 void sg_shadow_step(sg_shadow *s, const sg_problem *p, double mu);
 
 #endif

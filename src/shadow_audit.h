@@ -45,6 +45,8 @@ typedef struct sg_shadow_audit {
     long every;              /* 0: no local audit                          */
     int trajectory;          /* 1: MPFR trajectory shadow on               */
     mpfr_prec_t prec;
+    sg_fp_model f64;         /* model of the audited double kernels: binary64
+                                (tests shrink u to show the check is sharp) */
     const sg_problem *prob;
     double mu;
     long len;
@@ -63,7 +65,8 @@ typedef struct sg_shadow_audit {
     char loss_mpfr[128];
     /* totals */
     long steps_audited, components_checked, violations, ambiguous, flips;
-    long prediction_mismatch;
+    long prediction_mismatch;   /* run's theta_{t+1} != the audited one      */
+    long replica_mismatch;      /* population: bounds.c's replica != kernel  */
     long libm_checked, libm_violations;
     double libm_max_ulp[4];  /* sqrt, atan2, sin, cos */
     double max_ratio, max_divergence, final_divergence;

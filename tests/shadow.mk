@@ -6,3 +6,9 @@
 # fesetround calls.  Only this object gets the flag; the kernels keep the
 # pinned flags of the Makefile.
 $(BUILD)/obj/bounds.o: CFLAGS += -frounding-math
+
+# end-to-end checks of the shadow's options and outputs
+.PHONY: shadow-cli
+shadow-cli: program
+	sh tests/shadow_cli.sh $(PROGRAM)
+CHECK_TARGETS += shadow-cli

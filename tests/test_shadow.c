@@ -1,0 +1,638 @@
+/* test_shadow.c -- the MPFR shadow, the round-off bounds and the audit
+ * (issue 4).  Every check has a case that makes it fail:
+ *   - exact accumulator: against a 4000-bit MPFR sum; the overflow flag;
+ *   - bounds hold over seeds, shapes (n, d, k down to 1), sigma 1e-8..1,
+ *     three inits, both losses -- and are violated when the audited model's
+ *     unit roundoff is shrunk to u/16 (so the check is not vacuous);
+ *   - ambiguous activations and a real activation flip are counted, and the
+ *     bound still holds;
+ *   - broken double kernels (float32 accumulator, skipped term, a
+ *     perturbation a few ulps beyond the bound) give violations, their
+ *     correct counterparts none;
+ *   - the MPFR trajectory agrees with exact rational (mpq_t) GD to
+ *     2^-(p-10), the double trajectory does not;
+ *   - imbalance and homogeneity identities of design section 2 hold on the
+ *     MPFR trajectory to 2^-(p-10) times the data scale, not on the double.
+ * Seeds are printed. */
+#include "bounds.h"
+#include "dot.h"
+#include "empirical.h"
+#include "shadow.h"
+#include "shadow_audit.h"
+#include "test_util.h"
+#include "xacc.h"
+#include <CUnit/CUnit.h>
+#include <gmp.h>
+#include <mpfr.h>
+#include <stdio.h>
+#include <string.h>
+
+/* ---------------- exact accumulator ---------------- */
+
+static double rand_wide(sg_rng *r, int emin, int emax)
+{
+    double m = sg_rng_normal(r);
+    int e = emin + (int)(sg_rng_next(r) % (uint64_t)(emax - emin + 1));
+    return ldexp(m, e);
+}
+
+static void test_xacc_exact(void)
+{
+    sg_rng r;
+    sg_rng_seed(&r, 11);
+    printf("\n    xacc seed 11\n");
+    sg_xacc *acc = malloc(sizeof *acc);
+    sg_xacc_init(acc);
+    mpfr_t exact, got, want, t, w128;
+    mpfr_inits2(8000, exact, t, (mpfr_ptr)0);
+    mpfr_inits2(128, got, want, w128, (mpfr_ptr)0);
+    mpz_t z;
+    mpz_init(z);
+    sg_xnum xn;
+    uint64_t limbs[2];
+    xn.limb = limbs;
+    int bad = 0;
+    for (int rep = 0; rep < 200; rep++) {
+        sg_xacc_clear(acc);
+        mpfr_set_zero(exact, 1);
+        int m = 1 + (int)(sg_rng_next(&r) % 300);
+        int range = rep % 3 == 0 ? 600 : 60;
+        for (int q = 0; q < m; q++) {
+            double b = rand_wide(&r, -range, range);
+            if (q % 2) {
+                double c = rand_wide(&r, -range, range);
+                sg_xacc_add_dd(acc, b, c);
+                mpfr_set_d(t, b, MPFR_RNDN);
+                mpfr_mul_d(t, t, c, MPFR_RNDN); /* exact at 8000 bits */
+            } else {
+                /* a 128-bit number times a double */
+                mpfr_set_d(w128, rand_wide(&r, -range, range), MPFR_RNDN);
+                mpfr_div_ui(w128, w128, 3, MPFR_RNDN);
+                CU_ASSERT_EQUAL_FATAL(sg_xnum_from_mpfr(&xn, w128, z), 0);
+                sg_xacc_add_xd(acc, &xn, b);
+                mpfr_mul_d(t, w128, b, MPFR_RNDN);
+            }
+            mpfr_add(exact, exact, t, MPFR_RNDN);
+        }
+        /* a cancellation to exactly the tail */
+        sg_xacc_add_dd(acc, 1e200, 3.0);
+        sg_xacc_add_dd(acc, -1e200, 3.0);
+        sg_xacc_get(acc, got, MPFR_RNDN, z);
+        mpfr_set(want, exact, MPFR_RNDN);
+        bad += !mpfr_equal_p(got, want) && !(mpfr_zero_p(got) && mpfr_zero_p(want));
+    }
+    CU_ASSERT_EQUAL(bad, 0);
+    /* sign of an exactly cancelling sum: 1 + 2^-60 - 1 = 2^-60 > 0 */
+    sg_xacc_clear(acc);
+    sg_xacc_add_dd(acc, 1.0, 1.0);
+    sg_xacc_add_dd(acc, 0x1p-60, 1.0);
+    sg_xacc_add_dd(acc, -1.0, 1.0);
+    sg_xacc_get(acc, got, MPFR_RNDN, z);
+    CU_ASSERT(mpfr_cmp_d(got, 0x1p-60) == 0);
+    /* out of range: NaN and the flag */
+    sg_xacc_clear(acc);
+    mpfr_set_ui_2exp(w128, 1, 4000, MPFR_RNDN);
+    CU_ASSERT_EQUAL(sg_xnum_from_mpfr(&xn, w128, z), 0);
+    sg_xacc_add_xd(acc, &xn, 0x1p1000);
+    CU_ASSERT(acc->overflow);
+    sg_xacc_get(acc, got, MPFR_RNDN, z);
+    CU_ASSERT(mpfr_nan_p(got));
+    mpfr_clears(exact, t, got, want, w128, (mpfr_ptr)0);
+    mpz_clear(z);
+    free(acc);
+}
+
+/* ---------------- audit harness ---------------- */
+
+typedef enum { K_OK = 0, K_FLOAT_ACC, K_SKIP_TERM } kernel_kind;
+
+/* the double step from theta: ws and theta_new, by the kernel under test */
+static void kernel_step(kernel_kind kk, const sg_problem *p, const double *theta, double mu,
+                        sg_workspace *ws, double *theta_new)
+{
+    int n = p->n, d = p->d, k = p->k;
+    long len = sg_theta_len(d, k);
+    sg_loss_grad(p, theta, ws);
+    if (kk != K_OK && p->loss == SG_LOSS_EMPIRICAL) {
+        const double *v = theta + (long)k * d;
+        for (int j = 0; j < k; j++)
+            for (int l = 0; l < d; l++) {
+                float facc = 0.0f;   /* K_FLOAT_ACC: binary32 accumulator */
+                double dacc = 0.0;
+                int skipped = 0;
+                for (int i = 0; i < n; i++) {
+                    if (!(ws->Z[(long)i * k + j] > 0.0))
+                        continue;
+                    double t = ws->r[i] * v[j];
+                    double pr = t * p->X[(long)i * d + l];
+                    if (kk == K_SKIP_TERM && !skipped) { /* drop the first active term */
+                        skipped = 1;
+                        continue;
+                    }
+                    facc = facc + (float)pr;
+                    dacc = dacc + pr;
+                }
+                ws->grad[(long)j * d + l] = (kk == K_FLOAT_ACC ? (double)facc : dacc) / (double)n;
+            }
+    }
+    memcpy(theta_new, theta, (size_t)len * sizeof(double));
+    sg_gd_update((int)len, mu, ws->grad, theta_new);
+}
+
+typedef struct {
+    long violations, checked, ambiguous, flips, mismatch, libm_violations;
+    double max_ratio;
+} audit_result;
+
+/* GD for `steps` steps with the audit on every step (no trajectory) */
+static audit_result run_audit(sg_loss_kind loss, int n, int d, int k, sg_init_kind init,
+                              double sigma, double mu, uint64_t seed, int steps,
+                              kernel_kind kk, double u_scale)
+{
+    sg_problem p;
+    sg_workspace ws;
+    double *theta = tu_make(&p, &ws, loss, n, d, k, init, sigma, seed);
+    long len = sg_theta_len(d, k);
+    double *tn = calloc((size_t)len, sizeof(double));
+    sg_shadow_audit *a = malloc(sizeof *a);
+    audit_result res = {0, 0, 0, 0, 0, 0, 0.0};
+    if (!tn || !a || sg_shadow_audit_init(a, &p, theta, mu, 128, 1, 0) != 0) {
+        CU_FAIL("audit init");
+        return res;
+    }
+    a->f64.u *= u_scale;
+    for (int t = 0; t < steps; t++) {
+        kernel_step(kk, &p, theta, mu, &ws, tn);
+        sg_shadow_audit_step(a, t, theta, &ws, tn);
+        memcpy(theta, tn, (size_t)len * sizeof(double));
+    }
+    res.violations = a->violations;
+    res.checked = a->components_checked;
+    res.ambiguous = a->ambiguous;
+    res.flips = a->flips;
+    res.mismatch = a->prediction_mismatch + a->replica_mismatch;
+    res.libm_violations = a->libm_violations;
+    res.max_ratio = a->max_ratio;
+    sg_shadow_audit_free(a);
+    free(a);
+    free(tn);
+    tu_free(&p, &ws, theta);
+    return res;
+}
+
+static const int shapes[][3] = {/* n, d, k */
+    {1, 1, 1}, {1, 3, 2}, {5, 1, 1}, {4, 2, 3}, {64, 10, 2}, {37, 7, 5}, {200, 20, 4}};
+static const double sigmas[] = {1e-8, 1e-4, 1e-2, 1.0};
+static const sg_init_kind inits[] = {SG_INIT_THEORY, SG_INIT_XAVIER, SG_INIT_BALANCED};
+
+static void bounds_sweep(sg_loss_kind loss)
+{
+    long configs = 0, checked = 0, viol = 0, mism = 0, libm = 0;
+    double worst = 0.0;
+    for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++)
+        for (size_t g = 0; g < sizeof sigmas / sizeof sigmas[0]; g++)
+            for (size_t in = 0; in < 3; in++)
+                for (uint64_t seed = 1; seed <= 2; seed++) {
+                    double mu = seed == 1 ? 0.1 : 0.5;
+                    audit_result r = run_audit(loss, shapes[s][0], shapes[s][1], shapes[s][2],
+                                               inits[in], sigmas[g], mu, seed + 100 * s, 4,
+                                               K_OK, 1.0);
+                    configs++;
+                    checked += r.checked;
+                    if (r.violations || r.mismatch)
+                        printf("\n    VIOLATION n=%d d=%d k=%d sigma=%g init=%d seed=%llu: %ld\n",
+                               shapes[s][0], shapes[s][1], shapes[s][2], sigmas[g], (int)in,
+                               (unsigned long long)(seed + 100 * s), r.violations);
+                    viol += r.violations;
+                    mism += r.mismatch;
+                    libm += r.libm_violations;
+                    worst = r.max_ratio > worst ? r.max_ratio : worst;
+                }
+    printf("\n    %s: %ld configurations (seeds 1,2 +100*shape), %ld components, "
+           "%ld violations, max error/bound %.3g\n",
+           sg_loss_name(loss), configs, checked, viol, worst);
+    CU_ASSERT(checked > 0);
+    CU_ASSERT_EQUAL(viol, 0);
+    CU_ASSERT_EQUAL(mism, 0);
+    CU_ASSERT_EQUAL(libm, 0);
+    CU_ASSERT(worst > 0.0 && worst <= 1.0);
+}
+
+static void test_bounds_hold_empirical(void) { bounds_sweep(SG_LOSS_EMPIRICAL); }
+static void test_bounds_hold_population(void) { bounds_sweep(SG_LOSS_POPULATION); }
+
+/* the same audit with u/16 in the model of the double must fail: the
+   bounds are within a small factor of the real errors */
+static void test_bounds_sharp(void)
+{
+    audit_result e = run_audit(SG_LOSS_EMPIRICAL, 200, 20, 4, SG_INIT_XAVIER, 1.0, 0.1, 7, 3,
+                               K_OK, 1.0 / 16.0);
+    audit_result q = run_audit(SG_LOSS_POPULATION, 1, 20, 4, SG_INIT_XAVIER, 1.0, 0.1, 7, 3,
+                               K_OK, 1.0 / 16.0);
+    printf("\n    with u/16: empirical %ld violations, population %ld\n", e.violations,
+           q.violations);
+    CU_ASSERT(e.violations > 0);
+    CU_ASSERT(q.violations > 0);
+}
+
+/* a bigger run at the paper's setting, shorter */
+static void test_bounds_default_size(void)
+{
+    audit_result r = run_audit(SG_LOSS_EMPIRICAL, 2000, 100, 2, SG_INIT_THEORY, 1e-4, 0.1, 1, 3,
+                               K_OK, 1.0);
+    CU_ASSERT(r.checked == 3L * (2 * 2000 * 2 + 2 * 2000 + 1 + 2 * 202));
+    CU_ASSERT_EQUAL(r.violations, 0);
+}
+
+/* an exactly zero pre-activation, and a real flip: d = 4, k = 1,
+   x_0 = (1, -2^-60, -1, 2^-80), w = (1, 1, 1, 1): the double gets
+   z^ = 2^-80 > 0 while z = -2^-60 + 2^-80 < 0 */
+static void test_ambiguous_and_flip(void)
+{
+    sg_problem p;
+    sg_workspace ws;
+    double *theta = tu_make(&p, &ws, SG_LOSS_EMPIRICAL, 4, 4, 1, SG_INIT_THEORY, 1.0, 5);
+    const double x0[4] = {1.0, -0x1p-60, -1.0, 0x1p-80};
+    memcpy(p.X, x0, sizeof x0);
+    for (int i = 0; i < 4; i++)
+        p.y[i] = sg_dot(4, p.X + 4L * i, p.a);
+    for (int l = 0; l < 4; l++)
+        theta[l] = 1.0;
+    theta[4] = 0.75;
+    double tn[5];
+    sg_shadow_audit *a = malloc(sizeof *a);
+    CU_ASSERT_FATAL(sg_shadow_audit_init(a, &p, theta, 0.1, 128, 1, 0) == 0);
+    kernel_step(K_OK, &p, theta, 0.1, &ws, tn);
+    CU_ASSERT(ws.Z[0] == 0x1p-80);
+    sg_shadow_audit_step(a, 0, theta, &ws, tn);
+    printf("\n    flip case: ambiguous %ld flips %ld violations %ld\n", a->ambiguous, a->flips,
+           a->violations);
+    CU_ASSERT(a->ambiguous >= 1);
+    CU_ASSERT_EQUAL(a->flips, 1);
+    CU_ASSERT_EQUAL(a->violations, 0);
+    /* w = 0: every z is exactly 0, every pair ambiguous, none flipped */
+    for (int l = 0; l < 4; l++)
+        theta[l] = 0.0;
+    kernel_step(K_OK, &p, theta, 0.1, &ws, tn);
+    sg_shadow_audit_step(a, 1, theta, &ws, tn);
+    CU_ASSERT_EQUAL(a->step_ambiguous, 4);
+    CU_ASSERT_EQUAL(a->step_flips, 0);
+    CU_ASSERT_EQUAL(a->violations, 0);
+    sg_shadow_audit_free(a);
+    free(a);
+    tu_free(&p, &ws, theta);
+}
+
+/* ---------------- broken kernels ---------------- */
+
+static void test_broken_float_accumulator(void)
+{
+    audit_result ok = run_audit(SG_LOSS_EMPIRICAL, 300, 20, 3, SG_INIT_XAVIER, 1.0, 0.1, 3, 2,
+                                K_OK, 1.0);
+    audit_result bad = run_audit(SG_LOSS_EMPIRICAL, 300, 20, 3, SG_INIT_XAVIER, 1.0, 0.1, 3, 2,
+                                 K_FLOAT_ACC, 1.0);
+    printf("\n    float32 accumulator: %ld violations (correct kernel: %ld)\n", bad.violations,
+           ok.violations);
+    CU_ASSERT_EQUAL(ok.violations, 0);
+    CU_ASSERT(bad.violations > 0);
+}
+
+static void test_broken_skipped_term(void)
+{
+    audit_result bad = run_audit(SG_LOSS_EMPIRICAL, 300, 20, 3, SG_INIT_XAVIER, 1.0, 0.1, 3, 2,
+                                 K_SKIP_TERM, 1.0);
+    printf("\n    skipped term: %ld violations\n", bad.violations);
+    CU_ASSERT(bad.violations > 0);
+}
+
+/* move one component to shadow + bound + 4 ulps: exactly one violation;
+   to shadow + bound/2: none */
+static long perturbed(sg_loss_kind loss, int which, double frac, int ulps)
+{
+    sg_problem p;
+    sg_workspace ws;
+    double *theta = tu_make(&p, &ws, loss, 100, 10, 2, SG_INIT_XAVIER, 1.0, 9);
+    long len = sg_theta_len(10, 2);
+    double *tn = calloc((size_t)len, sizeof(double));
+    sg_shadow_audit *a = malloc(sizeof *a);
+    CU_ASSERT_FATAL(sg_shadow_audit_init(a, &p, theta, 0.1, 128, 1, 0) == 0);
+    kernel_step(K_OK, &p, theta, 0.1, &ws, tn);
+    sg_shadow_audit_step(a, 0, theta, &ws, tn);
+    CU_ASSERT_EQUAL(a->violations, 0);
+    /* which: 0 a gradient entry, 1 the loss, 2 an entry of z */
+    double *target = which == 0 ? &ws.grad[3] : which == 1 ? &ws.loss : &ws.Z[5];
+    mpfr_srcptr m = which == 0 ? a->sa.grad[3] : which == 1 ? a->sa.loss : a->sa.Z[5];
+    double E = which == 0 ? a->bd.Eg[3] : which == 1 ? a->bd.Eloss : a->bd.Ez[5];
+    double x = mpfr_get_d(m, MPFR_RNDU) + frac * E;
+    for (int q = 0; q < ulps; q++)
+        x = nextafter(x, INFINITY);
+    *target = x;
+    /* theta_new from the perturbed gradient, as the kernel would */
+    memcpy(tn, theta, (size_t)len * sizeof(double));
+    sg_gd_update((int)len, 0.1, ws.grad, tn);
+    long before = a->violations;
+    sg_shadow_audit_step(a, 1, theta, &ws, tn);
+    long v = a->violations - before;
+    if (getenv("SG_DEBUG") && v)
+        printf("\n    [loss %d which %d frac %g: first %s[%ld] err %g bound %g]", (int)loss, which,
+               frac, sg_sa_class_name(a->first_class), a->first_index, a->first_err, a->first_bound);
+    sg_shadow_audit_free(a);
+    free(a);
+    free(tn);
+    tu_free(&p, &ws, theta);
+    return v;
+}
+
+static void test_broken_perturbation(void)
+{
+    long g = perturbed(SG_LOSS_EMPIRICAL, 0, 1.0, 4);
+    long l = perturbed(SG_LOSS_EMPIRICAL, 1, 1.0, 4);
+    long z = perturbed(SG_LOSS_EMPIRICAL, 2, 1.0, 4);
+    long gp = perturbed(SG_LOSS_POPULATION, 0, 1.0, 4);
+    long ok = perturbed(SG_LOSS_EMPIRICAL, 0, 0.5, 0) + perturbed(SG_LOSS_POPULATION, 0, 0.5, 0);
+    printf("\n    bound + 4 ulps: grad %ld, loss %ld, z %ld, population grad %ld; "
+           "bound/2: %ld\n", g, l, z, gp, ok);
+    CU_ASSERT(g >= 1);
+    CU_ASSERT(l >= 1);
+    CU_ASSERT(z >= 1);
+    CU_ASSERT(gp >= 1);
+    CU_ASSERT_EQUAL(ok, 0);
+}
+
+/* ---------------- exact rational GD ---------------- */
+
+/* one exact GD step on the empirical loss, theta in mpq */
+static void mpq_step(const sg_problem *p, mpq_t *th, const mpq_t mu, mpq_t *g)
+{
+    int n = p->n, d = p->d, k = p->k;
+    long kd = (long)k * d;
+    mpq_t z, f, r, t, x;
+    mpq_inits(z, f, r, t, x, NULL);
+    for (long q = 0; q < kd + k; q++)
+        mpq_set_ui(g[q], 0, 1);
+    for (int i = 0; i < n; i++) {
+        mpq_set_ui(f, 0, 1);
+        int act[64];
+        mpq_t h[8];
+        for (int j = 0; j < k; j++) {
+            mpq_init(h[j]);
+            mpq_set_ui(z, 0, 1);
+            for (int l = 0; l < d; l++) {
+                mpq_set_d(x, p->X[(long)i * d + l]);
+                mpq_mul(t, th[(long)j * d + l], x);
+                mpq_add(z, z, t);
+            }
+            act[j] = mpq_sgn(z) > 0;
+            if (act[j])
+                mpq_set(h[j], z);
+            mpq_mul(t, h[j], th[kd + j]);
+            mpq_add(f, f, t);
+        }
+        mpq_set_d(x, p->y[i]);
+        mpq_sub(r, f, x);
+        for (int j = 0; j < k; j++) {
+            mpq_mul(t, r, h[j]);
+            mpq_add(g[kd + j], g[kd + j], t);
+            if (act[j])
+                for (int l = 0; l < d; l++) {
+                    mpq_set_d(x, p->X[(long)i * d + l]);
+                    mpq_mul(t, r, th[kd + j]);
+                    mpq_mul(t, t, x);
+                    mpq_add(g[(long)j * d + l], g[(long)j * d + l], t);
+                }
+            mpq_clear(h[j]);
+        }
+    }
+    mpq_set_ui(x, (unsigned long)n, 1);
+    for (long q = 0; q < kd + k; q++) {
+        mpq_div(g[q], g[q], x);
+        mpq_mul(t, mu, g[q]);
+        mpq_sub(th[q], th[q], t);
+    }
+    mpq_clears(z, f, r, t, x, NULL);
+}
+
+/* max_q |a_q - b_q| / max_q |b_q| against the rationals, in MPFR */
+static double rel_dist_mp(long len, mpfr_t *a, const double *ad, mpq_t *b)
+{
+    mpfr_t x, y, e, nb;
+    mpfr_inits2(2000, x, y, e, nb, (mpfr_ptr)0);
+    mpfr_set_zero(e, 1);
+    mpfr_set_zero(nb, 1);
+    for (long q = 0; q < len; q++) {
+        if (a)
+            mpfr_set(x, a[q], MPFR_RNDN);
+        else
+            mpfr_set_d(x, ad[q], MPFR_RNDN);
+        mpfr_set_q(y, b[q], MPFR_RNDN);
+        mpfr_sub(x, x, y, MPFR_RNDN);
+        mpfr_abs(x, x, MPFR_RNDN);
+        mpfr_abs(y, y, MPFR_RNDN);
+        mpfr_max(e, e, x, MPFR_RNDN);
+        mpfr_max(nb, nb, y, MPFR_RNDN);
+    }
+    mpfr_div(e, e, nb, MPFR_RNDN);
+    double r = mpfr_get_d(e, MPFR_RNDU);
+    mpfr_clears(x, y, e, nb, (mpfr_ptr)0);
+    return r;
+}
+
+static void test_mpq_agreement(void)
+{
+    const int n = 4, d = 3, k = 2, steps = 6;
+    const double mu = 0.1;
+    static const long precs[] = {64, 128, 200};
+    for (size_t pi = 0; pi < 3; pi++) {
+        long prec = precs[pi];
+        sg_problem p;
+        sg_workspace ws;
+        double *theta = tu_make(&p, &ws, SG_LOSS_EMPIRICAL, n, d, k, SG_INIT_XAVIER, 1.0, 21);
+        long len = sg_theta_len(d, k);
+        mpq_t th[8], g[8], muq;
+        mpq_init(muq);
+        mpq_set_d(muq, mu);
+        for (long q = 0; q < len; q++) {
+            mpq_init(th[q]);
+            mpq_init(g[q]);
+            mpq_set_d(th[q], theta[q]);
+        }
+        sg_shadow s;
+        CU_ASSERT_FATAL(sg_shadow_init(&s, &p, (mpfr_prec_t)prec) == 0);
+        sg_shadow_set_theta(&s, theta);
+        double worst = 0.0, worst_double = 0.0;
+        for (int t = 0; t < steps; t++) {
+            sg_shadow_step(&s, &p, mu);
+            sg_gd_step(&p, mu, theta, &ws);
+            mpq_step(&p, th, muq, g);
+            double e = rel_dist_mp(len, s.theta, NULL, th);
+            double ed = rel_dist_mp(len, NULL, theta, th);
+            worst = e > worst ? e : worst;
+            worst_double = ed > worst_double ? ed : worst_double;
+        }
+        double tol = ldexp(1.0, -(int)(prec - 10));
+        printf("\n    mpq (seed 21, %d steps): p=%ld MPFR rel err %.3g (tol %.3g), double %.3g",
+               steps, prec, worst, tol, worst_double);
+        CU_ASSERT(worst <= tol);
+        if (prec >= 100)
+            CU_ASSERT(worst_double > tol); /* the comparison can fail */
+        sg_shadow_free(&s);
+        for (long q = 0; q < len; q++) {
+            mpq_clear(th[q]);
+            mpq_clear(g[q]);
+        }
+        mpq_clear(muq);
+        tu_free(&p, &ws, theta);
+    }
+    printf("\n");
+}
+
+/* ---------------- identities on the MPFR trajectory ---------------- */
+
+typedef struct { double imbal, homog; } id_res;
+
+/* residuals of design section 2's identities divided by their scale,
+   for neuron j, from theta (W, v), grad, theta_new; all in MPFR at hp bits.
+   scale: S_h = sum_i |r_i| |v_j| (sum_l |w_l x_il| + ReLU) / n (data scale
+   of the gradient terms) and S_b = 2 mu S_h + |w+|^2 + v+^2 + |w|^2 + v^2. */
+static id_res identities(const sg_problem *p, int j, mpfr_t *th, mpfr_t *g, mpfr_t *thn,
+                         mpfr_t *r, double mu)
+{
+    int n = p->n, d = p->d, k = p->k;
+    long kd = (long)k * d;
+    mpfr_prec_t hp = 1200;
+    mpfr_t b, bn, gg, hom, t, Sh, Sb, z;
+    mpfr_inits2(hp, b, bn, gg, hom, t, Sh, Sb, z, (mpfr_ptr)0);
+    mpfr_set_zero(b, 1);
+    mpfr_set_zero(bn, 1);
+    mpfr_set_zero(gg, 1);
+    mpfr_set_zero(hom, 1);
+    for (int l = 0; l < d; l++) {
+        long q = (long)j * d + l;
+        mpfr_fma(b, th[q], th[q], b, MPFR_RNDN);
+        mpfr_fma(bn, thn[q], thn[q], bn, MPFR_RNDN);
+        mpfr_fma(gg, g[q], g[q], gg, MPFR_RNDN);
+        mpfr_fma(hom, th[q], g[q], hom, MPFR_RNDN);
+    }
+    mpfr_set(Sb, b, MPFR_RNDN);
+    mpfr_add(Sb, Sb, bn, MPFR_RNDN);
+    mpfr_fms(b, th[kd + j], th[kd + j], b, MPFR_RNDN);   /* v^2 - |w|^2 = -b */
+    mpfr_fms(bn, thn[kd + j], thn[kd + j], bn, MPFR_RNDN);
+    mpfr_fma(Sb, th[kd + j], th[kd + j], Sb, MPFR_RNDN);
+    mpfr_fma(Sb, thn[kd + j], thn[kd + j], Sb, MPFR_RNDN);
+    mpfr_fms(gg, g[kd + j], g[kd + j], gg, MPFR_RNDN);   /* gv^2 - |gw|^2 */
+    mpfr_fms(hom, th[kd + j], g[kd + j], hom, MPFR_RNDN); /* v gv - w.gw */
+    /* imbalance: b+ - b - mu^2 (|gw|^2 - gv^2) = -(bn') + b' + mu^2 gg' */
+    mpfr_sub(t, b, bn, MPFR_RNDN);
+    mpfr_set_d(z, mu, MPFR_RNDN);
+    mpfr_sqr(z, z, MPFR_RNDN);
+    mpfr_fma(t, z, gg, t, MPFR_RNDN);
+    /* data scale */
+    mpfr_set_zero(Sh, 1);
+    for (int i = 0; i < n; i++) {
+        double s = 0.0;
+        for (int l = 0; l < d; l++)
+            s += fabs(mpfr_get_d(th[(long)j * d + l], MPFR_RNDN) * p->X[(long)i * d + l]);
+        double ri = fabs(mpfr_get_d(r[i], MPFR_RNDN));
+        mpfr_set_d(z, 2.0 * ri * fabs(mpfr_get_d(th[kd + j], MPFR_RNDN)) * s, MPFR_RNDN);
+        mpfr_add(Sh, Sh, z, MPFR_RNDN);
+    }
+    mpfr_div_ui(Sh, Sh, (unsigned long)n, MPFR_RNDN);
+    mpfr_set_d(z, 2.0 * mu, MPFR_RNDN);
+    mpfr_fma(Sb, z, Sh, Sb, MPFR_RNDN);
+    id_res res;
+    mpfr_div(t, t, Sb, MPFR_RNDN);
+    mpfr_div(hom, hom, Sh, MPFR_RNDN);
+    res.imbal = fabs(mpfr_get_d(t, MPFR_RNDN));
+    res.homog = fabs(mpfr_get_d(hom, MPFR_RNDN));
+    mpfr_clears(b, bn, gg, hom, t, Sh, Sb, z, (mpfr_ptr)0);
+    return res;
+}
+
+static void test_identities_mpfr(void)
+{
+    const int n = 200, d = 20, k = 3, steps = 20;
+    const double mu = 0.2;
+    const long prec = 128;
+    sg_problem p;
+    sg_workspace ws;
+    double *theta = tu_make(&p, &ws, SG_LOSS_EMPIRICAL, n, d, k, SG_INIT_XAVIER, 1.0, 31);
+    long len = sg_theta_len(d, k);
+    sg_shadow s;
+    CU_ASSERT_FATAL(sg_shadow_init(&s, &p, prec) == 0);
+    sg_shadow_set_theta(&s, theta);
+    /* the double's values, as MPFR numbers for the negative control */
+    sg_shadow dd;
+    CU_ASSERT_FATAL(sg_shadow_init(&dd, &p, 64) == 0);
+    double *tn = calloc((size_t)len, sizeof(double));
+    double wi = 0, wh = 0, di = 0, dh = 0;
+    for (int t = 0; t < steps; t++) {
+        sg_shadow_loss_grad(&s, &p);
+        sg_shadow_update(&s, mu);
+        kernel_step(K_OK, &p, theta, mu, &ws, tn);
+        for (long q = 0; q < len; q++) {
+            mpfr_set_d(dd.theta[q], theta[q], MPFR_RNDN);
+            mpfr_set_d(dd.grad[q], ws.grad[q], MPFR_RNDN);
+            mpfr_set_d(dd.theta_new[q], tn[q], MPFR_RNDN);
+        }
+        for (int i = 0; i < n; i++)
+            mpfr_set_d(dd.r[i], ws.r[i], MPFR_RNDN);
+        for (int j = 0; j < k; j++) {
+            id_res a = identities(&p, j, s.theta, s.grad, s.theta_new, s.r, mu);
+            id_res b = identities(&p, j, dd.theta, dd.grad, dd.theta_new, dd.r, mu);
+            wi = a.imbal > wi ? a.imbal : wi;
+            wh = a.homog > wh ? a.homog : wh;
+            di = b.imbal > di ? b.imbal : di;
+            dh = b.homog > dh ? b.homog : dh;
+        }
+        sg_shadow_advance(&s);
+        memcpy(theta, tn, (size_t)len * sizeof(double));
+    }
+    double tol = ldexp(1.0, -(int)(prec - 10));
+    printf("\n    identities (seed 31, p=%ld): MPFR imbalance %.3g homogeneity %.3g; "
+           "double %.3g %.3g; tol %.3g\n", prec, wi, wh, di, dh, tol);
+    CU_ASSERT(wi <= tol);
+    CU_ASSERT(wh <= tol);
+    CU_ASSERT(di > tol); /* negative controls: the double misses the tolerance */
+    CU_ASSERT(dh > tol);
+    sg_shadow_free(&s);
+    sg_shadow_free(&dd);
+    free(tn);
+    tu_free(&p, &ws, theta);
+}
+
+/* the shadow keeps no copy of X and allocates nothing per step: the
+   MPFR numbers it owns are O((n + d) k) */
+static void test_shadow_memory(void)
+{
+    sg_problem p;
+    sg_workspace ws;
+    double *theta = tu_make(&p, &ws, SG_LOSS_EMPIRICAL, 50, 40, 3, SG_INIT_XAVIER, 1.0, 2);
+    sg_shadow s;
+    CU_ASSERT_FATAL(sg_shadow_init(&s, &p, 128) == 0);
+    /* theta, grad, theta_new: 3 (kd + k); Z: nk; f, r: 2n */
+    long numbers = 3 * sg_theta_len(40, 3) + 50L * 3 + 2 * 50;
+    CU_ASSERT(numbers < 50L * 40); /* fewer than the n d entries of X */
+    sg_shadow_free(&s);
+    tu_free(&p, &ws, theta);
+}
+
+int register_shadow_suite(void)
+{
+    CU_pSuite s = CU_add_suite("shadow", NULL, NULL);
+    if (!s)
+        return -1;
+    if (!CU_add_test(s, "exact accumulator vs 8000-bit MPFR", test_xacc_exact) ||
+        !CU_add_test(s, "bounds hold: empirical sweep", test_bounds_hold_empirical) ||
+        !CU_add_test(s, "bounds hold: population sweep", test_bounds_hold_population) ||
+        !CU_add_test(s, "bounds hold: default size, 3 steps", test_bounds_default_size) ||
+        !CU_add_test(s, "bounds are sharp: u/16 is violated", test_bounds_sharp) ||
+        !CU_add_test(s, "ambiguous pairs and a real flip", test_ambiguous_and_flip) ||
+        !CU_add_test(s, "broken kernel: float32 accumulator", test_broken_float_accumulator) ||
+        !CU_add_test(s, "broken kernel: skipped term", test_broken_skipped_term) ||
+        !CU_add_test(s, "broken kernel: bound + 4 ulps", test_broken_perturbation) ||
+        !CU_add_test(s, "MPFR trajectory vs exact mpq GD", test_mpq_agreement) ||
+        !CU_add_test(s, "imbalance and homogeneity on MPFR", test_identities_mpfr) ||
+        !CU_add_test(s, "shadow memory is O((n+d)k)", test_shadow_memory))
+        return -1;
+    return 0;
+}
