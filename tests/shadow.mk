@@ -12,3 +12,15 @@ $(BUILD)/obj/bounds.o: CFLAGS += -frounding-math
 shadow-cli: program
 	sh tests/shadow_cli.sh $(PROGRAM)
 CHECK_TARGETS += shadow-cli
+
+# `make bench` also times the audited step and the MPFR trajectory step
+# against the double step, in the same run (tests/bench/bench_shadow.c)
+SHADOW_BENCH_BIN := $(BUILD)/bench/bench_shadow
+$(SHADOW_BENCH_BIN): tests/bench/bench_shadow.c $(APPLIB) $(LIB) Makefile tests/shadow.mk
+	mkdir -p $(BUILD)/bench
+	$(CC) $(ALLCFLAGS) -o $@ $< $(APPLIB) $(LIB) $(LDLIBS)
+
+.PHONY: bench-shadow
+bench-shadow: program $(SHADOW_BENCH_BIN)
+	$(SHADOW_BENCH_BIN)
+bench: bench-shadow

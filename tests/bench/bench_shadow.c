@@ -1,0 +1,116 @@
+/* bench_shadow.c -- cost of the MPFR shadow relative to the double step
+ * (issue 4, item 7).  For the benchmark sizes of bench_step.c (d = 100;
+ * k, n = 2, 2000 / 16, 8000 / 64, 20000) it times, interleaved in the same
+ * run and on the same state:
+ *   double   one full-batch GD step of the kernels (sg_gd_step)
+ *   audited  the same step plus the local audit of it (shadow step from the
+ *            double state, both bound chains, every comparison)
+ *   MPFR     one step of the MPFR trajectory shadow (loss, gradient, update,
+ *            divergence)
+ * at the default precision (128 bits; argv[1] overrides), and prints the
+ * medians and the ratios audited/double and MPFR/double.  It fails if the
+ * audit reports a bound violation. */
+#include "data.h"
+#include "empirical.h"
+#include "init.h"
+#include "model.h"
+#include "shadow_audit.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static int cmp_double(const void *x, const void *y)
+{
+    double a = *(const double *)x, b = *(const double *)y;
+    return (a > b) - (a < b);
+}
+
+static double median(double *x, int m)
+{
+    qsort(x, (size_t)m, sizeof(double), cmp_double);
+    return x[m / 2];
+}
+
+static int bench_size(int d, int k, int n, long prec, double budget)
+{
+    sg_problem p;
+    sg_workspace ws;
+    if (sg_problem_alloc(&p, SG_LOSS_EMPIRICAL, n, d, k) || sg_workspace_alloc(&ws, &p))
+        return 1;
+    sg_rng rng;
+    sg_rng_seed_stream(&rng, 1, SG_STREAM_DATA);
+    sg_data_gaussian(&rng, n, d, p.X);
+    sg_target_e1(d, p.a);
+    sg_labels(n, d, p.X, p.a, p.y);
+    long len = sg_theta_len(d, k);
+    double *theta = malloc(sizeof(double) * len), *tn = malloc(sizeof(double) * len);
+    double *t2 = malloc(sizeof(double) * len), *scratch = malloc(sizeof(double) * d);
+    sg_rng_seed_stream(&rng, 1, SG_STREAM_INIT);
+    sg_init_state(SG_INIT_THEORY, &rng, d, k, 1e-2, theta, theta + (long)k * d, scratch);
+    const double mu = 0.1;
+    sg_shadow_audit *a = malloc(sizeof *a);
+    if (!a || sg_shadow_audit_init(a, &p, theta, mu, (mpfr_prec_t)prec, 1, 1) != 0)
+        return 1;
+    enum { MAXREP = 101 };
+    double tdbl[MAXREP], taud[MAXREP], tmp[MAXREP];
+    int reps = 0;
+    double t_start = now();
+    while (reps < MAXREP && (reps < 3 || now() - t_start < budget)) {
+        /* double step */
+        memcpy(t2, theta, sizeof(double) * len);
+        double t0 = now();
+        sg_gd_step(&p, mu, t2, &ws);
+        double t1 = now();
+        /* audited step: the double step and its audit */
+        memcpy(tn, theta, sizeof(double) * len);
+        sg_loss_grad(&p, theta, &ws);
+        sg_gd_update((int)len, mu, ws.grad, tn);
+        sg_shadow_audit_step(a, reps, theta, &ws, tn);
+        double t2s = now();
+        /* one MPFR trajectory step (with the divergence) */
+        sg_shadow_audit_trajectory(a, reps, theta);
+        double t3 = now();
+        tdbl[reps] = t1 - t0;
+        taud[reps] = t2s - t1;
+        tmp[reps] = t3 - t2s;
+        memcpy(theta, tn, sizeof(double) * len);
+        reps++;
+    }
+    long viol = a->violations;
+    double md = median(tdbl, reps), ma = median(taud, reps), mm = median(tmp, reps);
+    printf("| %3d | %3d | %6d | %9.3f | %10.2f | %8.1f | %7.2f | %5.1f | %4d |\n", d, k, n,
+           1e3 * md, 1e3 * ma, ma / md, 1e3 * mm, mm / md, reps);
+    fflush(stdout);
+    sg_shadow_audit_free(a);
+    free(a);
+    free(theta); free(tn); free(t2); free(scratch);
+    sg_problem_free(&p);
+    sg_workspace_free(&ws);
+    if (viol != 0) {
+        fprintf(stderr, "bench_shadow: the audit reported %ld bound violations\n", viol);
+        return 1;
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    long prec = argc > 1 ? strtol(argv[1], NULL, 10) : 128;
+    static const int sizes[3][2] = {{2, 2000}, {16, 8000}, {64, 20000}};
+    printf("MPFR shadow cost (%ld bits): median wall time per step (ms), same run, interleaved\n",
+           prec);
+    printf("|   d |   k |      n | double ms | audited ms | audited/double | MPFR ms | MPFR/double | reps |\n");
+    printf("|----:|----:|-------:|----------:|-----------:|---------:|--------:|------:|-----:|\n");
+    for (int s = 0; s < 3; s++)
+        if (bench_size(100, sizes[s][0], sizes[s][1], prec, s == 2 ? 20.0 : 6.0) != 0)
+            return 1;
+    return 0;
+}
