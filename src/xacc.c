@@ -56,7 +56,7 @@ static void normalise(sg_xacc *a)
 }
 
 /* add sign * P * 2^pos, P < 2^118 */
-static inline void add_shifted(sg_xacc *a, int sign, unsigned __int128 P, long pos)
+static inline __attribute__((always_inline)) void add_shifted(sg_xacc *a, int sign, unsigned __int128 P, long pos)
 {
     long b = pos - SG_XACC_LO;
     if (b < 0 || b >= 32L * (SG_XACC_LANES - 5)) {

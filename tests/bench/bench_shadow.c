@@ -15,6 +15,7 @@
 #include "init.h"
 #include "model.h"
 #include "shadow_audit.h"
+#include "xacc.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,6 +102,67 @@ static int bench_size(int d, int k, int n, long prec, double budget)
     return 0;
 }
 
+/* What the exact accumulator buys: the forward pass z = W x at the default
+   size with a 128-bit W, by xacc (exact, rounded once) and by a plain MPFR
+   mirror (mpfr_set_d + mpfr_fma per product, rounded every time). */
+static void bench_forward(long prec)
+{
+    const int n = 2000, d = 100, k = 2;
+    sg_rng rng;
+    sg_rng_seed_stream(&rng, 1, SG_STREAM_DATA);
+    double *X = malloc(sizeof(double) * n * d);
+    sg_data_gaussian(&rng, n, d, X);
+    mpfr_t acc, x, out, w[200];
+    mpfr_inits2((mpfr_prec_t)prec, acc, out, (mpfr_ptr)0);
+    mpfr_init2(x, 53);
+    uint64_t *limbs = calloc((size_t)(k * d) * (size_t)sg_xnum_limbs(prec), sizeof(uint64_t));
+    sg_xnum xn[200];
+    mpz_t z;
+    mpz_init(z);
+    for (int q = 0; q < k * d; q++) {
+        mpfr_init2(w[q], (mpfr_prec_t)prec);
+        mpfr_set_d(w[q], sg_rng_normal(&rng), MPFR_RNDN);
+        mpfr_div_ui(w[q], w[q], 3, MPFR_RNDN); /* a full-precision W */
+        xn[q].limb = limbs + (long)q * sg_xnum_limbs(prec);
+        sg_xnum_from_mpfr(&xn[q], w[q], z);
+    }
+    sg_xacc *A = malloc(sizeof *A);
+    sg_xacc_init(A);
+    double tf[5], tx[5];
+    for (int r = 0; r < 5; r++) {
+        double t0 = now();
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < k; j++) {
+                mpfr_set_zero(acc, 1);
+                for (int l = 0; l < d; l++) {
+                    mpfr_set_d(x, X[(long)i * d + l], MPFR_RNDN);
+                    mpfr_fma(acc, w[j * d + l], x, acc, MPFR_RNDN);
+                }
+            }
+        double t1 = now();
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < k; j++) {
+                sg_xacc_clear(A);
+                for (int l = 0; l < d; l++)
+                    sg_xacc_add_xd(A, &xn[j * d + l], X[(long)i * d + l]);
+                sg_xacc_get(A, out, MPFR_RNDN, z);
+            }
+        double t2 = now();
+        tf[r] = t1 - t0;
+        tx[r] = t2 - t1;
+    }
+    double mf = median(tf, 5), mx = median(tx, 5);
+    printf("forward pass n=%d d=%d k=%d, %ld-bit W: exact accumulator %.2f ms, "
+           "mpfr_fma mirror %.2f ms (%.1fx)\n", n, d, k, prec, 1e3 * mx, 1e3 * mf, mf / mx);
+    for (int q = 0; q < k * d; q++)
+        mpfr_clear(w[q]);
+    mpfr_clears(acc, out, x, (mpfr_ptr)0);
+    mpz_clear(z);
+    free(A);
+    free(limbs);
+    free(X);
+}
+
 int main(int argc, char **argv)
 {
     long prec = argc > 1 ? strtol(argv[1], NULL, 10) : 128;
@@ -112,5 +174,6 @@ int main(int argc, char **argv)
     for (int s = 0; s < 3; s++)
         if (bench_size(100, sizes[s][0], sizes[s][1], prec, s == 2 ? 20.0 : 6.0) != 0)
             return 1;
+    bench_forward(prec);
     return 0;
 }
