@@ -192,10 +192,10 @@ static void bounds_sweep(sg_loss_kind loss)
     for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++)
         for (size_t g = 0; g < sizeof sigmas / sizeof sigmas[0]; g++)
             for (size_t in = 0; in < 3; in++)
-                for (uint64_t seed = 1; seed <= 2; seed++) {
-                    double mu = seed == 1 ? 0.1 : 0.5;
+                for (uint64_t seed = 1; seed <= 4; seed++) {
+                    double mu = seed % 2 ? 0.1 : 0.5;
                     audit_result r = run_audit(loss, shapes[s][0], shapes[s][1], shapes[s][2],
-                                               inits[in], sigmas[g], mu, seed + 100 * s, 4,
+                                               inits[in], sigmas[g], mu, seed + 100 * s, 5,
                                                K_OK, 1.0);
                     configs++;
                     checked += r.checked;
@@ -208,7 +208,7 @@ static void bounds_sweep(sg_loss_kind loss)
                     libm += r.libm_violations;
                     worst = r.max_ratio > worst ? r.max_ratio : worst;
                 }
-    printf("\n    %s: %ld configurations (seeds 1,2 +100*shape), %ld components, "
+    printf("\n    %s: %ld configurations (seeds 1..4 +100*shape), %ld components, "
            "%ld violations, max error/bound %.3g\n",
            sg_loss_name(loss), configs, checked, viol, worst);
     CU_ASSERT(checked > 0);
