@@ -600,6 +600,108 @@ static void test_identities_mpfr(void)
     tu_free(&p, &ws, theta);
 }
 
+/* ---------------- the shadow's own error (roundoff.md S2) ---------------- */
+
+/* |c_p - c_ref| <= E_mpfr(p) for every component, c_ref at 600 bits; with
+   the bounds of a 128-bit model applied to the 64-bit shadow: violations */
+static long own_error_violations(sg_loss_kind loss, long prec, long model_prec, double *worst)
+{
+    sg_problem p;
+    sg_workspace ws;
+    double *theta = tu_make(&p, &ws, loss, 120, 10, 3, SG_INIT_XAVIER, 1.0, 41);
+    long len = sg_theta_len(10, 3), nk = (long)p.n * p.k;
+    const double mu = 0.3;
+    sg_shadow s, ref;
+    CU_ASSERT_FATAL(sg_shadow_init(&s, &p, (mpfr_prec_t)prec) == 0);
+    CU_ASSERT_FATAL(sg_shadow_init(&ref, &p, 600) == 0);
+    sg_bounds bd, bm;
+    CU_ASSERT_FATAL(sg_bounds_init(&bd, &p) == 0 && sg_bounds_init(&bm, &p) == 0);
+    double *tn = calloc((size_t)len, sizeof(double)), *gm = calloc((size_t)len, sizeof(double));
+    double *tnm = calloc((size_t)len, sizeof(double));
+    double *Zm = calloc((size_t)(nk ? nk : 1), sizeof(double));
+    double *Hm = calloc((size_t)(nk ? nk : 1), sizeof(double));
+    double *rm = calloc((size_t)(p.n ? p.n : 1), sizeof(double));
+    kernel_step(K_OK, &p, theta, mu, &ws, tn);
+    sg_shadow_set_theta(&s, theta);
+    sg_shadow_loss_grad(&s, &p);
+    sg_shadow_update(&s, mu);
+    sg_shadow_set_theta(&ref, theta);
+    sg_shadow_loss_grad(&ref, &p);
+    sg_shadow_update(&ref, mu);
+    for (long q = 0; q < len; q++) {
+        gm[q] = mpfr_get_d(s.grad[q], MPFR_RNDA);
+        tnm[q] = mpfr_get_d(s.theta_new[q], MPFR_RNDA);
+    }
+    sg_fp_model f64 = sg_fp_binary64(), fm = sg_fp_mpfr(model_prec);
+    long viol = 0;
+    *worst = 0.0;
+    mpfr_t e;
+    mpfr_init2(e, 700);
+#define OWN(cval, rval, E)                                                  \
+    do {                                                                    \
+        mpfr_sub(e, cval, rval, MPFR_RNDA);                                 \
+        double err_ = fabs(mpfr_get_d(e, MPFR_RNDA)), E_ = (E);             \
+        viol += !(err_ <= E_);                                              \
+        if (err_ / E_ > *worst)                                             \
+            *worst = err_ / E_;                                             \
+    } while (0)
+    if (loss == SG_LOSS_EMPIRICAL) {
+        for (long q = 0; q < nk; q++) {
+            Zm[q] = mpfr_get_d(s.Z[q], MPFR_RNDA);
+            Hm[q] = Zm[q] > 0.0 ? Zm[q] : 0.0;
+        }
+        for (int i = 0; i < p.n; i++)
+            rm[i] = mpfr_get_d(s.r[i], MPFR_RNDA);
+        sg_bounds_absdot(&bm, &p, theta);
+        sg_bounds_empirical(&bm, &fm, &p, theta, mu, Zm, Hm, rm,
+                            mpfr_get_d(s.loss, MPFR_RNDA), gm, tnm);
+        for (long q = 0; q < nk; q++)
+            OWN(s.Z[q], ref.Z[q], bm.Ez[q]);
+        for (int i = 0; i < p.n; i++) {
+            OWN(s.f[i], ref.f[i], bm.Ef[i]);
+            OWN(s.r[i], ref.r[i], bm.Er[i]);
+        }
+    } else {
+        sg_bounds_population(&bd, &bm, &f64, &fm, &p, theta, mu, ws.pop.norm, ws.pop.theta,
+                             ws.loss, ws.grad, tn, gm, tnm);
+        for (int i = 0; i < p.k; i++)
+            OWN(s.norm[i], ref.norm[i], bm.Epop[i]);
+        for (long q = 0; q < (long)p.k * p.k; q++)
+            OWN(s.angle[q], ref.angle[q], bm.Epop[p.k + q]);
+    }
+    OWN(s.loss, ref.loss, bm.Eloss);
+    for (long q = 0; q < len; q++) {
+        OWN(s.grad[q], ref.grad[q], bm.Eg[q]);
+        OWN(s.theta_new[q], ref.theta_new[q], bm.Etn[q]);
+    }
+#undef OWN
+    mpfr_clear(e);
+    sg_shadow_free(&s);
+    sg_shadow_free(&ref);
+    sg_bounds_free(&bd);
+    sg_bounds_free(&bm);
+    free(tn); free(gm); free(tnm); free(Zm); free(Hm); free(rm);
+    tu_free(&p, &ws, theta);
+    return viol;
+}
+
+static void test_shadow_own_error(void)
+{
+    double we, wp, be, bp;
+    long ve = own_error_violations(SG_LOSS_EMPIRICAL, 64, 64, &we);
+    long vp = own_error_violations(SG_LOSS_POPULATION, 64, 64, &wp);
+    long bad_e = own_error_violations(SG_LOSS_EMPIRICAL, 64, 128, &be);
+    long bad_p = own_error_violations(SG_LOSS_POPULATION, 64, 128, &bp);
+    printf("\n    64-bit shadow vs 600 bits: empirical %ld violations (max ratio %.3g), "
+           "population %ld (%.3g); with a 128-bit model: %ld, %ld\n", ve, we, vp, wp, bad_e,
+           bad_p);
+    CU_ASSERT_EQUAL(ve, 0);
+    CU_ASSERT_EQUAL(vp, 0);
+    CU_ASSERT(we > 0.0 && wp > 0.0);
+    CU_ASSERT(bad_e > 0);
+    CU_ASSERT(bad_p > 0);
+}
+
 /* the shadow keeps no copy of X and allocates nothing per step: the
    MPFR numbers it owns are O((n + d) k) */
 static void test_shadow_memory(void)
@@ -632,6 +734,7 @@ int register_shadow_suite(void)
         !CU_add_test(s, "broken kernel: bound + 4 ulps", test_broken_perturbation) ||
         !CU_add_test(s, "MPFR trajectory vs exact mpq GD", test_mpq_agreement) ||
         !CU_add_test(s, "imbalance and homogeneity on MPFR", test_identities_mpfr) ||
+        !CU_add_test(s, "shadow's own error bound (S2)", test_shadow_own_error) ||
         !CU_add_test(s, "shadow memory is O((n+d)k)", test_shadow_memory))
         return -1;
     return 0;
