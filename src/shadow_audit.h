@@ -96,6 +96,15 @@ void sg_shadow_audit_step(sg_shadow_audit *a, long step, const double *theta, co
    the MPFR trajectory. */
 void sg_shadow_audit_trajectory(sg_shadow_audit *a, long step, const double *theta);
 
+/* Checkpoint support, with the signatures of the observer callbacks
+   save/load/destroy of the checkpointing layer (robust branch, run.h):
+   save writes the audit's totals and the MPFR trajectory state in a
+   versioned binary format (MPFR numbers by mpfr_fpif_export); load
+   restores them from exactly len bytes, rejecting (-1) malformed input or a
+   different precision, size or configuration.  0 on success. */
+int sg_shadow_audit_save(void *self, FILE *fp);
+int sg_shadow_audit_load(void *self, FILE *fp, size_t len);
+
 /* The observer that wires the above into the run loop. */
 sg_observer sg_shadow_audit_observer(sg_shadow_audit *a);
 

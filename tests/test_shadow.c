@@ -702,6 +702,91 @@ static void test_shadow_own_error(void)
     CU_ASSERT(bad_p > 0);
 }
 
+/* ---------------- checkpoint save / load ---------------- */
+
+static void audit_steps(sg_shadow_audit *a, const sg_problem *p, sg_workspace *ws,
+                        double *theta, double *tn, long from, long to, double mu)
+{
+    long len = sg_theta_len(p->d, p->k);
+    for (long t = from; t < to; t++) {
+        kernel_step(K_OK, p, theta, mu, ws, tn);
+        sg_shadow_audit_step(a, t, theta, ws, tn);
+        sg_shadow_audit_trajectory(a, t, theta);
+        memcpy(theta, tn, (size_t)len * sizeof(double));
+    }
+}
+
+static int load_bytes(sg_shadow_audit *a, const unsigned char *buf, size_t len)
+{
+    FILE *fp = tmpfile();
+    if (len)
+        fwrite(buf, 1, len, fp);
+    rewind(fp);
+    int rc = sg_shadow_audit_load(a, fp, len);
+    fclose(fp);
+    return rc;
+}
+
+static void test_checkpoint_roundtrip(void)
+{
+    sg_problem p;
+    sg_workspace ws;
+    const double mu = 0.2;
+    double *theta = tu_make(&p, &ws, SG_LOSS_EMPIRICAL, 60, 8, 2, SG_INIT_XAVIER, 1.0, 51);
+    long len = sg_theta_len(8, 2);
+    double *theta0 = malloc(sizeof(double) * len), *tn = malloc(sizeof(double) * len);
+    double *tb = malloc(sizeof(double) * len);
+    memcpy(theta0, theta, sizeof(double) * len);
+    sg_shadow_audit *a = malloc(sizeof *a), *b = malloc(sizeof *b), *c = malloc(sizeof *c);
+    CU_ASSERT_FATAL(sg_shadow_audit_init(a, &p, theta0, mu, 128, 1, 1) == 0);
+    CU_ASSERT_FATAL(sg_shadow_audit_init(b, &p, theta0, mu, 128, 1, 1) == 0);
+    CU_ASSERT_FATAL(sg_shadow_audit_init(c, &p, theta0, mu, 96, 1, 1) == 0);
+    audit_steps(a, &p, &ws, theta, tn, 0, 5, mu);
+    /* save a after 5 steps */
+    FILE *fp = tmpfile();
+    CU_ASSERT_FATAL(sg_shadow_audit_save(a, fp) == 0);
+    size_t n = (size_t)ftell(fp);
+    unsigned char *buf = malloc(n);
+    rewind(fp);
+    CU_ASSERT_FATAL(fread(buf, 1, n, fp) == n);
+    fclose(fp);
+    /* malformed input is rejected and leaves b usable */
+    CU_ASSERT_EQUAL(load_bytes(b, buf, n / 2), -1);
+    CU_ASSERT_EQUAL(load_bytes(b, buf, n - 1), -1);
+    CU_ASSERT_EQUAL(load_bytes(b, buf, 0), -1);
+    unsigned char *bad = malloc(n);
+    memcpy(bad, buf, n);
+    bad[0] ^= 1;
+    CU_ASSERT_EQUAL(load_bytes(b, bad, n), -1);
+    for (size_t q = 0; q < n; q++)
+        bad[q] = (unsigned char)(q * 37u + 11u);
+    CU_ASSERT_EQUAL(load_bytes(b, bad, n), -1);
+    CU_ASSERT_EQUAL(load_bytes(c, buf, n), -1); /* another precision */
+    /* the real thing: b continues exactly as a */
+    CU_ASSERT_EQUAL_FATAL(load_bytes(b, buf, n), 0);
+    memcpy(tb, theta, sizeof(double) * len);
+    audit_steps(a, &p, &ws, theta, tn, 5, 9, mu);
+    audit_steps(b, &p, &ws, tb, tn, 5, 9, mu);
+    CU_ASSERT_EQUAL(a->steps_audited, 9);
+    CU_ASSERT_EQUAL(b->steps_audited, a->steps_audited);
+    CU_ASSERT_EQUAL(b->components_checked, a->components_checked);
+    CU_ASSERT(b->final_divergence == a->final_divergence);
+    CU_ASSERT(b->max_ratio == a->max_ratio);
+    CU_ASSERT(strcmp(a->loss_mpfr, b->loss_mpfr) == 0);
+    int same = 1;
+    for (long q = 0; q < len; q++)
+        same &= mpfr_equal_p(a->st.theta[q], b->st.theta[q]) != 0;
+    CU_ASSERT(same);
+    /* negative control: c, never loaded, has a different trajectory state */
+    CU_ASSERT(c->steps_audited == 0);
+    sg_shadow_audit_free(a);
+    sg_shadow_audit_free(b);
+    sg_shadow_audit_free(c);
+    free(a); free(b); free(c); free(buf); free(bad);
+    free(theta0); free(tn); free(tb);
+    tu_free(&p, &ws, theta);
+}
+
 /* the shadow keeps no copy of X and allocates nothing per step: the
    MPFR numbers it owns are O((n + d) k) */
 static void test_shadow_memory(void)
@@ -735,6 +820,7 @@ int register_shadow_suite(void)
         !CU_add_test(s, "MPFR trajectory vs exact mpq GD", test_mpq_agreement) ||
         !CU_add_test(s, "imbalance and homogeneity on MPFR", test_identities_mpfr) ||
         !CU_add_test(s, "shadow's own error bound (S2)", test_shadow_own_error) ||
+        !CU_add_test(s, "checkpoint save/load round trip", test_checkpoint_roundtrip) ||
         !CU_add_test(s, "shadow memory is O((n+d)k)", test_shadow_memory))
         return -1;
     return 0;
