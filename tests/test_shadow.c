@@ -12,7 +12,10 @@
  *   - the MPFR trajectory agrees with exact rational (mpq_t) GD to
  *     2^-(p-10), the double trajectory does not;
  *   - imbalance and homogeneity identities of design section 2 hold on the
- *     MPFR trajectory to 2^-(p-10) times the data scale, not on the double.
+ *     MPFR trajectory to 2^-(p-10) times the data scale, not on the double;
+ *   - the shadow's own error bound holds for a 64-bit shadow against a
+ *     600-bit one, and fails with the bound of a 128-bit model;
+ *   - checkpoint save/load round-trips and rejects malformed input.
  * Seeds are printed. */
 #include "bounds.h"
 #include "dot.h"
