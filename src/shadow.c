@@ -1,6 +1,7 @@
 /* shadow.c -- MPFR mirror of the double kernels (see shadow.h; the error
  * analysis is specs/roundoff.md sections S1-S2). */
 #include "shadow.h"
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,6 +44,8 @@ int sg_shadow_init(sg_shadow *s, const sg_problem *p, mpfr_prec_t prec)
     mpfr_inits2(prec, s->loss, s->t0, s->t1, s->t2, s->t3, s->t4, s->pi, (mpfr_ptr)0);
     for (int q = 0; q < 9; q++)
         mpfr_init2(s->ps[q], prec);
+    for (int q = 0; q < 6; q++)
+        mpfr_init2(s->hp[q], 4 * prec);
     mpfr_const_pi(s->pi, MPFR_RNDN);
     mpz_init(s->z);
     int ok = s->theta && s->grad && s->theta_new;
@@ -93,6 +96,8 @@ void sg_shadow_free(sg_shadow *s)
         mpfr_clears(s->loss, s->t0, s->t1, s->t2, s->t3, s->t4, s->pi, (mpfr_ptr)0);
         for (int q = 0; q < 9; q++)
             mpfr_clear(s->ps[q]);
+        for (int q = 0; q < 6; q++)
+            mpfr_clear(s->hp[q]);
         mpz_clear(s->z);
     }
     free(s->wx);
@@ -363,6 +368,101 @@ void sg_shadow_update(sg_shadow *s, double mu)
     for (long q = 0; q < s->len; q++) {
         mpfr_mul_d(s->t0, s->grad[q], mu, MPFR_RNDN);
         mpfr_sub(s->theta_new[q], s->theta[q], s->t0, MPFR_RNDN);
+    }
+}
+
+static double dbl(mpfr_srcptr x)
+{
+    return mpfr_get_d(x, MPFR_RNDN);
+}
+
+void sg_shadow_identities(sg_shadow *s, const sg_problem *p, double mu, double *homog_res,
+                          double *homog_tol, double *imbal_res, double *imbal_tol,
+                          double *db, double *loss_tol)
+{
+    int n = s->n, d = s->d, k = s->k;
+    long kd = (long)k * d;
+    mpfr_t *th = s->theta, *g = s->grad, *tn = s->theta_new;
+    mpfr_ptr b = s->hp[0], bn = s->hp[1], gg = s->hp[2], hom = s->hp[3], t = s->hp[4],
+             z = s->hp[5];
+    const double tol = ldexp(1.0, 10 - (int)s->prec);
+    double a2 = 0.0, sum_vw = 0.0;
+    for (int l = 0; l < d; l++)
+        a2 += p->a[l] * p->a[l];
+    for (int j = 0; j < k; j++) {
+        double w2 = 0.0;
+        for (int l = 0; l < d; l++)
+            w2 += dbl(th[(long)j * d + l]) * dbl(th[(long)j * d + l]);
+        sum_vw += fabs(dbl(th[kd + j])) * sqrt(w2);
+    }
+    for (int j = 0; j < k; j++) {
+        /* exact products at 4p bits: b = |w|^2 - v^2 etc. */
+        mpfr_set_zero(b, 1);
+        mpfr_set_zero(bn, 1);
+        mpfr_set_zero(gg, 1);
+        mpfr_set_zero(hom, 1);
+        double w2 = 0.0, wn2 = 0.0, g2 = 0.0;
+        for (int l = 0; l < d; l++) {
+            long q = (long)j * d + l;
+            mpfr_fma(b, th[q], th[q], b, MPFR_RNDN);
+            mpfr_fma(bn, tn[q], tn[q], bn, MPFR_RNDN);
+            mpfr_fma(gg, g[q], g[q], gg, MPFR_RNDN);
+            mpfr_fma(hom, th[q], g[q], hom, MPFR_RNDN);
+            w2 += dbl(th[q]) * dbl(th[q]);
+            wn2 += dbl(tn[q]) * dbl(tn[q]);
+            g2 += dbl(g[q]) * dbl(g[q]);
+        }
+        mpfr_fms(b, th[kd + j], th[kd + j], b, MPFR_RNDN);    /* -b  */
+        mpfr_fms(bn, tn[kd + j], tn[kd + j], bn, MPFR_RNDN);  /* -b+ */
+        mpfr_fms(gg, g[kd + j], g[kd + j], gg, MPFR_RNDN);    /* gv^2 - |gw|^2 */
+        mpfr_fms(hom, th[kd + j], g[kd + j], hom, MPFR_RNDN); /* v gv - w.gw */
+        double vj = fabs(dbl(th[kd + j])), vn = dbl(tn[kd + j]), gvj = dbl(g[kd + j]);
+        /* data scale of w.gw and v gv (roundoff.md A7) */
+        double Sh = 0.0;
+        if (s->kind == SG_LOSS_EMPIRICAL) {
+            for (int i = 0; i < n; i++) {
+                mpfr_srcptr zij = s->Z[(long)i * k + j];
+                double si = fabs(dbl(zij));
+                for (int l = 0; l < d; l++)
+                    si += fabs(dbl(th[(long)j * d + l]) * p->X[(long)i * d + l]);
+                Sh += fabs(dbl(s->r[i])) * vj * si;
+            }
+            Sh /= (double)n;
+        } else {
+            Sh = vj * sqrt(w2) * (2.0 * sum_vw + sqrt(a2));
+        }
+        double Sb = 2.0 * mu * Sh + w2 + wn2 + vj * vj + vn * vn + mu * mu * (g2 + gvj * gvj);
+        if (homog_res) {
+            mpfr_neg(t, hom, MPFR_RNDN);
+            homog_res[j] = dbl(t);
+        }
+        if (homog_tol)
+            homog_tol[j] = tol * Sh;
+        /* b+ - b - mu^2 (|gw|^2 - gv^2) = (-b) - (-b+) + mu^2 (gv^2 - |gw|^2) */
+        mpfr_sub(t, b, bn, MPFR_RNDN);
+        if (db)
+            db[j] = dbl(t);
+        mpfr_set_d(z, mu, MPFR_RNDN);
+        mpfr_sqr(z, z, MPFR_RNDN);
+        mpfr_fma(t, z, gg, t, MPFR_RNDN);
+        if (imbal_res)
+            imbal_res[j] = dbl(t);
+        if (imbal_tol)
+            imbal_tol[j] = tol * Sb;
+    }
+    if (loss_tol) {
+        double L = fabs(dbl(s->loss)), scale = L;
+        if (s->kind == SG_LOSS_EMPIRICAL) {
+            double acc = 0.0;
+            for (int i = 0; i < n; i++)
+                acc += fabs(dbl(s->r[i])) * (fabs(dbl(s->f[i])) + fabs(p->y[i]));
+            scale += acc / (double)n;
+        } else {
+            scale += sum_vw * sum_vw + sqrt(a2) * sum_vw + a2;
+        }
+        /* the MPFR loss to its double, plus the MPFR loss's own error */
+        mpfr_sub_d(t, s->loss, dbl(s->loss), MPFR_RNDA);
+        *loss_tol = fabs(mpfr_get_d(t, MPFR_RNDA)) + tol * scale;
     }
 }
 

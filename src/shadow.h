@@ -47,6 +47,7 @@ typedef struct {
     mpfr_t loss;
     mpfr_t t0, t1, t2, t3, t4, pi; /* scratch, and pi rounded to p          */
     mpfr_t ps[9];            /* population scratch                          */
+    mpfr_t hp[6];            /* identities, at 4p bits                      */
     sg_xnum *wx;             /* k*d decomposed W (empirical)                */
     sg_xnum *tx;             /* n*k decomposed t = r v (empirical)          */
     uint64_t *limbs;         /* storage of wx and tx                        */
@@ -67,6 +68,18 @@ void sg_shadow_loss_grad(sg_shadow *s, const sg_problem *p);
 
 /* theta_new <- theta - RN(mu grad) */
 void sg_shadow_update(sg_shadow *s, double mu);
+
+/* Identities of design section 2 on the shadow's step, after
+   sg_shadow_loss_grad and sg_shadow_update (theta = theta_t, theta_new =
+   theta_{t+1}), for every neuron j, evaluated at 4p bits:
+     homog_res_j = w_j . g_wj - v_j g_vj
+     imbal_res_j = b_j+ - b_j - mu^2 (|g_wj|^2 - g_vj^2),  db_j = b_j+ - b_j
+   (b_j = |w_j|^2 - v_j^2) with tolerances 2^(10-p) times their data scale
+   (specs/roundoff.md A7).  Also loss_tol: a bound of that form on
+   |RN64(loss) - exact loss at theta|.  Any output pointer may be NULL. */
+void sg_shadow_identities(sg_shadow *s, const sg_problem *p, double mu, double *homog_res,
+                          double *homog_tol, double *imbal_res, double *imbal_tol,
+                          double *db, double *loss_tol);
 
 /* theta <- theta_new (swaps the two arrays) */
 void sg_shadow_advance(sg_shadow *s);

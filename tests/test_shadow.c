@@ -491,81 +491,34 @@ static void test_mpq_agreement(void)
 
 /* ---------------- identities on the MPFR trajectory ---------------- */
 
-typedef struct { double imbal, homog; } id_res;
-
-/* residuals of design section 2's identities divided by their scale,
-   for neuron j, from theta (W, v), grad, theta_new; all in MPFR at hp bits.
-   scale: S_h = sum_i |r_i| |v_j| (sum_l |w_l x_il| + ReLU) / n (data scale
-   of the gradient terms) and S_b = 2 mu S_h + |w+|^2 + v+^2 + |w|^2 + v^2. */
-static id_res identities(const sg_problem *p, int j, mpfr_t *th, mpfr_t *g, mpfr_t *thn,
-                         mpfr_t *r, double mu)
+/* max_j |res_j| / tol_j of the identities (sg_shadow_identities) */
+static void identity_ratios(sg_shadow *s, const sg_problem *p, double mu, double *ri, double *rh)
 {
-    int n = p->n, d = p->d, k = p->k;
-    long kd = (long)k * d;
-    mpfr_prec_t hp = 1200;
-    mpfr_t b, bn, gg, hom, t, Sh, Sb, z;
-    mpfr_inits2(hp, b, bn, gg, hom, t, Sh, Sb, z, (mpfr_ptr)0);
-    mpfr_set_zero(b, 1);
-    mpfr_set_zero(bn, 1);
-    mpfr_set_zero(gg, 1);
-    mpfr_set_zero(hom, 1);
-    for (int l = 0; l < d; l++) {
-        long q = (long)j * d + l;
-        mpfr_fma(b, th[q], th[q], b, MPFR_RNDN);
-        mpfr_fma(bn, thn[q], thn[q], bn, MPFR_RNDN);
-        mpfr_fma(gg, g[q], g[q], gg, MPFR_RNDN);
-        mpfr_fma(hom, th[q], g[q], hom, MPFR_RNDN);
+    double hr[8], ht[8], ir[8], it[8];
+    sg_shadow_identities(s, p, mu, hr, ht, ir, it, NULL, NULL);
+    for (int j = 0; j < p->k; j++) {
+        double a = fabs(ir[j]) / it[j], b = fabs(hr[j]) / ht[j];
+        *ri = a > *ri ? a : *ri;
+        *rh = b > *rh ? b : *rh;
     }
-    mpfr_set(Sb, b, MPFR_RNDN);
-    mpfr_add(Sb, Sb, bn, MPFR_RNDN);
-    mpfr_fms(b, th[kd + j], th[kd + j], b, MPFR_RNDN);   /* v^2 - |w|^2 = -b */
-    mpfr_fms(bn, thn[kd + j], thn[kd + j], bn, MPFR_RNDN);
-    mpfr_fma(Sb, th[kd + j], th[kd + j], Sb, MPFR_RNDN);
-    mpfr_fma(Sb, thn[kd + j], thn[kd + j], Sb, MPFR_RNDN);
-    mpfr_fms(gg, g[kd + j], g[kd + j], gg, MPFR_RNDN);   /* gv^2 - |gw|^2 */
-    mpfr_fms(hom, th[kd + j], g[kd + j], hom, MPFR_RNDN); /* v gv - w.gw */
-    /* imbalance: b+ - b - mu^2 (|gw|^2 - gv^2) = -(bn') + b' + mu^2 gg' */
-    mpfr_sub(t, b, bn, MPFR_RNDN);
-    mpfr_set_d(z, mu, MPFR_RNDN);
-    mpfr_sqr(z, z, MPFR_RNDN);
-    mpfr_fma(t, z, gg, t, MPFR_RNDN);
-    /* data scale */
-    mpfr_set_zero(Sh, 1);
-    for (int i = 0; i < n; i++) {
-        double s = 0.0;
-        for (int l = 0; l < d; l++)
-            s += fabs(mpfr_get_d(th[(long)j * d + l], MPFR_RNDN) * p->X[(long)i * d + l]);
-        double ri = fabs(mpfr_get_d(r[i], MPFR_RNDN));
-        mpfr_set_d(z, 2.0 * ri * fabs(mpfr_get_d(th[kd + j], MPFR_RNDN)) * s, MPFR_RNDN);
-        mpfr_add(Sh, Sh, z, MPFR_RNDN);
-    }
-    mpfr_div_ui(Sh, Sh, (unsigned long)n, MPFR_RNDN);
-    mpfr_set_d(z, 2.0 * mu, MPFR_RNDN);
-    mpfr_fma(Sb, z, Sh, Sb, MPFR_RNDN);
-    id_res res;
-    mpfr_div(t, t, Sb, MPFR_RNDN);
-    mpfr_div(hom, hom, Sh, MPFR_RNDN);
-    res.imbal = fabs(mpfr_get_d(t, MPFR_RNDN));
-    res.homog = fabs(mpfr_get_d(hom, MPFR_RNDN));
-    mpfr_clears(b, bn, gg, hom, t, Sh, Sb, z, (mpfr_ptr)0);
-    return res;
 }
 
-static void test_identities_mpfr(void)
+/* The identities on the MPFR trajectory within their 2^-(p-10) tolerance;
+   negative control: the same function on the double trajectory's values
+   (held exactly in a 64-bit shadow) misses the tolerance of p = 128. */
+static void identities_case(sg_loss_kind loss, int n, int d, int k, uint64_t seed, int steps,
+                            double mu)
 {
-    const int n = 200, d = 20, k = 3, steps = 20;
-    const double mu = 0.2;
     const long prec = 128;
     sg_problem p;
     sg_workspace ws;
-    double *theta = tu_make(&p, &ws, SG_LOSS_EMPIRICAL, n, d, k, SG_INIT_XAVIER, 1.0, 31);
-    long len = sg_theta_len(d, k);
-    sg_shadow s;
+    double *theta = tu_make(&p, &ws, loss, n, d, k, SG_INIT_XAVIER, 1.0, seed);
+    long len = sg_theta_len(d, k), nk = (long)p.n * k;
+    sg_shadow s, dd;
     CU_ASSERT_FATAL(sg_shadow_init(&s, &p, prec) == 0);
-    sg_shadow_set_theta(&s, theta);
-    /* the double's values, as MPFR numbers for the negative control */
-    sg_shadow dd;
     CU_ASSERT_FATAL(sg_shadow_init(&dd, &p, 64) == 0);
+    dd.prec = prec; /* judge the double's values by the 128-bit tolerance */
+    sg_shadow_set_theta(&s, theta);
     double *tn = calloc((size_t)len, sizeof(double));
     double wi = 0, wh = 0, di = 0, dh = 0;
     for (int t = 0; t < steps; t++) {
@@ -577,30 +530,36 @@ static void test_identities_mpfr(void)
             mpfr_set_d(dd.grad[q], ws.grad[q], MPFR_RNDN);
             mpfr_set_d(dd.theta_new[q], tn[q], MPFR_RNDN);
         }
-        for (int i = 0; i < n; i++)
+        for (long q = 0; q < nk; q++)
+            mpfr_set_d(dd.Z[q], ws.Z[q], MPFR_RNDN);
+        for (int i = 0; i < p.n; i++) {
             mpfr_set_d(dd.r[i], ws.r[i], MPFR_RNDN);
-        for (int j = 0; j < k; j++) {
-            id_res a = identities(&p, j, s.theta, s.grad, s.theta_new, s.r, mu);
-            id_res b = identities(&p, j, dd.theta, dd.grad, dd.theta_new, dd.r, mu);
-            wi = a.imbal > wi ? a.imbal : wi;
-            wh = a.homog > wh ? a.homog : wh;
-            di = b.imbal > di ? b.imbal : di;
-            dh = b.homog > dh ? b.homog : dh;
+            mpfr_set_d(dd.f[i], ws.f[i], MPFR_RNDN);
         }
+        identity_ratios(&s, &p, mu, &wi, &wh);
+        identity_ratios(&dd, &p, mu, &di, &dh);
         sg_shadow_advance(&s);
         memcpy(theta, tn, (size_t)len * sizeof(double));
     }
-    double tol = ldexp(1.0, -(int)(prec - 10));
-    printf("\n    identities (seed 31, p=%ld): MPFR imbalance %.3g homogeneity %.3g; "
-           "double %.3g %.3g; tol %.3g\n", prec, wi, wh, di, dh, tol);
-    CU_ASSERT(wi <= tol);
-    CU_ASSERT(wh <= tol);
-    CU_ASSERT(di > tol); /* negative controls: the double misses the tolerance */
-    CU_ASSERT(dh > tol);
+    printf("\n    %s identities (seed %llu, p=%ld, %d steps): MPFR imbalance %.3g homogeneity "
+           "%.3g of the tolerance; double %.3g %.3g", sg_loss_name(loss),
+           (unsigned long long)seed, prec, steps, wi, wh, di, dh);
+    CU_ASSERT(wi <= 1.0);
+    CU_ASSERT(wh <= 1.0);
+    CU_ASSERT(di > 1.0); /* negative controls: the double misses the tolerance */
+    CU_ASSERT(dh > 1.0);
+    dd.prec = 64;
     sg_shadow_free(&s);
     sg_shadow_free(&dd);
     free(tn);
     tu_free(&p, &ws, theta);
+}
+
+static void test_identities_mpfr(void)
+{
+    identities_case(SG_LOSS_EMPIRICAL, 200, 20, 3, 31, 20, 0.2);
+    identities_case(SG_LOSS_POPULATION, 1, 20, 4, 32, 20, 0.2);
+    printf("\n");
 }
 
 /* ---------------- the shadow's own error (roundoff.md S2) ---------------- */
