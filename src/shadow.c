@@ -48,7 +48,8 @@ int sg_shadow_init(sg_shadow *s, const sg_problem *p, mpfr_prec_t prec)
         mpfr_init2(s->hp[q], 4 * prec);
     mpfr_const_pi(s->pi, MPFR_RNDN);
     mpz_init(s->z);
-    int ok = s->theta && s->grad && s->theta_new;
+    s->wabs = calloc((size_t)(s->d > 0 ? s->d : 1), sizeof(double));
+    int ok = s->theta && s->grad && s->theta_new && s->wabs;
     if (p->loss == SG_LOSS_EMPIRICAL) {
         int L = sg_xnum_limbs(prec);
         s->Z = alloc_mp(nk, prec);
@@ -100,6 +101,7 @@ void sg_shadow_free(sg_shadow *s)
             mpfr_clear(s->hp[q]);
         mpz_clear(s->z);
     }
+    free(s->wabs);
     free(s->wx);
     free(s->tx);
     free(s->limbs);
@@ -420,11 +422,13 @@ void sg_shadow_identities(sg_shadow *s, const sg_problem *p, double mu, double *
         /* data scale of w.gw and v gv (roundoff.md A7) */
         double Sh = 0.0;
         if (s->kind == SG_LOSS_EMPIRICAL) {
+            for (int l = 0; l < d; l++)
+                s->wabs[l] = fabs(dbl(th[(long)j * d + l]));
             for (int i = 0; i < n; i++) {
-                mpfr_srcptr zij = s->Z[(long)i * k + j];
-                double si = fabs(dbl(zij));
+                double si = fabs(dbl(s->Z[(long)i * k + j]));
+                const double *x = p->X + (long)i * d;
                 for (int l = 0; l < d; l++)
-                    si += fabs(dbl(th[(long)j * d + l]) * p->X[(long)i * d + l]);
+                    si += s->wabs[l] * fabs(x[l]);
                 Sh += fabs(dbl(s->r[i])) * vj * si;
             }
             Sh /= (double)n;

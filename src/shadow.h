@@ -48,6 +48,7 @@ typedef struct {
     mpfr_t t0, t1, t2, t3, t4, pi; /* scratch, and pi rounded to p          */
     mpfr_t ps[9];            /* population scratch                          */
     mpfr_t hp[6];            /* identities, at 4p bits                      */
+    double *wabs;            /* d: scratch of the identities                */
     sg_xnum *wx;             /* k*d decomposed W (empirical)                */
     sg_xnum *tx;             /* n*k decomposed t = r v (empirical)          */
     uint64_t *limbs;         /* storage of wx and tx                        */
