@@ -476,8 +476,16 @@ long sg_bounds_population(sg_bounds *bd, sg_bounds *bm, const sg_fp_model *f64,
     fesetround(FE_UPWARD);
     pmodel M = {f64->u, f64->eta, f64->ulp_libm, rel1(f64->u), fmp->u, fmp->ulp_libm};
     ev pi = {M_PI, 2.0 * M.u, 2.0 * M.up};
-    ev nrm[k > 0 ? k : 1];
-    ev ang[k > 0 ? k * k : 1];
+    ev *nrm = malloc((size_t)(k > 0 ? k : 1) * sizeof(ev));
+    ev *ang = malloc((size_t)(k > 0 ? (long)k * k : 1) * sizeof(ev));
+    ev *gi = malloc((size_t)(d > 0 ? d : 1) * sizeof(ev));
+    if (!nrm || !ang || !gi) {
+        free(nrm);
+        free(ang);
+        free(gi);
+        fesetround(old);
+        return -1;
+    }
     int bad_zero = 0;
     /* P2 norms: sqrt(sg_dot(w, w)) */
     for (int i = 0; i < k; i++) {
@@ -534,11 +542,6 @@ long sg_bounds_population(sg_bounds *bd, sg_bounds *bm, const sg_fp_model *f64,
     /* P5 gradients, as sg_pop_grad */
     ev two_pi = {2.0 * M_PI, 2.0 * pi.e, 2.0 * pi.m};
     ev inv2pi = ev_div(&M, ev_exact(1.0), two_pi);
-    ev *gi = malloc((size_t)(d > 0 ? d : 1) * sizeof(ev));
-    if (!gi) {
-        fesetround(old);
-        return -1;
-    }
     for (int i = 0; i < k; i++) {
         ev ni = nrm[i], ci = ev_exact(0.0), gvi = ev_exact(0.0);
         for (int l = 0; l < d; l++)
@@ -571,7 +574,6 @@ long sg_bounds_population(sg_bounds *bd, sg_bounds *bm, const sg_fp_model *f64,
         bd->Eg[kd + i] = gv.e;
         bm->Eg[kd + i] = gv.m;
     }
-    free(gi);
     for (int i = 0; i < k; i++) {
         bd->Epop[i] = nrm[i].e;
         bm->Epop[i] = nrm[i].m;
@@ -594,6 +596,9 @@ long sg_bounds_population(sg_bounds *bd, sg_bounds *bm, const sg_fp_model *f64,
     /* P6 the update, both models */
     update_bound(bd, f64, mu, grad, theta_new);
     update_bound(bm, fmp, mu, g_mp, tn_mp);
+    free(nrm);
+    free(ang);
+    free(gi);
     fesetround(old);
     return mism;
 }

@@ -302,7 +302,10 @@ static void audit_population(sg_shadow_audit *a, long step, const double *theta,
        documented operation order, so a kernel that departs from it shows up
        here and, if its results are off by more than the bound, as
        violations (roundoff.md A2) */
-    a->replica_mismatch += mism;
+    if (mism < 0)
+        a->step_violations++; /* out of memory: this step could not be checked */
+    else
+        a->replica_mismatch += mism;
     sg_bounds_sum(&a->bd, &a->bm);
     for (int i = 0; i < k; i++)
         check(a, step, SG_SA_NORM, i, ws->pop.norm[i], s->norm[i], a->bd.Epop[i]);
