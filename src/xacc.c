@@ -66,16 +66,20 @@ static inline __attribute__((always_inline)) void add_shifted(sg_xacc *a, int si
     int c = (int)(b >> 5), s = (int)(b & 31);
     uint64_t p0 = (uint64_t)P, p1 = (uint64_t)(P >> 64);
     uint64_t w0 = p0 << s;
-    uint64_t w1 = s ? (p1 << s) | (p0 >> (64 - s)) : p1;
-    uint64_t w2 = s ? p1 >> (64 - s) : 0;
+    /* x >> (64 - s) for s in [0, 32) without a branch: (x >> 1) >> (63 - s) */
+    uint64_t w1 = (p1 << s) | ((p0 >> 1) >> (63 - s));
+    uint64_t w2 = (p1 >> 1) >> (63 - s);
     int64_t d0 = (int64_t)(w0 & M32), d1 = (int64_t)(w0 >> 32);
     int64_t d2 = (int64_t)(w1 & M32), d3 = (int64_t)(w1 >> 32), d4 = (int64_t)w2;
     int64_t *L = a->lane + c;
-    if (sign > 0) {
-        L[0] += d0; L[1] += d1; L[2] += d2; L[3] += d3; L[4] += d4;
-    } else {
-        L[0] -= d0; L[1] -= d1; L[2] -= d2; L[3] -= d3; L[4] -= d4;
-    }
+    /* branch-free sign (the signs of the products are random): with
+       m = 0 or -1, (x ^ m) - m is x or -x */
+    int64_t m = -(int64_t)(sign < 0);
+    L[0] += (d0 ^ m) - m;
+    L[1] += (d1 ^ m) - m;
+    L[2] += (d2 ^ m) - m;
+    L[3] += (d3 ^ m) - m;
+    L[4] += (d4 ^ m) - m;
     if (c < a->cmin)
         a->cmin = c;
     if (c + 4 > a->cmax)
