@@ -134,8 +134,7 @@ static void emp_loss_grad(sg_shadow *s, const sg_problem *p)
         for (int j = 0; j < k; j++) {
             const sg_xnum *w = s->wx + (long)j * d;
             sg_xacc_clear(acc);
-            for (int l = 0; l < d; l++)
-                sg_xacc_add_xd(acc, &w[l], x[l]);
+            sg_xacc_dot_xd(acc, d, w, x);
             if (acc->overflow)
                 s->range_errors++;
             sg_xacc_get(acc, s->Z[(long)i * k + j], MPFR_RNDN, s->z);
@@ -190,9 +189,7 @@ static void emp_loss_grad(sg_shadow *s, const sg_problem *p)
                 const sg_xnum *t = &s->tx[(long)i * k + j];
                 if (t->nl == 0)
                     continue;
-                const double *x = p->X + (long)i * d + l0;
-                for (int b = 0; b < nb; b++)
-                    sg_xacc_add_xd(&s->acc[b], t, x[b]);
+                sg_xacc_row_xd(s->acc, nb, t, p->X + (long)i * d + l0);
             }
             for (int b = 0; b < nb; b++) {
                 if (s->acc[b].overflow)

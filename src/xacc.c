@@ -106,7 +106,8 @@ static inline int split_double(double x, uint64_t *m, long *e)
     return sign;
 }
 
-void sg_xacc_add_xd(sg_xacc *a, const sg_xnum *x, double b)
+static inline __attribute__((always_inline)) void add_xd(sg_xacc *a, const sg_xnum *x,
+                                                          double b)
 {
     if (x->nl == 0 || b == 0.0)
         return;
@@ -124,6 +125,23 @@ void sg_xacc_add_xd(sg_xacc *a, const sg_xnum *x, double b)
         unsigned __int128 P = (unsigned __int128)x->limb[q] * mb;
         add_shifted(a, sign, P, x->e + 64L * q + eb);
     }
+}
+
+void sg_xacc_add_xd(sg_xacc *a, const sg_xnum *x, double b)
+{
+    add_xd(a, x, b);
+}
+
+void sg_xacc_dot_xd(sg_xacc *a, int m, const sg_xnum *x, const double *b)
+{
+    for (int l = 0; l < m; l++)
+        add_xd(a, &x[l], b[l]);
+}
+
+void sg_xacc_row_xd(sg_xacc *acc, int m, const sg_xnum *x, const double *b)
+{
+    for (int q = 0; q < m; q++)
+        add_xd(&acc[q], x, b[q]);
 }
 
 void sg_xacc_add_dd(sg_xacc *a, double b, double c)

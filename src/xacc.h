@@ -54,6 +54,12 @@ void sg_xacc_clear(sg_xacc *a);
 /* a <- a + x * b exactly (x a decomposed number, b a finite double) */
 void sg_xacc_add_xd(sg_xacc *a, const sg_xnum *x, double b);
 
+/* a <- a + sum_l x[l] * b[l], l = 0..m-1, exactly (the forward pass) */
+void sg_xacc_dot_xd(sg_xacc *a, int m, const sg_xnum *x, const double *b);
+
+/* acc[q] <- acc[q] + x * b[q], q = 0..m-1, exactly (a row of the gW sums) */
+void sg_xacc_row_xd(sg_xacc *acc, int m, const sg_xnum *x, const double *b);
+
 /* a <- a + b * c exactly (two finite doubles) */
 void sg_xacc_add_dd(sg_xacc *a, double b, double c);
 
