@@ -535,7 +535,9 @@ static void obs_csv_header(void *self, FILE *fp)
 static void obs_csv_row(void *self, FILE *fp)
 {
     sg_shadow_audit *a = self;
-    if (a->row_audited)
+    if (a->row_audited && a->prob->loss == SG_LOSS_POPULATION)
+        fprintf(fp, ",%.6e,%ld,,", a->step_ratio, a->step_violations);
+    else if (a->row_audited)
         fprintf(fp, ",%.6e,%ld,%ld,%ld", a->step_ratio, a->step_violations,
                 a->step_ambiguous, a->step_flips);
     else
@@ -560,8 +562,13 @@ static void obs_summary(void *self, sg_json *j)
     sg_json_int(j, "bound_violations", a->violations);
     sg_json_num(j, "max_error_to_bound", a->max_ratio);
     sg_json_int(j, "max_error_to_bound_step", a->max_ratio_step);
-    sg_json_int(j, "ambiguous_activations", a->ambiguous);
-    sg_json_int(j, "activation_flips", a->flips);
+    if (a->prob->loss == SG_LOSS_EMPIRICAL) {
+        sg_json_int(j, "ambiguous_activations", a->ambiguous);
+        sg_json_int(j, "activation_flips", a->flips);
+    } else { /* no activations in the closed-form population loss */
+        sg_json_null(j, "ambiguous_activations");
+        sg_json_null(j, "activation_flips");
+    }
     if (a->trajectory) {
         sg_json_num(j, "max_divergence", a->max_divergence);
         sg_json_int(j, "max_divergence_step", a->max_divergence_step);
