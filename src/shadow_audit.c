@@ -60,20 +60,6 @@ int sg_shadow_audit_init(sg_shadow_audit *a, const sg_problem *p, const double *
         a->have_st = ok;
         if (ok)
             sg_shadow_set_theta(&a->st, theta0);
-        long k = p->k;
-        a->rec_buf = calloc((size_t)(3 * a->len + 5 * k), sizeof(double));
-        ok = ok && a->rec_buf;
-        if (ok) {
-            a->rec.step = -1;
-            a->rec.theta = a->rec_buf;
-            a->rec.grad = a->rec_buf + a->len;
-            a->rec.theta_next = a->rec_buf + 2 * a->len;
-            a->rec.homog_res = a->rec_buf + 3 * a->len;
-            a->rec.homog_tol = a->rec.homog_res + k;
-            a->rec.imbal_res = a->rec.homog_tol + k;
-            a->rec.imbal_tol = a->rec.imbal_res + k;
-            a->rec.db = a->rec.imbal_tol + k;
-        }
     }
     if (!ok) {
         fprintf(stderr, "shadowgd: out of memory for the MPFR shadow (--prec %ld)\n",
@@ -101,8 +87,6 @@ void sg_shadow_audit_free(sg_shadow_audit *a)
     free(a->gm);
     free(a->tnm);
     free(a->tn_pred);
-    free(a->rec_buf);
-    a->rec_buf = NULL;
     a->Zm = a->Hm = a->rm = a->gm = a->tnm = a->tn_pred = NULL;
     a->have_sa = a->have_st = 0;
     a->prec = 0;
@@ -390,17 +374,6 @@ void sg_shadow_audit_trajectory(sg_shadow_audit *a, long step, const double *the
     sg_shadow_loss_grad(s, a->prob);
     sg_shadow_update(s, a->mu);
     format_loss(a, s->loss);
-    /* the record of this step for other observers */
-    sg_shadow_traj_record *r = &a->rec;
-    r->step = step;
-    for (long q = 0; q < a->len; q++) {
-        r->theta[q] = mpfr_get_d(s->theta[q], MPFR_RNDN);
-        r->grad[q] = mpfr_get_d(s->grad[q], MPFR_RNDN);
-        r->theta_next[q] = mpfr_get_d(s->theta_new[q], MPFR_RNDN);
-    }
-    r->loss = mpfr_get_d(s->loss, MPFR_RNDN);
-    sg_shadow_identities(s, a->prob, a->mu, r->homog_res, r->homog_tol, r->imbal_res,
-                         r->imbal_tol, r->db, &r->loss_tol);
     sg_shadow_advance(s);
     a->trajectory_range_errors += s->range_errors;
     s->range_errors = 0;
@@ -664,19 +637,6 @@ sg_observer sg_shadow_audit_observer(sg_shadow_audit *a)
 }
 
 static sg_shadow_audit *the_shadow_audit;
-
-sg_shadow_audit *sg_shadow_audit_of(sg_run_ctx *ctx)
-{
-    for (int q = 0; q < ctx->nobs; q++)
-        if (ctx->obs[q].name && strcmp(ctx->obs[q].name, "mpfr-audit") == 0)
-            return ctx->obs[q].self;
-    return NULL;
-}
-
-const sg_shadow_traj_record *sg_shadow_audit_record(const sg_shadow_audit *a)
-{
-    return a && a->trajectory && a->rec.step >= 0 ? &a->rec : NULL;
-}
 
 int sg_shadow_audit_attach(sg_run_ctx *ctx)
 {

@@ -40,22 +40,6 @@ typedef struct {
 typedef double (*sg_loss_grad_fn)(const sg_problem *p, const double *theta,
                                   sg_workspace *ws);
 
-/* One step of the MPFR trajectory, for other observers (the invariant
-   audit on the MPFR trajectory, design sections 5-6): valid after this
-   observer's observe() of step t when the trajectory shadow is on.
-   theta, grad, theta_next: theta_MPFR(t), its gradient, theta_MPFR(t+1),
-   rounded to double; loss and loss_tol: the MPFR loss at theta_MPFR(t) and
-   a bound on |loss - exact L(theta_MPFR(t))|; per neuron the homogeneity
-   and imbalance residuals computed in MPFR (sg_shadow_identities), their
-   tolerances of order 2^-p times the data scale, and db_j = b_j+ - b_j. */
-typedef struct {
-    long step;
-    double *theta, *grad, *theta_next;   /* len */
-    double loss, loss_tol;
-    double *homog_res, *homog_tol;       /* k   */
-    double *imbal_res, *imbal_tol, *db;  /* k   */
-} sg_shadow_traj_record;
-
 typedef struct sg_shadow_audit {
     /* configuration */
     long every;              /* 0: no local audit                          */
@@ -95,8 +79,6 @@ typedef struct sg_shadow_audit {
     int first_class;
     double first_err, first_bound;
     double audit_seconds, trajectory_seconds;
-    sg_shadow_traj_record rec;   /* the last MPFR trajectory step          */
-    double *rec_buf;
 } sg_shadow_audit;
 
 /* Allocate and initialise (MPFR numbers initialised here, once).  theta0
@@ -122,12 +104,6 @@ void sg_shadow_audit_trajectory(sg_shadow_audit *a, long step, const double *the
    different precision, size or configuration.  0 on success. */
 int sg_shadow_audit_save(void *self, FILE *fp);
 int sg_shadow_audit_load(void *self, FILE *fp, size_t len);
-
-/* The audit registered on ctx by sg_shadow_audit_attach (NULL if none), and
-   its last MPFR trajectory step (NULL when the trajectory shadow is off or
-   no step was taken yet). */
-sg_shadow_audit *sg_shadow_audit_of(struct sg_run_ctx *ctx);
-const sg_shadow_traj_record *sg_shadow_audit_record(const sg_shadow_audit *a);
 
 /* The observer that wires the above into the run loop. */
 sg_observer sg_shadow_audit_observer(sg_shadow_audit *a);
