@@ -172,7 +172,8 @@ sg_audit *sg_audit_attach(sg_run_ctx *ctx)
         fprintf(stderr,
                 "shadowgd: warning: k = 2 with equal initial output signs (v_1(0), v_2(0) "
                 "both %s): the theory's known failure case; GD is expected to stall at a "
-                "saddle with both neurons on one ray (loss ~ |a|^2/4)\n",
+                "saddle with both neurons on one ray (loss ~ |a|^2/4), unless an output weight "
+                "changes sign early (possible when |v_j(0)| < |w_j(0)|)\n",
                 ctx->sign0[0] > 0 ? "positive" : "negative");
     a->progress = !c->quiet && isatty(STDERR_FILENO);
     a->t0 = now_s();

@@ -93,6 +93,7 @@ static void result_init(sg_inv_result *r, const char *unit)
 static void set_na(sg_inv_result *r, const char *why)
 {
     r->verdict = SG_NOT_APPLICABLE;
+    r->first_violation = -1; /* an observation, if any, is in the reason */
     snprintf(r->reason, sizeof r->reason, "%s", why);
 }
 
@@ -769,6 +770,13 @@ void sg_inv_finish(sg_inv_checker *c)
     char buf[320];
     finish_verdict(&c->res[SG_INV_SIGN], "every v_j kept its initial sign",
                    "an output weight changed sign at step %ld");
+    if (c->cls != SG_CLASS_PAIR && c->res[SG_INV_SIGN].verdict != SG_NOT_APPLICABLE) {
+        sg_inv_result *sr = &c->res[SG_INV_SIGN];
+        snprintf(buf, sizeof buf,
+                 "the sign pattern is claimed for k = 2 with opposite signs only; observed: %.200s",
+                 sr->reason);
+        set_na(sr, buf);
+    }
     /* ALIGN */
     sg_inv_result *al = &c->res[SG_INV_ALIGN];
     if (c->cls == SG_CLASS_SAME_SIGN) {
@@ -831,6 +839,19 @@ void sg_inv_finish(sg_inv_checker *c)
         }
     }
     fit_rate(c);
+    if (c->cls == SG_CLASS_GENERAL && c->res[SG_INV_RATE].verdict != SG_NOT_APPLICABLE) {
+        sg_inv_result *rr = &c->res[SG_INV_RATE];
+        snprintf(buf, sizeof buf, "the linear rate is proved for k = 2; group level: %.220s",
+                 rr->reason);
+        set_na(rr, buf);
+    }
+    if (c->cls == SG_CLASS_PAIR && !(c->p.sigma < c->sqrt_a)) {
+        snprintf(buf, sizeof buf,
+                 "the phase analysis assumes a small initialisation sigma < sqrt|a|; here sigma = %g, sqrt|a| = %g",
+                 c->p.sigma, c->sqrt_a);
+        set_na(&c->res[SG_INV_PHASES], buf);
+        set_na(&c->res[SG_INV_GROWTH_END], buf);
+    }
     const char *shadow = "measured by the MPFR shadow (issue 4); not produced by this checker";
     set_na(&c->res[SG_INV_BOUND], shadow);
     set_na(&c->res[SG_INV_FLIPS], shadow);
@@ -869,10 +890,12 @@ int sg_inv_stuck(const sg_inv_checker *c, const double *theta, double loss, char
         double ang = sg_angle(d, w1, w2) * (180.0 / M_PI);
         double n1 = sg_norm(d, w1), n2 = sg_norm(d, w2);
         if (n1 > 0.0 && n2 > 0.0 && ang <= c->th.align_deg && fabs(loss - 0.25 * a2) <= 0.05 * a2) {
+            double ra = sg_angle(d, w1, c->p.a) * (180.0 / M_PI);
             snprintf(buf, len,
-                     "stuck at a saddle: both neurons on one ray (angle between w_1 and w_2 "
-                     "%.3g deg), loss %.6g ~ |a|^2/4 = %.6g",
-                     ang, loss, 0.25 * a2);
+                     "stuck at a saddle: both neurons on one ray, %s (angle between w_1 and "
+                     "w_2 %.3g deg), loss %.6g ~ |a|^2/4 = %.6g; the function learned is "
+                     "c ReLU(%sa.x), not a.x",
+                     ra < 90.0 ? "+a" : "-a", ang, loss, 0.25 * a2, ra < 90.0 ? "" : "-");
             return 1;
         }
     }

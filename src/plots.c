@@ -1,5 +1,6 @@
 /* plots.c -- gnuplot scripts for the figures of a run (see plots.h). */
 #include "plots.h"
+#include "init.h"
 #include "outfile.h"
 #include <stdlib.h>
 #include <string.h>
@@ -53,7 +54,7 @@ static void band(FILE *fp, int id, long from, long to, const char *rgb, const ch
             "set object %d rect from %ld, graph 0 to %ld, graph 1 fc rgb '%s' fs solid 0.5 "
             "noborder behind\n",
             id, from, to, rgb);
-    fprintf(fp, "set label %d '%s' at %g, graph 0.96 center font ',10'\n", id, label,
+    fprintf(fp, "set label %d '%s' at %g, graph 1.03 center font ',10'\n", id, label,
             0.5 * (double)(from + to));
 }
 
@@ -62,17 +63,24 @@ static void write_fig3(FILE *fp, const sg_config *c, const sg_inv_phases *ph)
     long end = c->steps;
     long t1 = ph->T1_observed >= 0 ? ph->T1_observed : end;
     long t2 = ph->T2_end >= 0 ? ph->T2_end : end;
+    char setting[160];
+    if (c->loss == SG_LOSS_EMPIRICAL)
+        snprintf(setting, sizeof setting, "empirical loss, d=%d k=%d n=%d", c->d, c->k, c->n);
+    else
+        snprintf(setting, sizeof setting, "population loss, d=%d k=%d", c->d, c->k);
     fprintf(fp,
             "# fig3.gp -- shadowgd: the paper's Fig. 3 view of this run.\n"
             "# Regenerate: gnuplot fig3.gp  (in this directory; reads trajectory.csv)\n"
-            "# Phase bands from the double trajectory: T1 = %ld, end of phase 2 = %ld\n"
+            "# Phase bands from the double trajectory's audit: T1 = %ld (first step with every\n"
+            "# angle <= %g deg), end of phase 2 = %ld (growth-end conditions); -1: not reached.\n"
             "set terminal pngcairo size 1100,620 enhanced font ',11'\n"
             "set output 'fig3.png'\n"
             "set datafile separator ','\n"
-            "set title \"shadowgd: %s loss, d=%d k=%d%s, sigma=%g, mu=%g, seed=%llu\"\n"
+            "set title \"shadowgd: %s, init %s, sigma=%g, mu=%g, seed=%llu\" offset 0,1\n"
+            "set tmargin 5\n"
             "set xlabel 'GD step'\n"
             "set ylabel 'loss, |v_1|, ||w_1||  (log scale)'\n"
-            "set y2label 'angle to the target ray (degrees)'\n"
+            "set y2label 'angle between w_j and its target ray s_j a (degrees)'\n"
             "set logscale y\n"
             "set format y '10^{%%L}'\n"
             "set xrange [0:%ld]\n"
@@ -82,19 +90,19 @@ static void write_fig3(FILE *fp, const sg_config *c, const sg_inv_phases *ph)
             "set key outside right center box opaque\n"
             "set grid xtics ytics lc rgb '#dddddd'\n"
             "pos(x) = x > 0 ? x : NaN\n",
-            ph->T1_observed, ph->T2_end, c->loss == SG_LOSS_POPULATION ? "population" : "empirical",
-            c->d, c->k, c->loss == SG_LOSS_EMPIRICAL ? "" : "", c->sigma, c->mu,
-            (unsigned long long)c->seed, end);
-    if (c->loss == SG_LOSS_EMPIRICAL)
-        fprintf(fp, "set title \"shadowgd: empirical loss, d=%d k=%d n=%d, sigma=%g, mu=%g, seed=%llu\"\n",
-                c->d, c->k, c->n, c->sigma, c->mu, (unsigned long long)c->seed);
+            ph->T1_observed, c->inv.align_deg, ph->T2_end, setting, sg_init_name(c->init),
+            c->sigma, c->mu, (unsigned long long)c->seed, end);
     band(fp, 1, 0, t1, "#d6e4f5", "phase 1: alignment");
     band(fp, 2, t1, t2, "#f7e7c6", "phase 2: growth");
     band(fp, 3, t2, end, "#d9f0d3", "phase 3: refinement");
     if (t1 == t2 && t1 < end)
         fprintf(fp, "set arrow 4 from %ld, graph 0 to %ld, graph 1 nohead lc rgb '#c08020' lw 2 dt 2\n"
-                    "set label 5 'T1 = end of phase 2' at %ld, graph 0.90 left offset 0.5,0 font ',9'\n",
-                t1, t1, t1);
+                    "set label 5 'T1 = %ld = end of phase 2' at %ld, graph 0.94 left offset 0.5,0 font ',9'\n",
+                t1, t1, t1, t1);
+    fprintf(fp,
+            "set arrow 6 from graph 0, second %g to graph 1, second %g nohead lc rgb '#d62728' dt 3\n"
+            "set label 7 '%g deg' at graph 1, second %g right offset -0.5,0.6 font ',9' tc rgb '#d62728'\n",
+            c->inv.align_deg, c->inv.align_deg, c->inv.align_deg, c->inv.align_deg);
     fprintf(fp,
             "plot 'trajectory.csv' using 'step':(pos(column('loss'))) with lines lw 2.5 lc rgb '#000000' title 'loss', \\\n"
             "     '' using 'step':(abs(column('v_1'))) with lines lw 2 lc rgb '#1f77b4' title '|v_1|', \\\n"
@@ -125,7 +133,11 @@ static void write_audit(FILE *fp, int shadow)
             "set format y '10^{%%L}'\n"
             "set key outside right center box opaque\n"
             "set grid xtics ytics lc rgb '#dddddd'\n"
+            "set yrange [*:10]\n"
             "pos(x) = x > 0 ? x : NaN\n");
+    if (!shadow)
+        fprintf(fp, "set label 1 'no MPFR shadow in this run: max error/bound and divergence "
+                    "curves need the shadow (issue 4)' at graph 0.02, graph 0.05 font ',9'\n");
     if (shadow)
         fprintf(fp,
                 "set y2label 'relative divergence double vs MPFR (log scale)'\n"

@@ -8,9 +8,11 @@
 typedef int (*register_fn)(void);
 
 int register_rng_suite(void);
+int register_invariants_suite(void);
 
 static const struct { const char *name; register_fn fn; } suites[] = {
     {"rng", register_rng_suite},
+    {"invariants", register_invariants_suite},
 };
 
 int main(int argc, char **argv)
