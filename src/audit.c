@@ -141,6 +141,19 @@ static void obs_report(void *self, FILE *fp)
         fprintf(fp, "%s\n", a->figures);
     fputc('\n', fp);
     sg_inv_table(fp, a->dbl, a->mp);
+    sg_run_ctx *ctx = a->ctx;
+    if (ctx->status != SG_STATUS_DIVERGED) {
+        int d = ctx->cfg.d, k = ctx->cfg.k;
+        if (sg_inv_classify(k, ctx->sign0) == SG_CLASS_PAIR)
+            fprintf(fp, "final (double): loss %.3e, |diag(v)W - W*|_F = %.3e\n", ctx->loss,
+                    sqrt(sg_opt_dist2_pair(d, k, ctx->prob.a, ctx->theta)));
+        else
+            fprintf(fp, "final (double): loss %.3e, |sum_j v_j w_j - 2a| = %.3e, worst line "
+                        "sum %.3e |a|\n",
+                    ctx->loss, sg_opt_sum_dist(d, k, ctx->prob.a, ctx->theta),
+                    sg_opt_line_residual(d, k, ctx->prob.a, ctx->theta, ctx->cfg.inv.line_deg,
+                                         NULL));
+    }
 }
 
 sg_audit *sg_audit_attach(sg_run_ctx *ctx)

@@ -64,7 +64,7 @@ struct sg_inv_checker {
     int started, finished;
     long last_step;
     double last_loss, last_tol, last_maxang;
-    int phase_now, in_growth_check;
+    int phase_now;
     double dist2_now, homog_ratio_now, imbal_ratio_now;
     double growth_margin;   /* GROWTH-END margin at growth_step                   */
     char growth_reason[200];
@@ -73,12 +73,18 @@ struct sg_inv_checker {
     long *ser_step;
     double *ser_val;
     long nser, cap;
-    /* exact residuals */
-    mpfr_t *terms;
-    mpfr_ptr *ptrs;
-    mpfr_t sum;
-    long nterms_cap;
+    void *acc;              /* exact_acc of 3d + 3 terms, reused every step       */
 };
+
+typedef struct exact_acc exact_acc;
+static exact_acc *acc_new(long cap);
+static void acc_delete(exact_acc *e);
+static double homog_acc(exact_acc *e, int d, const double *w, const double *g, double v,
+                        double gv);
+static double imbal_acc(exact_acc *e, int d, double mu, const double *w, const double *g,
+                        double v, double gv, const double *w1, double v1);
+static double db_acc(exact_acc *e, int d, const double *w, double v, const double *w1,
+                     double v1);
 
 static void result_init(sg_inv_result *r, const char *unit)
 {
@@ -122,28 +128,19 @@ sg_inv_checker *sg_inv_new(const char *name, const sg_inv_problem *p,
     c->ngroups = c->cls == SG_CLASS_GENERAL ? 2 : p->k;
     c->ang = calloc((size_t)(c->ngroups > 0 ? c->ngroups : 1), sizeof(double));
     c->tmp = calloc((size_t)p->d, sizeof(double));
-    c->nterms_cap = 3L * p->d + 4;
-    c->terms = calloc((size_t)c->nterms_cap, sizeof(mpfr_t));
-    c->ptrs = calloc((size_t)c->nterms_cap, sizeof(mpfr_ptr));
+    c->acc = acc_new(3L * p->d + 3);
     c->cap = 1024;
     c->ser_step = calloc((size_t)c->cap, sizeof(long));
     c->ser_val = calloc((size_t)c->cap, sizeof(double));
-    if (!c->ang || !c->tmp || !c->terms || !c->ptrs || !c->ser_step || !c->ser_val) {
+    if (!c->ang || !c->tmp || !c->acc || !c->ser_step || !c->ser_val) {
+        acc_delete(c->acc);
         free(c->ang);
         free(c->tmp);
-        free(c->terms);
-        free(c->ptrs);
         free(c->ser_step);
         free(c->ser_val);
         free(c);
         return NULL;
     }
-    /* 4*53 bits hold (mu g)^2 exactly; squares of doubles need 106 */
-    for (long q = 0; q < c->nterms_cap; q++) {
-        mpfr_init2(c->terms[q], 4 * 53 + 8);
-        c->ptrs[q] = c->terms[q];
-    }
-    mpfr_init2(c->sum, 53);
     result_init(&c->res[SG_INV_SIGN], "min_j s_j v_j(t)");
     result_init(&c->res[SG_INV_ALIGN], "degrees below the threshold");
     result_init(&c->res[SG_INV_IMBAL], "1 - |residual|/tolerance");
@@ -174,12 +171,7 @@ void sg_inv_free(sg_inv_checker *c)
 {
     if (!c)
         return;
-    for (long q = 0; q < c->nterms_cap; q++)
-        mpfr_clear(c->terms[q]);
-    mpfr_clear(c->sum);
-    mpfr_free_cache();
-    free(c->terms);
-    free(c->ptrs);
+    acc_delete(c->acc);
     free(c->ang);
     free(c->tmp);
     free(c->ser_step);
@@ -189,16 +181,19 @@ void sg_inv_free(sg_inv_checker *c)
 
 /* ------------------------------------------------------ exact residuals */
 
-/* One correctly rounded sum of exact terms, with a private context so the
-   public helpers need no checker. */
-typedef struct {
+/* One correctly rounded sum of exact terms: every term is a product of at
+   most four doubles, held exactly at 4*53 bits; mpfr_sum rounds the sum once. */
+struct exact_acc {
     mpfr_t *t;
     mpfr_ptr *p;
     long n, cap;
-} exact_acc;
+};
 
-static int acc_init(exact_acc *e, long cap)
+static exact_acc *acc_new(long cap)
 {
+    exact_acc *e = calloc(1, sizeof *e);
+    if (!e)
+        return NULL;
     e->t = calloc((size_t)cap, sizeof(mpfr_t));
     e->p = calloc((size_t)cap, sizeof(mpfr_ptr));
     e->n = 0;
@@ -206,21 +201,25 @@ static int acc_init(exact_acc *e, long cap)
     if (!e->t || !e->p) {
         free(e->t);
         free(e->p);
-        return -1;
+        free(e);
+        return NULL;
     }
     for (long q = 0; q < cap; q++) {
         mpfr_init2(e->t[q], 4 * 53 + 8);
         e->p[q] = e->t[q];
     }
-    return 0;
+    return e;
 }
 
-static void acc_free(exact_acc *e)
+static void acc_delete(exact_acc *e)
 {
+    if (!e)
+        return;
     for (long q = 0; q < e->cap; q++)
         mpfr_clear(e->t[q]);
     free(e->t);
     free(e->p);
+    free(e);
 }
 
 /* += s * x * y (exact: at most 3 doubles) */
@@ -253,51 +252,63 @@ static double acc_sum(exact_acc *e)
     return r;
 }
 
+static double homog_acc(exact_acc *e, int d, const double *w, const double *g, double v,
+                        double gv)
+{
+    for (int l = 0; l < d; l++)
+        acc_add3(e, 1.0, w[l], g[l]);
+    acc_add3(e, -1.0, v, gv);
+    return acc_sum(e);
+}
+
+static double imbal_acc(exact_acc *e, int d, double mu, const double *w, const double *g,
+                        double v, double gv, const double *w1, double v1)
+{
+    for (int l = 0; l < d; l++) {
+        acc_add3(e, 1.0, w1[l], w1[l]);
+        acc_add3(e, -1.0, w[l], w[l]);
+        acc_add_sq_scaled(e, -1.0, mu, g[l]);
+    }
+    acc_add3(e, -1.0, v1, v1);
+    acc_add3(e, 1.0, v, v);
+    acc_add_sq_scaled(e, 1.0, mu, gv);
+    return acc_sum(e);
+}
+
+static double db_acc(exact_acc *e, int d, const double *w, double v, const double *w1,
+                     double v1)
+{
+    for (int l = 0; l < d; l++) {
+        acc_add3(e, 1.0, w1[l], w1[l]);
+        acc_add3(e, -1.0, w[l], w[l]);
+    }
+    acc_add3(e, -1.0, v1, v1);
+    acc_add3(e, 1.0, v, v);
+    return acc_sum(e);
+}
+
 double sg_exact_homog(int d, const double *w, const double *g, double v, double gv)
 {
-    exact_acc e;
-    if (acc_init(&e, d + 1) != 0)
-        return NAN;
-    for (int l = 0; l < d; l++)
-        acc_add3(&e, 1.0, w[l], g[l]);
-    acc_add3(&e, -1.0, v, gv);
-    double r = acc_sum(&e);
-    acc_free(&e);
+    exact_acc *e = acc_new(d + 1L);
+    double r = e ? homog_acc(e, d, w, g, v, gv) : NAN;
+    acc_delete(e);
     return r;
 }
 
 double sg_exact_imbal(int d, double mu, const double *w, const double *g, double v,
                       double gv, const double *w1, double v1)
 {
-    exact_acc e;
-    if (acc_init(&e, 3L * d + 3) != 0)
-        return NAN;
-    for (int l = 0; l < d; l++) {
-        acc_add3(&e, 1.0, w1[l], w1[l]);
-        acc_add3(&e, -1.0, w[l], w[l]);
-        acc_add_sq_scaled(&e, -1.0, mu, g[l]);
-    }
-    acc_add3(&e, -1.0, v1, v1);
-    acc_add3(&e, 1.0, v, v);
-    acc_add_sq_scaled(&e, 1.0, mu, gv);
-    double r = acc_sum(&e);
-    acc_free(&e);
+    exact_acc *e = acc_new(3L * d + 3);
+    double r = e ? imbal_acc(e, d, mu, w, g, v, gv, w1, v1) : NAN;
+    acc_delete(e);
     return r;
 }
 
 double sg_exact_db(int d, const double *w, double v, const double *w1, double v1)
 {
-    exact_acc e;
-    if (acc_init(&e, 2L * d + 2) != 0)
-        return NAN;
-    for (int l = 0; l < d; l++) {
-        acc_add3(&e, 1.0, w1[l], w1[l]);
-        acc_add3(&e, -1.0, w[l], w[l]);
-    }
-    acc_add3(&e, -1.0, v1, v1);
-    acc_add3(&e, 1.0, v, v);
-    double r = acc_sum(&e);
-    acc_free(&e);
+    exact_acc *e = acc_new(2L * d + 2);
+    double r = e ? db_acc(e, d, w, v, w1, v1) : NAN;
+    acc_delete(e);
     return r;
 }
 
@@ -553,7 +564,7 @@ void sg_inv_state(sg_inv_checker *c, const sg_inv_state_rec *s)
     for (int j = 0; j < k; j++) {
         const double *w = th + (long)j * d;
         double r = s->homog_res ? s->homog_res[j]
-                                : sg_exact_homog(d, w, g + (long)j * d, v[j], g[(long)k * d + j]);
+                                : homog_acc(c->acc, d, w, g + (long)j * d, v[j], g[(long)k * d + j]);
         double tol = s->homog_tol[j];
         double q = tol > 0.0 ? fabs(r) / tol : (r == 0.0 ? 0.0 : INFINITY);
         if (q > worst || isnan(q))
@@ -603,13 +614,13 @@ void sg_inv_step(sg_inv_checker *c, const sg_inv_step_rec *s)
         const double *gw = g + (long)j * d;
         double gv = g[(long)k * d + j];
         double r = s->imbal_res ? s->imbal_res[j]
-                                : sg_exact_imbal(d, c->p.mu, w, gw, v[j], gv, w1, v1[j]);
+                                : imbal_acc(c->acc, d, c->p.mu, w, gw, v[j], gv, w1, v1[j]);
         double tol = s->imbal_tol[j];
         double q = tol > 0.0 ? fabs(r) / tol : (r == 0.0 ? 0.0 : INFINITY);
         if (q > worst || isnan(q))
             worst = isnan(q) ? INFINITY : q;
         if (c->cls == SG_CLASS_PAIR) {
-            double db = sg_exact_db(d, w, v[j], w1, v1[j]);
+            double db = db_acc(c->acc, d, w, v[j], w1, v1[j]);
             double nw = sg_norm(d, w);
             double bound = c->th.lemma3_c * c->p.mu * c->p.mu * (v[j] * v[j] + nw * nw) * D;
             bound = bound * (1.0 + 1e-12) + tol;
@@ -810,8 +821,19 @@ void sg_inv_finish(sg_inv_checker *c)
         im->verdict = SG_VIOLATED;
         im->first_violation = c->lemma3.first_violation;
     }
-    snprintf(im->reason, sizeof im->reason, "identity: %.140s; Lemma 3: %.140s", c->ident.reason,
-             c->lemma3.reason);
+    {
+        char l3[160];
+        if (c->lemma3.verdict == SG_NOT_APPLICABLE)
+            snprintf(l3, sizeof l3, "not-applicable (k = 2, opposite signs only)");
+        else
+            snprintf(l3, sizeof l3, "%s%s (worst |db|/bound %.3g)",
+                     sg_verdict_name(c->lemma3.verdict),
+                     c->lemma3.first_violation >= 0 ? " at a step" : "",
+                     1.0 - c->lemma3.worst_margin);
+        snprintf(im->reason, sizeof im->reason,
+                 "identity %s (worst |res|/tol %.3g); Lemma 3 %s",
+                 sg_verdict_name(c->ident.verdict), 1.0 - c->ident.worst_margin, l3);
+    }
     finish_verdict(&c->res[SG_INV_HOMOG], "identity within tolerance at every state",
                    "residual above its tolerance at step %ld");
     finish_verdict(&c->res[SG_INV_DESCENT], "the loss never increased beyond its tolerance",
@@ -1040,14 +1062,22 @@ void sg_inv_table(FILE *fp, const sg_inv_checker *dbl, const sg_inv_checker *mp)
     else snprintf(t1, sizeof t1, "not reached");
     if (ph->T2_observed >= 0) snprintf(t2, sizeof t2, "%ld", ph->T2_observed);
     else snprintf(t2, sizeof t2, "not reached");
-    fprintf(fp, "phases (double): T1 observed %s, theory <= %ld; T2 observed %s, theory <= %ld",
+    fprintf(fp, "phases (double%s): T1 observed %s, theory <= %ld; T2 observed %s, theory <= %ld",
+            dbl->cls == SG_CLASS_PAIR ? "" : dbl->cls == SG_CLASS_GENERAL
+                                                 ? ", group level, theory for k = 2"
+                                                 : ", equal signs: outside the theory",
             t1, ph->T1_theory, t2, ph->T2_theory);
     if (ph->T2_end >= 0)
         fprintf(fp, " (phase 3 from step %ld)", ph->T2_end);
     fputc('\n', fp);
-    if (isfinite(ph->plateau_deg) && ph->plateau_step >= 0)
-        fprintf(fp, "  alignment before growth: max angle %.3g deg at step %ld (threshold %g)\n",
+    if (isfinite(ph->plateau_deg) && ph->plateau_step >= 0) {
+        fprintf(fp, "  alignment before growth: max angle %.3g deg at step %ld (threshold %g)",
                 ph->plateau_deg, ph->plateau_step, dbl->th.align_deg);
+        if (ph->plateau_deg > dbl->th.align_deg && ph->T1_observed >= 0)
+            fprintf(fp, "; the angles stall above the threshold until growth starts, so T1 "
+                        "falls inside growth");
+        fputc('\n', fp);
+    }
     if (!isnan(ph->rate))
         fprintf(fp, "  phase-3 rate: dist^2 x %.6g per step over [%ld, %ld], c = %.3g, R^2 = %.4f\n",
                 ph->rate, ph->rate_start, ph->rate_end, ph->rate_c, ph->rate_r2);

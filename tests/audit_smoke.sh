@@ -24,7 +24,7 @@ done
 grep -q '^phases (double): T1 observed [0-9]*, theory <= 4040; T2 observed [0-9]*, theory <= 2948' \
   "$tmp/stdout" && ok "phase line: observed next to theory" || bad "phase line missing"
 # the table is the end of stdout: its last lines are the table and phase notes
-tail -n 3 "$tmp/stdout" | grep -q "phase-3 rate" && ok "stdout ends with the verdict table" \
+tail -n 4 "$tmp/stdout" | grep -q "phase-3 rate" && ok "stdout ends with the verdict table" \
   || bad "stdout does not end with the table"
 for f in fig3.gp audit.gp trajectory.csv; do
   [ -s "$tmp/main/$f" ] || bad "missing $f"
