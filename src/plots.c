@@ -92,12 +92,12 @@ static void write_fig3(FILE *fp, const sg_config *c, const sg_inv_phases *ph)
             "pos(x) = x > 0 ? x : NaN\n",
             ph->T1_observed, c->inv.align_deg, ph->T2_end, setting, sg_init_name(c->init),
             c->sigma, c->mu, (unsigned long long)c->seed, end);
-    band(fp, 1, 0, t1, "#d6e4f5", "phase 1: alignment");
-    band(fp, 2, t1, t2, "#f7e7c6", "phase 2: growth");
-    band(fp, 3, t2, end, "#d9f0d3", "phase 3: refinement");
+    band(fp, 1, 0, t1, "#d6e4f5", "1: align");
+    band(fp, 2, t1, t2, "#f7e7c6", "2: growth");
+    band(fp, 3, t2, end, "#d9f0d3", "3: refinement");
     if (t1 == t2 && t1 < end)
         fprintf(fp, "set arrow 4 from %ld, graph 0 to %ld, graph 1 nohead lc rgb '#c08020' lw 2 dt 2\n"
-                    "set label 5 'T1 = %ld = end of phase 2' at %ld, graph 0.94 left offset 0.5,0 font ',9'\n",
+                    "set label 5 'T1 = %ld = end of phase 2 (no band 2)' at %ld, graph 0.94 left offset 0.5,0 font ',9'\n",
                 t1, t1, t1, t1);
     fprintf(fp,
             "set arrow 6 from graph 0, second %g to graph 1, second %g nohead lc rgb '#d62728' dt 3\n"

@@ -10,6 +10,7 @@
 #include "audit.h"
 #include "empirical.h"
 #include "invariants.h"
+#include "plots.h"
 #include "run.h"
 #include "tolerance.h"
 #include <CUnit/CUnit.h>
@@ -457,6 +458,49 @@ static void test_same_sign_stuck(void)
     free(js);
 }
 
+/* audit.gp plots the shadow's columns only when trajectory.csv has them */
+static void plots_case(int with_shadow)
+{
+    sg_config cfg;
+    sg_config_defaults(&cfg);
+    cfg.plots = 0;
+    snprintf(cfg.out_dir, sizeof cfg.out_dir, "%s/plots%d", tmpdir, with_shadow);
+    CU_ASSERT_FATAL(sg_make_dir(cfg.out_dir) == 0);
+    char path[4200];
+    snprintf(path, sizeof path, "%s/trajectory.csv", cfg.out_dir);
+    FILE *fp = fopen(path, "w");
+    CU_ASSERT_FATAL(fp != NULL);
+    fprintf(fp, "step,loss,v_1,wnorm_1,angle_1,phase,dist2_opt,homog_ratio,imbal_ratio%s\n",
+            with_shadow ? ",max_err_ratio,divergence" : "");
+    fclose(fp);
+    sg_inv_phases ph;
+    memset(&ph, 0, sizeof ph);
+    ph.T1_observed = 10;
+    ph.T2_end = 20;
+    char msg[512];
+    CU_ASSERT_EQUAL(sg_plots_write(&cfg, &ph, msg, sizeof msg), 0);
+    snprintf(path, sizeof path, "%s/audit.gp", cfg.out_dir);
+    char *gp = slurp(path);
+    CU_ASSERT_FATAL(gp != NULL);
+    CU_ASSERT_EQUAL(strstr(gp, "column('max_err_ratio')") != NULL, with_shadow);
+    CU_ASSERT_EQUAL(strstr(gp, "column('divergence')") != NULL, with_shadow);
+    CU_ASSERT_EQUAL(strstr(gp, "no MPFR shadow in this run") != NULL, !with_shadow);
+    free(gp);
+    snprintf(path, sizeof path, "%s/fig3.gp", cfg.out_dir);
+    gp = slurp(path);
+    CU_ASSERT_FATAL(gp != NULL);
+    CU_ASSERT_PTR_NOT_NULL(strstr(gp, "set object 1 rect from 0, graph 0 to 10"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(gp, "set object 2 rect from 10, graph 0 to 20"));
+    free(gp);
+    CU_ASSERT_PTR_NOT_NULL(strstr(msg, "--no-plots"));
+}
+
+static void test_plots_columns(void)
+{
+    plots_case(0);
+    plots_case(1);
+}
+
 static int suite_init(void)
 {
     snprintf(tmpdir, sizeof tmpdir, "/tmp/sg_inv_XXXXXX");
@@ -492,6 +536,7 @@ int register_invariants_suite(void)
         {"JSON validator rejects bad input", test_json_validator_rejects},
         {"summary.json valid, every ID", test_summary_json},
         {"k = 2 same signs: stuck saddle named", test_same_sign_stuck},
+        {"figures: audit view uses the shadow's columns when present", test_plots_columns},
     };
     for (size_t q = 0; q < sizeof t / sizeof t[0]; q++)
         if (!CU_add_test(s, t[q].name, t[q].fn))
