@@ -915,9 +915,9 @@ int sg_inv_stuck(const sg_inv_checker *c, const double *theta, double loss, char
             double ra = sg_angle(d, w1, c->p.a) * (180.0 / M_PI);
             snprintf(buf, len,
                      "stuck at a saddle: both neurons on one ray, %s (angle between w_1 and "
-                     "w_2 %.3g deg), loss %.6g ~ |a|^2/4 = %.6g; the function learned is "
-                     "c ReLU(%sa.x), not a.x",
-                     ra < 90.0 ? "+a" : "-a", ang, loss, 0.25 * a2, ra < 90.0 ? "" : "-");
+                     "w_2 %.3g deg), loss %.6g ~ |a|^2/4 = %.6g; the network acts as one "
+                     "ReLU unit along %sa and cannot represent a.x",
+                     ra < 90.0 ? "+a" : "-a", ang, loss, 0.25 * a2, ra < 90.0 ? "+" : "-");
             return 1;
         }
     }
