@@ -74,6 +74,7 @@ struct sg_inv_checker {
     double *ser_val;
     long nser, cap;
     void *acc;              /* exact_acc of 3d + 3 terms, reused every step       */
+    long skip_homog, skip_imbal; /* states/steps not checkable: non-finite numbers  */
 };
 
 typedef struct exact_acc exact_acc;
@@ -566,12 +567,19 @@ void sg_inv_state(sg_inv_checker *c, const sg_inv_state_rec *s)
         double r = s->homog_res ? s->homog_res[j]
                                 : homog_acc(c->acc, d, w, g + (long)j * d, v[j], g[(long)k * d + j]);
         double tol = s->homog_tol[j];
+        if (!isfinite(r) || !isfinite(tol)) {
+            worst = NAN; /* overflow: this state cannot be checked */
+            break;
+        }
         double q = tol > 0.0 ? fabs(r) / tol : (r == 0.0 ? 0.0 : INFINITY);
-        if (q > worst || isnan(q))
-            worst = isnan(q) ? INFINITY : q;
+        if (q > worst)
+            worst = q;
     }
     c->homog_ratio_now = worst;
-    note_margin(&c->res[SG_INV_HOMOG], t, 1.0 - worst);
+    if (isnan(worst))
+        c->skip_homog++;
+    else
+        note_margin(&c->res[SG_INV_HOMOG], t, 1.0 - worst);
 
     /* DESCENT */
     if (c->last_step >= 0) {
@@ -616,9 +624,13 @@ void sg_inv_step(sg_inv_checker *c, const sg_inv_step_rec *s)
         double r = s->imbal_res ? s->imbal_res[j]
                                 : imbal_acc(c->acc, d, c->p.mu, w, gw, v[j], gv, w1, v1[j]);
         double tol = s->imbal_tol[j];
+        if (!isfinite(r) || !isfinite(tol)) {
+            worst = worst3 = NAN; /* overflow: this step cannot be checked */
+            break;
+        }
         double q = tol > 0.0 ? fabs(r) / tol : (r == 0.0 ? 0.0 : INFINITY);
-        if (q > worst || isnan(q))
-            worst = isnan(q) ? INFINITY : q;
+        if (q > worst)
+            worst = q;
         if (c->cls == SG_CLASS_PAIR) {
             double db = db_acc(c->acc, d, w, v[j], w1, v1[j]);
             double nw = sg_norm(d, w);
@@ -630,6 +642,10 @@ void sg_inv_step(sg_inv_checker *c, const sg_inv_step_rec *s)
         }
     }
     c->imbal_ratio_now = worst;
+    if (isnan(worst)) {
+        c->skip_imbal++;
+        return;
+    }
     note_margin(&c->ident, s->step, 1.0 - worst);
     if (c->cls == SG_CLASS_PAIR)
         note_margin(&c->lemma3, s->step, 1.0 - worst3);
@@ -836,6 +852,16 @@ void sg_inv_finish(sg_inv_checker *c)
     }
     finish_verdict(&c->res[SG_INV_HOMOG], "identity within tolerance at every state",
                    "residual above its tolerance at step %ld");
+    if (c->skip_homog > 0) {
+        size_t n = strlen(c->res[SG_INV_HOMOG].reason);
+        snprintf(c->res[SG_INV_HOMOG].reason + n, sizeof c->res[SG_INV_HOMOG].reason - n,
+                 " (%ld states not checkable: overflow)", c->skip_homog);
+    }
+    if (c->skip_imbal > 0) {
+        size_t n = strlen(im->reason);
+        snprintf(im->reason + n, sizeof im->reason - n,
+                 " (%ld steps not checkable: overflow)", c->skip_imbal);
+    }
     finish_verdict(&c->res[SG_INV_DESCENT], "the loss never increased beyond its tolerance",
                    "the loss increased at step %ld");
     finish_phases(c);

@@ -212,6 +212,9 @@ static void print_human(const sg_run_ctx *ctx)
     if (ctx->status == SG_STATUS_DIVERGED) {
         printf("DIVERGED at step %ld: theta[%ld] is not finite (step size too large?)\n",
                ctx->diverged_step, ctx->diverged_index);
+        for (int q = 0; q < ctx->nobs; q++) /* verdicts up to the divergence */
+            if (ctx->obs[q].report)
+                ctx->obs[q].report(ctx->obs[q].self, stdout);
         return;
     }
     printf("steps %ld  loss %.6e -> %.6e  (%.3f s, %.3g s/step)\n", ctx->step, ctx->loss0,
