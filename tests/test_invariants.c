@@ -252,6 +252,36 @@ static void rate_run(double rho, sg_verdict want)
 static void test_rate_geometric(void) { rate_run(0.9, SG_HELD); }
 static void test_rate_not_decreasing(void) { rate_run(1.01, SG_VIOLATED); }
 
+/* the MPFR side's feeding: residuals passed in are compared with their
+   tolerances as given (no exact re-evaluation) */
+static void mpfr_feed(double homog_res, double imbal_res, sg_verdict want_h, sg_verdict want_i)
+{
+    synth s;
+    synth_init(&s, 0.1);
+    sg_inv_checker *c = sg_inv_new("mpfr", &s.p, &s.th);
+    CU_ASSERT_STRING_EQUAL(sg_inv_trajectory(c), "mpfr");
+    double th[6] = {1e-3, 0, -1e-3, 0, 1e-3, -1e-3}, g[6] = {0};
+    double hr[2] = {homog_res, 0}, ht[2] = {1e-30, 1e-30};
+    double ir[2] = {0, imbal_res}, it[2] = {1e-30, 1e-30};
+    for (long t = 0; t < 3; t++) {
+        sg_inv_state_rec st = {t, th, g, 0.5, 1e-30, hr, ht};
+        sg_inv_state(c, &st);
+        sg_inv_step_rec sp = {t, th, g, th, ir, it};
+        sg_inv_step(c, &sp);
+    }
+    sg_inv_finish(c);
+    CU_ASSERT_EQUAL(sg_inv_get(c, SG_INV_HOMOG)->verdict, want_h);
+    CU_ASSERT_EQUAL(sg_inv_get(c, SG_INV_IMBAL)->verdict, want_i);
+    sg_inv_free(c);
+}
+
+static void test_mpfr_residuals(void)
+{
+    mpfr_feed(5e-31, -5e-31, SG_HELD, SG_HELD);
+    mpfr_feed(2e-30, 0, SG_VIOLATED, SG_HELD);
+    mpfr_feed(0, -2e-30, SG_HELD, SG_VIOLATED);
+}
+
 /* the exact residuals: identities hold exactly for an exact step */
 static void test_exact_residuals(void)
 {
@@ -533,6 +563,7 @@ int register_invariants_suite(void)
         {"RATE: geometric decrease recovered", test_rate_geometric},
         {"RATE: no decrease -> violated", test_rate_not_decreasing},
         {"exact residuals", test_exact_residuals},
+        {"MPFR-side feeding: given residuals vs tolerances", test_mpfr_residuals},
         {"JSON validator rejects bad input", test_json_validator_rejects},
         {"summary.json valid, every ID", test_summary_json},
         {"k = 2 same signs: stuck saddle named", test_same_sign_stuck},
