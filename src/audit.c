@@ -22,6 +22,8 @@ struct sg_audit {
     char figures[512];             /* one line about the figures          */
     char stuck[400];
     int stuck_found;
+    void *ext;
+    void (*free_ext)(void *);
 };
 
 static double now_s(void)
@@ -74,7 +76,7 @@ static int obs_after_update(void *self, sg_run_ctx *ctx, const double *prev)
     sg_audit *a = self;
     int d = ctx->cfg.d, k = ctx->cfg.k;
     sg_tol_step(d, k, ctx->cfg.mu, ctx->ws.grad, ctx->theta, a->homog_tol, a->imbal_tol);
-    sg_inv_step_rec s = {ctx->step - 1, prev, ctx->ws.grad, ctx->theta, NULL, a->imbal_tol};
+    sg_inv_step_rec s = {ctx->step - 1, prev, ctx->ws.grad, ctx->theta, NULL, a->imbal_tol, NULL};
     sg_inv_step(a->dbl, &s);
     return 0;
 }
@@ -212,6 +214,27 @@ sg_inv_checker *sg_audit_double(sg_audit *a)
     return a->dbl;
 }
 
+sg_audit *sg_audit_of(sg_run_ctx *ctx)
+{
+    for (int q = 0; q < ctx->nobs; q++)
+        if (ctx->obs[q].name && strcmp(ctx->obs[q].name, "invariants") == 0)
+            return ctx->obs[q].self;
+    return NULL;
+}
+
+void *sg_audit_ext(sg_audit *a)
+{
+    return a->ext;
+}
+
+void sg_audit_set_ext(sg_audit *a, void *ext, void (*free_ext)(void *))
+{
+    if (a->ext && a->free_ext)
+        a->free_ext(a->ext);
+    a->ext = ext;
+    a->free_ext = free_ext;
+}
+
 int sg_audit_after_run(sg_audit *a, sg_run_ctx *ctx)
 {
     finish_all(a);
@@ -228,6 +251,8 @@ void sg_audit_free(sg_audit *a)
 {
     if (!a)
         return;
+    if (a->ext && a->free_ext)
+        a->free_ext(a->ext);
     sg_inv_free(a->dbl);
     sg_inv_free(a->mp);
     free(a->homog_tol);

@@ -42,6 +42,13 @@ sg_inv_checker *sg_audit_mpfr(sg_audit *a);
 /* The double trajectory's checker. */
 sg_inv_checker *sg_audit_double(sg_audit *a);
 
+/* The audit registered on ctx (observer "invariants"), or NULL. */
+sg_audit *sg_audit_of(sg_run_ctx *ctx);
+
+/* One extension slot (the MPFR feed's buffers): freed by sg_audit_free. */
+void *sg_audit_ext(sg_audit *a);
+void sg_audit_set_ext(sg_audit *a, void *ext, void (*free_ext)(void *));
+
 /* After the loop and summary.json: finish, figures.  0 or -1. */
 int sg_audit_after_run(sg_audit *a, sg_run_ctx *ctx);
 

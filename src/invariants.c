@@ -322,7 +322,12 @@ double sg_exact_db(int d, const double *w, double v, const double *w1, double v1
 double sg_update_imbal_bound(int d, double mu, const double *g, double gv,
                              const double *w1, double v1)
 {
-    const double u = U_DBL;
+    return sg_update_imbal_bound_u(d, mu, g, gv, w1, v1, U_DBL);
+}
+
+double sg_update_imbal_bound_u(int d, double mu, const double *g, double gv,
+                               const double *w1, double v1, double u)
+{
     double ng = 0.0, nw = 0.0;
     for (int l = 0; l < d; l++) {
         ng += g[l] * g[l];
@@ -632,7 +637,7 @@ void sg_inv_step(sg_inv_checker *c, const sg_inv_step_rec *s)
         if (q > worst)
             worst = q;
         if (c->cls == SG_CLASS_PAIR) {
-            double db = db_acc(c->acc, d, w, v[j], w1, v1[j]);
+            double db = s->db ? s->db[j] : db_acc(c->acc, d, w, v[j], w1, v1[j]);
             double nw = sg_norm(d, w);
             double bound = c->th.lemma3_c * c->p.mu * c->p.mu * (v[j] * v[j] + nw * nw) * D;
             bound = bound * (1.0 + 1e-12) + tol;

@@ -97,6 +97,8 @@ typedef struct {
     const double *theta_next; /* theta_{t+1}                                   */
     const double *imbal_res;  /* k residuals b+ - b - mu^2(|g_w|^2 - g_v^2), or NULL */
     const double *imbal_tol;  /* k tolerances (required)                        */
+    const double *db;         /* k exact b_j+ - b_j for Lemma 3, or NULL: exact on the
+                                 given doubles (the MPFR side passes its own)     */
 } sg_inv_step_rec;
 
 typedef struct {
@@ -187,6 +189,9 @@ double sg_exact_db(int d, const double *w, double v, const double *w1, double v1
    |(b+ - b) - (exact b+ - b for the unrounded update)| for one neuron. */
 double sg_update_imbal_bound(int d, double mu, const double *g, double gv,
                              const double *w1, double v1);
+/* the same for an update computed with unit round-off u (MPFR: u = 2^-p) */
+double sg_update_imbal_bound_u(int d, double mu, const double *g, double gv,
+                               const double *w1, double v1, double u);
 
 /* JSON: the "invariants" object (double checker, MPFR checker or NULL,
    shadow-owned IDs described by 'shadow_note') and the "phases" object. */

@@ -10,18 +10,23 @@
 #define TINY 1e-300
 #define C_POP 16.0
 
-double sg_gamma(double m)
+double sg_gamma_u(double m, double u)
 {
-    double mu = m * U_DBL;
+    double mu = m * u;
     return mu < 1.0 ? mu / (1.0 - mu) : INFINITY;
 }
 
+double sg_gamma(double m)
+{
+    return sg_gamma_u(m, U_DBL);
+}
+
 static void tol_empirical(const sg_problem *p, const double *theta, const sg_workspace *ws,
-                          double *homog_tol, double *loss_tol)
+                          double u, double *homog_tol, double *loss_tol)
 {
     int n = p->n, d = p->d, k = p->k;
     const double *v = theta + (long)k * d, *g = ws->grad;
-    const double u = U_DBL, gd = sg_gamma(d), gk = sg_gamma(k);
+    const double gd = sg_gamma_u(d, u), gk = sg_gamma_u(k, u);
     double lossE = 0.0;
     /* Q_j and R_j accumulate in homog_tol[j] and a second pass; use two
        small running sums per neuron kept in the output array pairs. */
@@ -61,19 +66,19 @@ static void tol_empirical(const sg_problem *p, const double *theta, const sg_wor
             G += fabs(w[l] * gw[l]);
         double Rj = R ? R[j] * invn : Rbig; /* max_i |r_i h_ij| >= (1/n) sum */
         double gv = fabs(g[(long)k * d + j]), av = fabs(v[j]);
-        double t = av * Q[j] * invn * (gd + sg_gamma(n + 2)) + u * G +
-                   av * (sg_gamma(n + 1) * Rj + u * gv);
+        double t = av * Q[j] * invn * (gd + sg_gamma_u(n + 2, u)) + u * G +
+                   av * (sg_gamma_u(n + 1, u) * Rj + u * gv);
         homog_tol[j] = t * INFLATE + TINY;
     }
-    *loss_tol = (sg_gamma(n + 1) * ws->loss + lossE * invn) * INFLATE + TINY;
+    *loss_tol = (sg_gamma_u(n + 1, u) * ws->loss + lossE * invn) * INFLATE + TINY;
 }
 
 static void tol_population(const sg_problem *p, const double *theta, const sg_workspace *ws,
-                           double *homog_tol, double *loss_tol)
+                           double u, double *homog_tol, double *loss_tol)
 {
     int d = p->d, k = p->k;
     const double *v = theta + (long)k * d;
-    const double u = U_DBL, an = sg_norm(d, p->a);
+    const double an = sg_norm(d, p->a);
     const double *nw = ws->pop.norm;
     double quad = 0.0, lin = 0.0;
     for (int i = 0; i < k; i++) {
@@ -89,21 +94,33 @@ static void tol_population(const sg_problem *p, const double *theta, const sg_wo
     *loss_tol = C_POP * (d + (double)k * k + 16.0) * u * SL * INFLATE + TINY;
 }
 
+void sg_tol_state_u(const sg_problem *p, const double *theta, const sg_workspace *ws,
+                    double u, double *homog_tol, double *loss_tol)
+{
+    if (p->loss == SG_LOSS_EMPIRICAL)
+        tol_empirical(p, theta, ws, u, homog_tol, loss_tol);
+    else
+        tol_population(p, theta, ws, u, homog_tol, loss_tol);
+}
+
 void sg_tol_state(const sg_problem *p, const double *theta, const sg_workspace *ws,
                   double *homog_tol, double *loss_tol)
 {
-    if (p->loss == SG_LOSS_EMPIRICAL)
-        tol_empirical(p, theta, ws, homog_tol, loss_tol);
-    else
-        tol_population(p, theta, ws, homog_tol, loss_tol);
+    sg_tol_state_u(p, theta, ws, U_DBL, homog_tol, loss_tol);
+}
+
+void sg_tol_step_u(int d, int k, double mu, const double *grad, const double *theta_next,
+                   double u, const double *homog_tol, double *imbal_tol)
+{
+    for (int j = 0; j < k; j++)
+        imbal_tol[j] = 2.0 * fabs(mu) * homog_tol[j] * INFLATE +
+                       sg_update_imbal_bound_u(d, mu, grad + (long)j * d,
+                                               grad[(long)k * d + j], theta_next + (long)j * d,
+                                               theta_next[(long)k * d + j], u);
 }
 
 void sg_tol_step(int d, int k, double mu, const double *grad, const double *theta_next,
                  const double *homog_tol, double *imbal_tol)
 {
-    for (int j = 0; j < k; j++)
-        imbal_tol[j] = 2.0 * fabs(mu) * homog_tol[j] * INFLATE +
-                       sg_update_imbal_bound(d, mu, grad + (long)j * d, grad[(long)k * d + j],
-                                             theta_next + (long)j * d,
-                                             theta_next[(long)k * d + j]);
+    sg_tol_step_u(d, k, mu, grad, theta_next, U_DBL, homog_tol, imbal_tol);
 }

@@ -41,4 +41,14 @@ void sg_tol_step(int d, int k, double mu, const double *grad, const double *thet
 
 double sg_gamma(double m);
 
+/* The same bounds for a computation with unit round-off u instead of 2^-53:
+   the MPFR shadow's trajectory at precision p uses u = 2^-p (its kernels
+   round at most as often as the double ones, and its long sums are exact and
+   rounded once, so the double-precision chain with u = 2^-p covers them). */
+void sg_tol_state_u(const sg_problem *p, const double *theta, const sg_workspace *ws,
+                    double u, double *homog_tol, double *loss_tol);
+void sg_tol_step_u(int d, int k, double mu, const double *grad, const double *theta_next,
+                   double u, const double *homog_tol, double *imbal_tol);
+double sg_gamma_u(double m, double u);
+
 #endif

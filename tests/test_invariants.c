@@ -81,7 +81,7 @@ static sg_inv_checker *drive(const sg_config *cfg, int kind, long at)
         memcpy(th, ctx.theta, (size_t)len * sizeof(double));
         if (t == at && kind == C_IMBAL)
             th[0] *= 1.0 + 1e-9;                          /* b_1+ perturbed */
-        sg_inv_step_rec st = {t, prev, ctx.ws.grad, th, NULL, it};
+        sg_inv_step_rec st = {t, prev, ctx.ws.grad, th, NULL, it, NULL};
         sg_inv_step(c, &st);
     }
     sg_inv_finish(c);
@@ -266,7 +266,7 @@ static void mpfr_feed(double homog_res, double imbal_res, sg_verdict want_h, sg_
     for (long t = 0; t < 3; t++) {
         sg_inv_state_rec st = {t, th, g, 0.5, 1e-30, hr, ht};
         sg_inv_state(c, &st);
-        sg_inv_step_rec sp = {t, th, g, th, ir, it};
+        sg_inv_step_rec sp = {t, th, g, th, ir, it, NULL};
         sg_inv_step(c, &sp);
     }
     sg_inv_finish(c);
