@@ -10,15 +10,15 @@
 #define TINY 1e-300
 #define C_POP 16.0
 
-double sg_gamma_u(double m, double u)
+double sg_tol_gamma_u(double m, double u)
 {
     double mu = m * u;
     return mu < 1.0 ? mu / (1.0 - mu) : INFINITY;
 }
 
-double sg_gamma(double m)
+double sg_tol_gamma(double m)
 {
-    return sg_gamma_u(m, U_DBL);
+    return sg_tol_gamma_u(m, U_DBL);
 }
 
 static void tol_empirical(const sg_problem *p, const double *theta, const sg_workspace *ws,
@@ -26,7 +26,7 @@ static void tol_empirical(const sg_problem *p, const double *theta, const sg_wor
 {
     int n = p->n, d = p->d, k = p->k;
     const double *v = theta + (long)k * d, *g = ws->grad;
-    const double gd = sg_gamma_u(d, u), gk = sg_gamma_u(k, u);
+    const double gd = sg_tol_gamma_u(d, u), gk = sg_tol_gamma_u(k, u);
     double lossE = 0.0;
     /* Q_j and R_j accumulate in homog_tol[j] and a second pass; use two
        small running sums per neuron kept in the output array pairs. */
@@ -66,11 +66,11 @@ static void tol_empirical(const sg_problem *p, const double *theta, const sg_wor
             G += fabs(w[l] * gw[l]);
         double Rj = R ? R[j] * invn : Rbig; /* max_i |r_i h_ij| >= (1/n) sum */
         double gv = fabs(g[(long)k * d + j]), av = fabs(v[j]);
-        double t = av * Q[j] * invn * (gd + sg_gamma_u(n + 2, u)) + u * G +
-                   av * (sg_gamma_u(n + 1, u) * Rj + u * gv);
+        double t = av * Q[j] * invn * (gd + sg_tol_gamma_u(n + 2, u)) + u * G +
+                   av * (sg_tol_gamma_u(n + 1, u) * Rj + u * gv);
         homog_tol[j] = t * INFLATE + TINY;
     }
-    *loss_tol = (sg_gamma_u(n + 1, u) * ws->loss + lossE * invn) * INFLATE + TINY;
+    *loss_tol = (sg_tol_gamma_u(n + 1, u) * ws->loss + lossE * invn) * INFLATE + TINY;
 }
 
 static void tol_population(const sg_problem *p, const double *theta, const sg_workspace *ws,

@@ -39,7 +39,7 @@ void sg_tol_state(const sg_problem *p, const double *theta, const sg_workspace *
 void sg_tol_step(int d, int k, double mu, const double *grad, const double *theta_next,
                  const double *homog_tol, double *imbal_tol);
 
-double sg_gamma(double m);
+double sg_tol_gamma(double m);
 
 /* The same bounds for a computation with unit round-off u instead of 2^-53:
    the MPFR shadow's trajectory at precision p uses u = 2^-p (its kernels
@@ -49,6 +49,6 @@ void sg_tol_state_u(const sg_problem *p, const double *theta, const sg_workspace
                     double u, double *homog_tol, double *loss_tol);
 void sg_tol_step_u(int d, int k, double mu, const double *grad, const double *theta_next,
                    double u, const double *homog_tol, double *imbal_tol);
-double sg_gamma_u(double m, double u);
+double sg_tol_gamma_u(double m, double u);
 
 #endif
