@@ -24,6 +24,8 @@ struct sg_audit {
     int stuck_found;
     void *ext;
     void (*free_ext)(void *);
+    void (*finish_ext)(void *, sg_audit *);
+    int finished;
 };
 
 static double now_s(void)
@@ -111,6 +113,9 @@ static void finish_all(sg_audit *a)
     sg_inv_finish(a->dbl);
     if (a->mp)
         sg_inv_finish(a->mp);
+    if (!a->finished && a->ext && a->finish_ext)
+        a->finish_ext(a->ext, a);
+    a->finished = 1;
     sg_run_ctx *ctx = a->ctx;
     if (!a->stuck_found && ctx->status != SG_STATUS_DIVERGED)
         a->stuck_found = sg_inv_stuck(a->dbl, ctx->theta, ctx->loss, a->stuck, sizeof a->stuck);
@@ -214,6 +219,11 @@ sg_inv_checker *sg_audit_double(sg_audit *a)
     return a->dbl;
 }
 
+const sg_inv_thresholds *sg_audit_thresholds(sg_audit *a)
+{
+    return &a->ctx->cfg.inv;
+}
+
 sg_audit *sg_audit_of(sg_run_ctx *ctx)
 {
     for (int q = 0; q < ctx->nobs; q++)
@@ -227,12 +237,14 @@ void *sg_audit_ext(sg_audit *a)
     return a->ext;
 }
 
-void sg_audit_set_ext(sg_audit *a, void *ext, void (*free_ext)(void *))
+void sg_audit_set_ext(sg_audit *a, void *ext, void (*free_ext)(void *),
+                      void (*finish_ext)(void *ext, sg_audit *a))
 {
     if (a->ext && a->free_ext)
         a->free_ext(a->ext);
     a->ext = ext;
     a->free_ext = free_ext;
+    a->finish_ext = finish_ext;
 }
 
 int sg_audit_after_run(sg_audit *a, sg_run_ctx *ctx)

@@ -42,12 +42,18 @@ sg_inv_checker *sg_audit_mpfr(sg_audit *a);
 /* The double trajectory's checker. */
 sg_inv_checker *sg_audit_double(sg_audit *a);
 
+/* The thresholds of the audit (the run's --align-deg etc.). */
+const sg_inv_thresholds *sg_audit_thresholds(sg_audit *a);
+
 /* The audit registered on ctx (observer "invariants"), or NULL. */
 sg_audit *sg_audit_of(sg_run_ctx *ctx);
 
-/* One extension slot (the MPFR feed's buffers): freed by sg_audit_free. */
+/* One extension slot (the MPFR feed's state): finish_ext runs after both
+   checkers are finished (before the summary and the table), free_ext in
+   sg_audit_free. */
 void *sg_audit_ext(sg_audit *a);
-void sg_audit_set_ext(sg_audit *a, void *ext, void (*free_ext)(void *));
+void sg_audit_set_ext(sg_audit *a, void *ext, void (*free_ext)(void *),
+                      void (*finish_ext)(void *ext, sg_audit *a));
 
 /* After the loop and summary.json: finish, figures.  0 or -1. */
 int sg_audit_after_run(sg_audit *a, sg_run_ctx *ctx);

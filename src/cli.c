@@ -13,7 +13,7 @@ enum {
     OPT_LOSS = 256, OPT_D, OPT_K, OPT_N, OPT_SIGMA, OPT_MU, OPT_STEPS, OPT_INIT,
     OPT_SEED, OPT_TARGET, OPT_OUT, OPT_DUMP, OPT_QUIET, OPT_HELP, OPT_VERSION,
     OPT_ALIGN_DEG, OPT_GROWTH_V, OPT_GROWTH_B, OPT_LEMMA3_C, OPT_RATE_FLOOR,
-    OPT_RATE_WINDOW, OPT_LINE_DEG, OPT_PLOTS, OPT_NO_PLOTS
+    OPT_RATE_WINDOW, OPT_LINE_DEG, OPT_DIVERGE_MAX, OPT_PLOTS, OPT_NO_PLOTS
 };
 
 static const struct option run_options[] = {
@@ -37,6 +37,7 @@ static const struct option run_options[] = {
     {"rate-floor", required_argument, NULL, OPT_RATE_FLOOR},
     {"rate-min-window", required_argument, NULL, OPT_RATE_WINDOW},
     {"line-deg", required_argument, NULL, OPT_LINE_DEG},
+    {"diverge-max", required_argument, NULL, OPT_DIVERGE_MAX},
     {"plots", no_argument, NULL, OPT_PLOTS},
     {"no-plots", no_argument, NULL, OPT_NO_PLOTS},
     {"help", no_argument, NULL, OPT_HELP},
@@ -70,6 +71,7 @@ void sg_cli_usage(FILE *fp)
 "  --rate-floor X RATE fit stops where dist^2 <= X |a|^2, (0, 1] (default 1e-20)\n"
 "  --rate-min-window N  fewer phase-3 steps: RATE not-applicable (default 10)\n"
 "  --line-deg X   neurons within X degrees share a line, (0, 90] (default 1)\n"
+"  --diverge-max X  DIVERGE holds while |theta - theta_mpfr|/|theta_mpfr| <= X (default 1e-6)\n"
 "  --plots, --no-plots  figures with gnuplot (default: on when gnuplot is found)\n"
 "  --help, --version\n", fp);
 }
@@ -204,6 +206,7 @@ static int parse_one(int opt, const char *arg, sg_config *c)
         c->inv.rate_min_window = steps;
         return 0;
     case OPT_LINE_DEG: return parse_range("line-deg", arg, 90.0, &c->inv.line_deg);
+    case OPT_DIVERGE_MAX: return parse_range("diverge-max", arg, 1e100, &c->inv.diverge_max);
     case OPT_PLOTS: c->plots = 1; return 0;
     case OPT_NO_PLOTS: c->plots = 0; return 0;
     }

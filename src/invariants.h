@@ -65,6 +65,7 @@ typedef struct {
     double rate_floor;  /* RATE window ends where dist^2 <= rate_floor |a|^2  */
     long rate_min_window; /* fewer phase-3 steps than this: RATE not-applicable */
     double line_deg;    /* neurons within this angle of one line share it     */
+    double diverge_max; /* DIVERGE: max |theta_dbl - theta_mpfr|/|theta_mpfr|  */
 } sg_inv_thresholds;
 
 void sg_inv_thresholds_default(sg_inv_thresholds *t);
@@ -138,6 +139,12 @@ void sg_inv_state(sg_inv_checker *c, const sg_inv_state_rec *s);
 void sg_inv_step(sg_inv_checker *c, const sg_inv_step_rec *s);
 void sg_inv_finish(sg_inv_checker *c);
 
+/* Set the result of an ID measured outside the checker (BOUND, FLIPS,
+   DIVERGE come from the MPFR shadow); call after sg_inv_finish. */
+void sg_inv_set_result(sg_inv_checker *c, sg_inv_id id, sg_verdict v, const char *reason,
+                       long first_violation, double worst_margin, const char *margin_unit,
+                       long checked);
+
 /* Results (valid after sg_inv_finish). */
 const sg_inv_result *sg_inv_get(const sg_inv_checker *c, sg_inv_id id);
 const sg_inv_phases *sg_inv_get_phases(const sg_inv_checker *c);
@@ -157,8 +164,8 @@ typedef enum {
 } sg_inv_class;
 sg_inv_class sg_inv_classify(int k, const double *sign0);
 
-/* The stationary point a same-sign (or any) run ended at; 1 if identified,
-   with a one-line description in buf. */
+/* The saddle a k = 2 run ended at (both neurons on one ray, loss ~ |a|^2/4);
+   1 if identified, with a one-line description in buf. */
 int sg_inv_stuck(const sg_inv_checker *c, const double *theta, double loss, char *buf,
                  size_t len);
 

@@ -10,6 +10,8 @@
 #include <string.h>
 
 typedef struct {
+    sg_shadow_audit *sa;             /* the shadow, for BOUND/FLIPS/DIVERGE */
+    int population;
     long len, cap_terms;
     int n, k;
     double *th, *th1, *g;            /* len                               */
@@ -103,18 +105,75 @@ static double sum_terms(feed *f, long n)
     return mpfr_get_d(f->sum, MPFR_RNDN);
 }
 
-void sg_inv_feed_shadow(sg_run_ctx *ctx, long step, const sg_shadow *s, double mu)
+/* the IDs measured by the shadow, from its totals (after the run) */
+static void feed_finish(void *x, sg_audit *a)
+{
+    feed *f = x;
+    sg_shadow_audit *sa = f->sa;
+    sg_inv_checker *dbl = sg_audit_double(a), *mp = sg_audit_mpfr(a);
+    const sg_inv_thresholds *th = sg_audit_thresholds(a);
+    char buf[320];
+    if (sa->steps_audited > 0) {
+        snprintf(buf, sizeof buf,
+                 "%ld components in %ld audited steps (MPFR %ld bits): %ld outside their "
+                 "round-off bound; max error/bound %.3g at step %ld",
+                 sa->components_checked, sa->steps_audited, (long)sa->prec, sa->violations,
+                 sa->max_ratio, sa->max_ratio_step);
+        sg_inv_set_result(dbl, SG_INV_BOUND, sa->violations == 0 ? SG_HELD : SG_VIOLATED, buf,
+                          sa->violations == 0 ? -1 : sa->first_step, 1.0 - sa->max_ratio,
+                          "1 - max error/bound", sa->steps_audited);
+        if (f->population) {
+            sg_inv_set_result(dbl, SG_INV_FLIPS, SG_NOT_APPLICABLE,
+                              "the population loss has no activation indicators", -1, NAN,
+                              "", 0);
+        } else {
+            snprintf(buf, sizeof buf,
+                     "%ld ambiguous and %ld flipped activation pairs in %ld audited steps%s",
+                     sa->ambiguous, sa->flips, sa->steps_audited,
+                     sa->violations == 0 ? "; every flip within its bound" : "");
+            sg_inv_set_result(dbl, SG_INV_FLIPS, sa->violations == 0 ? SG_HELD : SG_VIOLATED,
+                              buf, sa->violations == 0 ? -1 : sa->first_step,
+                              (double)-sa->flips, "-(flipped pairs)", sa->steps_audited);
+        }
+    } else {
+        sg_inv_set_result(dbl, SG_INV_BOUND, SG_NOT_APPLICABLE,
+                          "the local round-off audit is off (--audit-every 0)", -1, NAN, "", 0);
+        sg_inv_set_result(dbl, SG_INV_FLIPS, SG_NOT_APPLICABLE,
+                          "the local round-off audit is off (--audit-every 0)", -1, NAN, "", 0);
+    }
+    if (sa->trajectory && sa->max_divergence_step >= 0) {
+        double md = sa->max_divergence;
+        snprintf(buf, sizeof buf,
+                 "max |theta - theta_mpfr|/|theta_mpfr| = %.3g at step %ld (final %.3g, limit %g)",
+                 md, sa->max_divergence_step, sa->final_divergence, th->diverge_max);
+        sg_inv_set_result(dbl, SG_INV_DIVERGE, md <= th->diverge_max ? SG_HELD : SG_VIOLATED,
+                          buf, md <= th->diverge_max ? -1 : sa->max_divergence_step,
+                          1.0 - md / th->diverge_max, "1 - max divergence/diverge_max", 1);
+    }
+    if (mp) {
+        const char *why = "compares the double trajectory with the MPFR shadow: see the double column";
+        sg_inv_set_result(mp, SG_INV_BOUND, SG_NOT_APPLICABLE, why, -1, NAN, "", 0);
+        sg_inv_set_result(mp, SG_INV_FLIPS, SG_NOT_APPLICABLE, why, -1, NAN, "", 0);
+        sg_inv_set_result(mp, SG_INV_DIVERGE, SG_NOT_APPLICABLE, why, -1, NAN, "", 0);
+    }
+}
+
+void sg_inv_feed_shadow(sg_run_ctx *ctx, long step, sg_shadow_audit *sa)
 {
     sg_audit *a = sg_audit_of(ctx);
     if (!a)
         return;
+    const sg_shadow *s = &sa->st;
+    double mu = ctx->cfg.mu;
     sg_inv_checker *m = sg_audit_mpfr(a);
     feed *f = sg_audit_ext(a);
     if (!f) {
         f = feed_new(s);
         if (!f || !m)
             return; /* out of memory: the MPFR column stays empty */
-        sg_audit_set_ext(a, f, feed_free);
+        f->sa = sa;
+        f->population = s->kind == SG_LOSS_POPULATION;
+        sg_audit_set_ext(a, f, feed_free, feed_finish);
     }
     int d = s->d, k = s->k, n = f->n;
     long kd = (long)k * d;

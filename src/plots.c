@@ -134,7 +134,9 @@ static void write_audit(FILE *fp, int shadow)
             "set key outside right center box opaque\n"
             "set grid xtics ytics lc rgb '#dddddd'\n"
             "set yrange [*:10]\n"
-            "pos(x) = x > 0 ? x : NaN\n");
+            "pos(x) = x > 0 ? x : NaN\n"
+            "# a divergence of exactly 0 is drawn at 1e-18 (log scale)\n"
+            "floorpos(x) = x > 1e-18 ? x : 1e-18\n");
     if (!shadow)
         fprintf(fp, "set label 1 'no MPFR shadow in this run: max error/bound and divergence "
                     "curves need the shadow (issue 4)' at graph 0.02, graph 0.05 font ',9'\n");
@@ -142,6 +144,7 @@ static void write_audit(FILE *fp, int shadow)
         fprintf(fp,
                 "set y2label 'relative divergence double vs MPFR (log scale)'\n"
                 "set logscale y2\n"
+                "set y2range [1e-18:*]\n"
                 "set format y2 '10^{%%L}'\n"
                 "set y2tics\n"
                 "set ytics nomirror\n");
@@ -152,7 +155,7 @@ static void write_audit(FILE *fp, int shadow)
     if (shadow)
         fprintf(fp,
                 ", \\\n     '' using 'step':(pos(column('max_err_ratio'))) with lines lw 2 lc rgb '#2ca02c' title 'shadow max error/bound', \\\n"
-                "     '' using 'step':(pos(column('divergence'))) axes x1y2 with lines lw 2 lc rgb '#000000' title 'divergence'");
+                "     '' using 'step':(floorpos(column('divergence'))) axes x1y2 with lines lw 2 lc rgb '#000000' title 'divergence'");
     fputc('\n', fp);
 }
 
@@ -165,6 +168,9 @@ static int run_gnuplot(const char *dir, const char *script)
         return -1;
     if (pid == 0) {
         if (chdir(dir) != 0)
+            _exit(127);
+        /* gnuplot's warnings go to gnuplot.log next to the scripts */
+        if (!freopen("gnuplot.log", "a", stderr))
             _exit(127);
         execlp("gnuplot", "gnuplot", script, (char *)NULL);
         _exit(127);
@@ -204,7 +210,7 @@ int sg_plots_write(const sg_config *cfg, const sg_inv_phases *ph, char *msg, siz
     }
     int e1 = run_gnuplot(dir, "fig3.gp"), e2 = run_gnuplot(dir, "audit.gp");
     if (e1 || e2) {
-        snprintf(msg, len, "figures: gnuplot failed on %s%s%s (scripts kept in %s)",
+        snprintf(msg, len, "figures: gnuplot failed on %s%s%s (scripts kept in %s; see gnuplot.log)",
                  e1 ? "fig3.gp" : "", e1 && e2 ? " and " : "", e2 ? "audit.gp" : "", dir);
         return 0;
     }
