@@ -10,6 +10,8 @@
 #include "audit.h"
 #include "empirical.h"
 #include "invariants.h"
+#include "invariants_shadow.h"
+#include "json.h"
 #include "plots.h"
 #include "run.h"
 #include "tolerance.h"
@@ -165,6 +167,16 @@ static void synth_init(synth *s, double mu)
     sg_inv_thresholds_default(&s->th);
 }
 
+static int json_valid(const char *s);
+
+static int count_str(const char *s, const char *pat)
+{
+    int n = 0;
+    for (const char *p = strstr(s, pat); p; p = strstr(p + 1, pat))
+        n++;
+    return n;
+}
+
 /* state with both neurons at angle alpha (deg) to their rays, |w_j| = r, |v_j| = v */
 static void synth_state(sg_inv_checker *c, long t, double alpha, double r, double v,
                         double loss)
@@ -280,6 +292,44 @@ static void test_mpfr_residuals(void)
     mpfr_feed(5e-31, -5e-31, SG_HELD, SG_HELD);
     mpfr_feed(2e-30, 0, SG_VIOLATED, SG_HELD);
     mpfr_feed(0, -2e-30, SG_HELD, SG_VIOLATED);
+}
+
+/* a violation in double only is a numerical artefact (JSON and table) */
+static void test_artefact_label(void)
+{
+    synth s;
+    synth_init(&s, 0.1);
+    sg_inv_checker *dbl = sg_inv_new("double", &s.p, &s.th);
+    sg_inv_checker *mp = sg_inv_new("mpfr", &s.p, &s.th);
+    for (long t = 0; t < 5; t++) {
+        synth_state(mp, t, 5.0, 1e-3, 1e-3, 0.5);
+        synth_state(dbl, t, 5.0, 1e-3, t == 3 ? -1e-3 : 1e-3, 0.5); /* v_1 flips, v_2 too */
+    }
+    sg_inv_finish(dbl);
+    sg_inv_finish(mp);
+    CU_ASSERT_EQUAL(sg_inv_get(dbl, SG_INV_SIGN)->verdict, SG_VIOLATED);
+    CU_ASSERT_EQUAL(sg_inv_get(mp, SG_INV_SIGN)->verdict, SG_HELD);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&buf, &len);
+    sg_json j;
+    sg_json_init(&j, fp);
+    sg_json_open(&j, NULL);
+    sg_inv_json(&j, dbl, mp);
+    sg_json_close(&j);
+    sg_json_end(&j);
+    fclose(fp);
+    CU_ASSERT(json_valid(buf));
+    CU_ASSERT_EQUAL(count_str(buf, "\"numerical_artefact\": true"), 1);
+    free(buf);
+    fp = open_memstream(&buf, &len);
+    sg_inv_table(fp, dbl, mp);
+    fclose(fp);
+    CU_ASSERT_PTR_NOT_NULL(strstr(buf, "held*"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(buf, "numerical artefact"));
+    free(buf);
+    sg_inv_free(dbl);
+    sg_inv_free(mp);
 }
 
 /* the exact residuals: identities hold exactly for an exact step */
@@ -531,6 +581,35 @@ static void test_plots_columns(void)
     plots_case(1);
 }
 
+#ifdef SG_HAVE_SHADOW_FEED
+/* with the MPFR shadow merged: the mpfr column is filled, agrees with the
+   double one on a correct run, and BOUND/FLIPS/DIVERGE come from the shadow */
+static void test_mpfr_column(void)
+{
+    sg_config cfg;
+    small_config(&cfg, SG_LOSS_EMPIRICAL);
+    char *js = NULL;
+    CU_ASSERT_EQUAL_FATAL(run_to(&cfg, "mpfr", &js), 0);
+    CU_ASSERT_FATAL(js != NULL);
+    CU_ASSERT(json_valid(js));
+    CU_ASSERT(count_str(js, "\"trajectory\": \"mpfr\"") >= SG_INV_COUNT);
+    CU_ASSERT_PTR_NULL(strstr(js, "\"numerical_artefact\": true"));
+    CU_ASSERT_PTR_NULL(strstr(js, "\"numerical_artefact\": null"));
+    const char *held[] = {"SIGN", "ALIGN", "IMBAL", "HOMOG", "DESCENT", "PHASES",
+                          "GROWTH-END", "RATE", "BOUND", "FLIPS", "DIVERGE"};
+    for (size_t q = 0; q < sizeof held / sizeof held[0]; q++) {
+        char key[64];
+        snprintf(key, sizeof key, "\"%s\": {\n      \"verdict\": \"held\"", held[q]);
+        CU_ASSERT_PTR_NOT_NULL(strstr(js, key));
+        if (!strstr(js, key))
+            printf("\n  %s not held\n", held[q]);
+    }
+    /* the MPFR trajectory's own verdicts on the theory's IDs */
+    CU_ASSERT(count_str(js, "\"mpfr\": {\n        \"verdict\": \"held\"") >= 8);
+    free(js);
+}
+#endif
+
 static int suite_init(void)
 {
     snprintf(tmpdir, sizeof tmpdir, "/tmp/sg_inv_XXXXXX");
@@ -563,11 +642,15 @@ int register_invariants_suite(void)
         {"RATE: geometric decrease recovered", test_rate_geometric},
         {"RATE: no decrease -> violated", test_rate_not_decreasing},
         {"exact residuals", test_exact_residuals},
+        {"double-only violation labelled a numerical artefact", test_artefact_label},
         {"MPFR-side feeding: given residuals vs tolerances", test_mpfr_residuals},
         {"JSON validator rejects bad input", test_json_validator_rejects},
         {"summary.json valid, every ID", test_summary_json},
         {"k = 2 same signs: stuck saddle named", test_same_sign_stuck},
         {"figures: audit view uses the shadow's columns when present", test_plots_columns},
+#ifdef SG_HAVE_SHADOW_FEED
+        {"MPFR shadow merged: mpfr column filled and held", test_mpfr_column},
+#endif
     };
     for (size_t q = 0; q < sizeof t / sizeof t[0]; q++)
         if (!CU_add_test(s, t[q].name, t[q].fn))
