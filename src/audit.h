@@ -4,23 +4,22 @@
  * "stationary_point" members of summary.json, CSV columns, the verdict table,
  * a progress line, and the figures (plots.h).
  *
- * Wiring the MPFR trajectory (issue 4, the shadow): the shadow observer calls
- *     sg_inv_checker *m = sg_audit_mpfr(audit);
- * once after sg_audit_attach (this creates the "mpfr" checker), and then per
- * step, in the run loop's order:
- *     sg_inv_state(m, &(sg_inv_state_rec){ t, theta_t, grad_t, L_t, loss_tol,
- *                                          homog_res, homog_tol });
- *     sg_inv_step(m, &(sg_inv_step_rec){ t, theta_t, grad_t, theta_t1,
- *                                        imbal_res, imbal_tol });
- * with theta/grad/loss of the MPFR trajectory rounded to double (enough for
- * SIGN, ALIGN, DESCENT, PHASES, GROWTH-END, RATE), and the exact identities
- * evaluated by the shadow in MPFR: homog_res[j] = w_j.g_wj - v_j g_vj and
- * imbal_res[j] = b_j+ - b_j - mu^2(|g_wj|^2 - g_vj^2), rounded to double, with
- * tolerances of the order of 2^-p times the magnitude of their terms.
- * (Passing NULL residuals makes the checker evaluate them exactly on the
- * rounded doubles, where the identities do NOT hold; do not.)  The audit
- * finishes both checkers, so the table and summary.json show both columns
- * and label double-only violations as numerical artefacts.
+ * Wiring the MPFR trajectory (issue 4, the shadow).  invariants_shadow.c does
+ * it and compiles as soon as shadow_audit.h is in src/; after the merge two
+ * lines are needed (see invariants_shadow.h):
+ *   - shadow_audit.c, obs_observe, after sg_shadow_audit_trajectory(...):
+ *         sg_inv_feed_shadow(ctx, ctx->step, a);
+ *   - run.c, sg_run_main: register the shadow's observer BEFORE
+ *     sg_audit_attach, so that the verdict table is the end of stdout.
+ * Any other MPFR feeder uses the generic interface: m = sg_audit_mpfr(audit),
+ * then per step sg_inv_state(m, ...) and sg_inv_step(m, ...) with the MPFR
+ * state rounded to double and the identities' residuals (homog_res,
+ * imbal_res, db) computed in MPFR, tolerances of order 2^-p times their
+ * terms (tolerance.h with u = 2^-p).  Passing NULL residuals would make the
+ * checker evaluate them on the rounded doubles, where the identities do not
+ * hold: do not.  The audit finishes both checkers, so the table and
+ * summary.json show both columns and label double-only violations as
+ * numerical artefacts.
  */
 #ifndef SG_AUDIT_H
 #define SG_AUDIT_H
