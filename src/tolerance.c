@@ -28,16 +28,9 @@ static void tol_empirical(const sg_problem *p, const double *theta, const sg_wor
     const double *v = theta + (long)k * d, *g = ws->grad;
     const double gd = sg_tol_gamma_u(d, u), gk = sg_tol_gamma_u(k, u);
     double lossE = 0.0;
-    /* Q_j and R_j accumulate in homog_tol[j] and a second pass; use two
-       small running sums per neuron kept in the output array pairs. */
+    double *Q = homog_tol; /* Q_j accumulates here, then becomes the tolerance */
     for (int j = 0; j < k; j++)
-        homog_tol[j] = 0.0;
-    double *Q = homog_tol; /* reused: Q_j first, then the tolerance */
-    double Rsum[64];
-    double *R = k <= 64 ? Rsum : NULL;
-    double Rbig = 0.0; /* k > 64: R folded conservatively, see below */
-    for (int j = 0; j < k && R; j++)
-        R[j] = 0.0;
+        Q[j] = 0.0;
     for (int i = 0; i < n; i++) {
         const double *x = p->X + (long)i * d;
         double ri = fabs(ws->r[i]), Ef = 0.0;
@@ -49,10 +42,6 @@ static void tol_empirical(const sg_problem *p, const double *theta, const sg_wor
             double h = ws->H[(long)i * k + j];
             if (ws->Z[(long)i * k + j] > 0.0)
                 Q[j] += ri * S;
-            if (R)
-                R[j] += ri * h;
-            else
-                Rbig = fmax(Rbig, ri * h);
             Ef += fabs(v[j]) * (gk * h + gd * S);
         }
         double E = u * ri + Ef;
@@ -64,7 +53,10 @@ static void tol_empirical(const sg_problem *p, const double *theta, const sg_wor
         double G = 0.0;
         for (int l = 0; l < d; l++)
             G += fabs(w[l] * gw[l]);
-        double Rj = R ? R[j] * invn : Rbig; /* max_i |r_i h_ij| >= (1/n) sum */
+        double Rj = 0.0;
+        for (int i = 0; i < n; i++)
+            Rj += fabs(ws->r[i]) * ws->H[(long)i * k + j];
+        Rj *= invn;
         double gv = fabs(g[(long)k * d + j]), av = fabs(v[j]);
         double t = av * Q[j] * invn * (gd + sg_tol_gamma_u(n + 2, u)) + u * G +
                    av * (sg_tol_gamma_u(n + 1, u) * Rj + u * gv);
