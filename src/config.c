@@ -16,6 +16,8 @@ void sg_config_defaults(sg_config *c)
     c->seed = 1;
     c->target = SG_TARGET_E1;
     strcpy(c->out_dir, "out");
+    sg_inv_thresholds_default(&c->inv);
+    c->plots = -1;
 }
 
 const char *sg_loss_name(sg_loss_kind l)

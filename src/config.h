@@ -3,6 +3,7 @@
 #define SG_CONFIG_H
 
 #include "init.h"
+#include "invariants.h"
 #include "model.h"
 #include <stdint.h>
 
@@ -30,6 +31,8 @@ typedef struct {
     char out_dir[SG_PATH_MAX];
     int dump;
     int quiet;
+    sg_inv_thresholds inv; /* invariant thresholds (paper defaults)      */
+    int plots;             /* -1 auto (if gnuplot is found), 0 off, 1 on */
 } sg_config;
 
 /* The paper's setting (design section 2; issue: main job). */

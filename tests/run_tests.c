@@ -11,12 +11,14 @@ int register_rng_suite(void);
 int register_data_suite(void);
 int register_kernels_suite(void);
 int register_population_suite(void);
+int register_invariants_suite(void);
 
 static const struct { const char *name; register_fn fn; } suites[] = {
     {"rng", register_rng_suite},
     {"data", register_data_suite},
     {"kernels", register_kernels_suite},
     {"population", register_population_suite},
+    {"invariants", register_invariants_suite},
 };
 
 int main(int argc, char **argv)
