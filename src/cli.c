@@ -14,7 +14,9 @@
 enum {
     OPT_LOSS = 256, OPT_D, OPT_K, OPT_N, OPT_SIGMA, OPT_MU, OPT_STEPS, OPT_INIT,
     OPT_SEED, OPT_TARGET, OPT_OUT, OPT_DUMP, OPT_QUIET, OPT_HELP, OPT_VERSION,
-    OPT_PREC, OPT_AUDIT_EVERY, OPT_NO_SHADOW_TRAJ
+    OPT_PREC, OPT_AUDIT_EVERY, OPT_NO_SHADOW_TRAJ,
+    OPT_ALIGN_DEG, OPT_GROWTH_V, OPT_GROWTH_B, OPT_LEMMA3_C, OPT_RATE_FLOOR,
+    OPT_RATE_WINDOW, OPT_LINE_DEG, OPT_DIVERGE_MAX, OPT_PLOTS, OPT_NO_PLOTS
 };
 
 static const struct option run_options[] = {
@@ -34,6 +36,16 @@ static const struct option run_options[] = {
     {"prec", required_argument, NULL, OPT_PREC},
     {"audit-every", required_argument, NULL, OPT_AUDIT_EVERY},
     {"no-shadow-trajectory", no_argument, NULL, OPT_NO_SHADOW_TRAJ},
+    {"align-deg", required_argument, NULL, OPT_ALIGN_DEG},
+    {"growth-v", required_argument, NULL, OPT_GROWTH_V},
+    {"growth-b", required_argument, NULL, OPT_GROWTH_B},
+    {"lemma3-c", required_argument, NULL, OPT_LEMMA3_C},
+    {"rate-floor", required_argument, NULL, OPT_RATE_FLOOR},
+    {"rate-min-window", required_argument, NULL, OPT_RATE_WINDOW},
+    {"line-deg", required_argument, NULL, OPT_LINE_DEG},
+    {"diverge-max", required_argument, NULL, OPT_DIVERGE_MAX},
+    {"plots", no_argument, NULL, OPT_PLOTS},
+    {"no-plots", no_argument, NULL, OPT_NO_PLOTS},
     {"help", no_argument, NULL, OPT_HELP},
     {"version", no_argument, NULL, OPT_VERSION},
     {NULL, 0, NULL, 0},
@@ -56,11 +68,21 @@ void sg_cli_usage(FILE *fp)
 "  --target e1|random|PATH         planted vector a (default e1)\n"
 "  --out DIR      output directory (default out)\n"
 "  --dump         also write DIR/data/{X,y,a,W0,v0}.csv\n"
-"  --quiet        no summary on stdout\n"
+"  --quiet        no summary on stdout, no progress line\n"
 "  --prec BITS    MPFR shadow precision, 64..1024 (default 128)\n"
 "  --audit-every K  audit the step against MPFR and the round-off bounds\n"
 "                 every K steps; 0 turns the audit off (default 1)\n"
 "  --no-shadow-trajectory  skip the independent MPFR trajectory\n"
+"invariant audit (thresholds; defaults are the paper's):\n"
+"  --align-deg X  alignment threshold in degrees, (0, 180] (default 9 = pi/20)\n"
+"  --growth-v X   phase 2 ends when every |v_j| >= X sqrt|a| (default 0.25)\n"
+"  --growth-b X   ... and every |b_j| <= X |a| (default 0.02 = 1/50)\n"
+"  --lemma3-c X   constant of Lemma 3's imbalance bound (default 6)\n"
+"  --rate-floor X RATE fit stops where dist^2 <= X |a|^2, (0, 1] (default 1e-20)\n"
+"  --rate-min-window N  fewer phase-3 steps: RATE not-applicable (default 10)\n"
+"  --line-deg X   neurons within X degrees share a line, (0, 90] (default 1)\n"
+"  --diverge-max X  DIVERGE holds while |theta - theta_mpfr|/|theta_mpfr| <= X (default 1e-6)\n"
+"  --plots, --no-plots  figures with gnuplot (default: on when gnuplot is found)\n"
 "  --help, --version\n", fp);
 }
 
@@ -113,6 +135,12 @@ static int parse_positive(const char *flag, const char *s, double hi, double *ou
     }
     *out = x;
     return 0;
+}
+
+/* finite double in (0, hi] with a custom message */
+static int parse_range(const char *flag, const char *s, double hi, double *out)
+{
+    return parse_positive(flag, s, hi, out);
 }
 
 static int parse_seed(const char *s, uint64_t *out)
@@ -188,6 +216,20 @@ static int parse_one(int opt, const char *arg, sg_config *c)
         return parse_long("audit-every", arg, 0, SG_MAX_STEPS, &c->audit_every);
     case OPT_NO_SHADOW_TRAJ: c->shadow_trajectory = 0; return 0;
     case OPT_QUIET: c->quiet = 1; return 0;
+    case OPT_ALIGN_DEG: return parse_range("align-deg", arg, 180.0, &c->inv.align_deg);
+    case OPT_GROWTH_V: return parse_range("growth-v", arg, 1e6, &c->inv.growth_v);
+    case OPT_GROWTH_B: return parse_range("growth-b", arg, 1e6, &c->inv.growth_b);
+    case OPT_LEMMA3_C: return parse_range("lemma3-c", arg, 1e100, &c->inv.lemma3_c);
+    case OPT_RATE_FLOOR: return parse_range("rate-floor", arg, 1.0, &c->inv.rate_floor);
+    case OPT_RATE_WINDOW:
+        if (parse_long("rate-min-window", arg, 2, SG_MAX_STEPS, &steps) != 0)
+            return SG_EXIT_USAGE;
+        c->inv.rate_min_window = steps;
+        return 0;
+    case OPT_LINE_DEG: return parse_range("line-deg", arg, 90.0, &c->inv.line_deg);
+    case OPT_DIVERGE_MAX: return parse_range("diverge-max", arg, 1e100, &c->inv.diverge_max);
+    case OPT_PLOTS: c->plots = 1; return 0;
+    case OPT_NO_PLOTS: c->plots = 0; return 0;
     }
     return SG_EXIT_USAGE;
 }

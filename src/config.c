@@ -19,6 +19,8 @@ void sg_config_defaults(sg_config *c)
     c->prec = 128;
     c->audit_every = 1;
     c->shadow_trajectory = 1;
+    sg_inv_thresholds_default(&c->inv);
+    c->plots = -1;
 }
 
 const char *sg_loss_name(sg_loss_kind l)

@@ -3,6 +3,7 @@
 #define SG_CONFIG_H
 
 #include "init.h"
+#include "invariants.h"
 #include "model.h"
 #include <stdint.h>
 
@@ -34,6 +35,8 @@ typedef struct {
     long prec;              /* MPFR precision in bits, >= 64 (default 128)   */
     long audit_every;       /* local audit every K steps; 0: off (default 1) */
     int shadow_trajectory;  /* MPFR trajectory shadow (default on)           */
+    sg_inv_thresholds inv; /* invariant thresholds (paper defaults)      */
+    int plots;             /* -1 auto (if gnuplot is found), 0 off, 1 on */
 } sg_config;
 
 /* The paper's setting (design section 2; issue: main job). */

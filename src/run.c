@@ -1,5 +1,6 @@
 /* run.c -- the run loop and its outputs (see run.h). */
 #include "run.h"
+#include "audit.h"
 #include "shadow_audit.h"
 #include "data.h"
 #include "dump.h"
@@ -212,6 +213,9 @@ static void print_human(const sg_run_ctx *ctx)
     if (ctx->status == SG_STATUS_DIVERGED) {
         printf("DIVERGED at step %ld: theta[%ld] is not finite (step size too large?)\n",
                ctx->diverged_step, ctx->diverged_index);
+        for (int q = 0; q < ctx->nobs; q++) /* verdicts up to the divergence */
+            if (ctx->obs[q].report)
+                ctx->obs[q].report(ctx->obs[q].self, stdout);
         return;
     }
     printf("steps %ld  loss %.6e -> %.6e  (%.3f s, %.3g s/step)\n", ctx->step, ctx->loss0,
@@ -222,10 +226,10 @@ static void print_human(const sg_run_ctx *ctx)
                ctx->theta[(long)k * d + j], ctx->wnorm[j], ctx->angle_deg[j]);
     if (k > 8)
         printf("  (%d more neurons in trajectory.csv)\n", k - 8);
+    printf("outputs in %s/\n", c->out_dir);
     for (int q = 0; q < ctx->nobs; q++)
         if (ctx->obs[q].report)
             ctx->obs[q].report(ctx->obs[q].self, stdout);
-    printf("outputs in %s/\n", c->out_dir);
 }
 
 int sg_run_main(const sg_config *cfg)
@@ -244,26 +248,41 @@ int sg_run_main(const sg_config *cfg)
         sg_run_free(&ctx);
         return SG_EXIT_FAIL;
     }
-    sg_outfile csv;
-    if ((rc = sg_shadow_audit_attach(&ctx)) != 0 || /* MPFR shadow and audit (shadow_audit.h) */
-        sg_outfile_open(&csv, cfg->out_dir, "trajectory.csv") != 0) {
+    /* MPFR shadow and round-off audit (issue 4, shadow_audit.h): registered
+       before the invariant audit, whose MPFR column it feeds (audit.h) */
+    if ((rc = sg_shadow_audit_attach(&ctx)) != 0) {
+        sg_run_free(&ctx);
+        return rc;
+    }
+    sg_audit *audit = sg_audit_attach(&ctx); /* invariant audit (issue 5) */
+    if (!audit) {
         sg_shadow_audit_release();
         sg_run_free(&ctx);
-        return rc ? rc : SG_EXIT_FAIL;
+        return SG_EXIT_FAIL;
+    }
+    sg_outfile csv;
+    if (sg_outfile_open(&csv, cfg->out_dir, "trajectory.csv") != 0) {
+        sg_audit_free(audit);
+        sg_shadow_audit_release();
+        sg_run_free(&ctx);
+        return SG_EXIT_FAIL;
     }
     sg_run_loop(&ctx, csv.fp);
-    if (sg_outfile_commit(&csv) != 0 || sg_summary_write(&ctx) != 0) {
+    if (sg_outfile_commit(&csv) != 0 || sg_summary_write(&ctx) != 0 ||
+        sg_audit_after_run(audit, &ctx) != 0) {
+        sg_audit_free(audit);
         sg_shadow_audit_release();
         sg_run_free(&ctx);
         return SG_EXIT_FAIL;
     }
     if (!cfg->quiet)
         print_human(&ctx);
-    sg_shadow_audit_release();
     rc = ctx.status == SG_STATUS_COMPLETED ? SG_EXIT_OK : SG_EXIT_DIVERGED;
     if (rc == SG_EXIT_DIVERGED)
         fprintf(stderr, "shadowgd: diverged at step %ld (theta[%ld] not finite)\n",
                 ctx.diverged_step, ctx.diverged_index);
+    sg_audit_free(audit);
+    sg_shadow_audit_release();
     sg_run_free(&ctx);
     return rc;
 }

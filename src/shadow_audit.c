@@ -1,6 +1,7 @@
 /* shadow_audit.c -- local step audit and MPFR trajectory shadow (see shadow_audit.h;
  * the checks are specs/roundoff.md section A). */
 #include "shadow_audit.h"
+#include "invariants_shadow.h"
 #include "dot.h"
 #include "empirical.h"
 #include "json.h"
@@ -482,6 +483,10 @@ static int obs_observe(void *self, sg_run_ctx *ctx)
     }
     if (a->trajectory) {
         sg_shadow_audit_trajectory(a, ctx->step, ctx->theta);
+#ifdef SG_HAVE_SHADOW_FEED
+        /* the MPFR trajectory to the invariant audit's MPFR column (audit.h) */
+        sg_inv_feed_shadow(ctx, ctx->step, a);
+#endif
     }
     return 0;
 }

@@ -1,6 +1,8 @@
 /* summary.c -- the machine-readable summary of a run (see summary.h). */
 #include "summary.h"
+#include "invariants.h"
 #include "json.h"
+#include <math.h>
 
 static void write_config(sg_json *j, const sg_run_ctx *ctx)
 {
@@ -42,6 +44,23 @@ static void write_final(sg_json *j, const sg_run_ctx *ctx)
     for (int q = 0; q < k; q++)
         sg_json_num(j, NULL, ctx->angle_deg[q]);
     sg_json_close_array(j);
+    /* distance to the optimum (design section 2; invariants.h) */
+    sg_json_open(j, "distance_to_optimum");
+    if (k == 2 && ctx->sign0[0] != ctx->sign0[1])
+        sg_json_num(j, "pair_frobenius", sqrt(sg_opt_dist2_pair(d, k, ctx->prob.a, ctx->theta)));
+    else
+        sg_json_null(j, "pair_frobenius");
+    sg_json_num(j, "sum_minus_2a", sg_opt_sum_dist(d, k, ctx->prob.a, ctx->theta));
+    int nlines = 0;
+    double lr = sg_opt_line_residual(d, k, ctx->prob.a, ctx->theta, ctx->cfg.inv.line_deg,
+                                     &nlines);
+    sg_json_num(j, "line_residual", lr);
+    sg_json_int(j, "lines", nlines);
+    sg_json_str(j, "definition",
+                "pair_frobenius (k = 2, opposite signs): |diag(v)W - W*|_F = sqrt(sum_j "
+                "|v_j w_j - a|^2) in the signed convention; sum_minus_2a: |sum_j v_j w_j - 2a|; "
+                "line_residual: max over lines through 0 of |sum_{j on it} v_j |w_j|| / |a|");
+    sg_json_close(j);
     sg_json_close(j);
 }
 

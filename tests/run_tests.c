@@ -12,6 +12,7 @@ int register_data_suite(void);
 int register_kernels_suite(void);
 int register_population_suite(void);
 int register_shadow_suite(void);
+int register_invariants_suite(void);
 
 static const struct { const char *name; register_fn fn; } suites[] = {
     {"rng", register_rng_suite},
@@ -19,6 +20,7 @@ static const struct { const char *name; register_fn fn; } suites[] = {
     {"kernels", register_kernels_suite},
     {"population", register_population_suite},
     {"shadow", register_shadow_suite},
+    {"invariants", register_invariants_suite},
 };
 
 int main(int argc, char **argv)
