@@ -6,6 +6,8 @@
  *     unit roundoff is shrunk to u/16 (so the check is not vacuous);
  *   - ambiguous activations and a real activation flip are counted, and the
  *     bound still holds;
+ *   - subnormal pre-activations: the bounds hold, and fail without their
+ *     underflow (eta) terms;
  *   - broken double kernels (float32 accumulator, skipped term, a
  *     perturbation a few ulps beyond the bound) give violations, their
  *     correct counterparts none;
@@ -284,6 +286,58 @@ static void test_ambiguous_and_flip(void)
     sg_shadow_audit_free(a);
     free(a);
     tu_free(&p, &ws, theta);
+}
+
+/* Gradual underflow: X and W scaled by 2^-530, so z ~ 2^-1060 is
+   subnormal and each of the d = 64 products loses up to 2^-1075 to
+   underflow; r and y stay normal, the loss is subnormal.  The bounds hold;
+   without their eta terms (design section 4's underflow term) they fail:
+   the relative terms alone round up to one subnormal ulp, less than the
+   accumulated underflow errors. */
+static long underflow_case(double eta_scale, long *ambiguous, double *worst)
+{
+    sg_problem p;
+    sg_workspace ws;
+    const int n = 40, d = 64, k = 3;
+    double *theta = tu_make(&p, &ws, SG_LOSS_EMPIRICAL, n, d, k, SG_INIT_XAVIER, 1.0, 61);
+    for (long q = 0; q < (long)n * d; q++)
+        p.X[q] = ldexp(p.X[q], -530);
+    for (int i = 0; i < n; i++)
+        p.y[i] = sg_dot(d, p.X + (long)i * d, p.a);
+    for (long q = 0; q < (long)k * d; q++)
+        theta[q] = ldexp(theta[q], -530);
+    long len = sg_theta_len(d, k);
+    double *tn = calloc((size_t)len, sizeof(double));
+    sg_shadow_audit *a = malloc(sizeof *a);
+    CU_ASSERT_FATAL(sg_shadow_audit_init(a, &p, theta, 0.1, 128, 1, 0) == 0);
+    a->f64.eta *= eta_scale;
+    for (int t = 0; t < 3; t++) {
+        kernel_step(K_OK, &p, theta, 0.1, &ws, tn);
+        if (t == 0)
+            CU_ASSERT(fabs(ws.Z[0]) < 0x1p-1022 && ws.Z[0] != 0.0); /* subnormal z */
+        sg_shadow_audit_step(a, t, theta, &ws, tn);
+        memcpy(theta, tn, (size_t)len * sizeof(double));
+    }
+    long v = a->violations;
+    *ambiguous = a->ambiguous;
+    *worst = a->max_ratio;
+    sg_shadow_audit_free(a);
+    free(a);
+    free(tn);
+    tu_free(&p, &ws, theta);
+    return v;
+}
+
+static void test_underflow(void)
+{
+    long amb0, amb1;
+    double w0, w1;
+    long ok = underflow_case(1.0, &amb0, &w0);
+    long bad = underflow_case(0.0, &amb1, &w1);
+    printf("\n    subnormal z (seed 61): %ld violations (max error/bound %.3g, %ld ambiguous); "
+           "without the eta terms: %ld (max error/bound %.3g)\n", ok, w0, amb0, bad, w1);
+    CU_ASSERT_EQUAL(ok, 0);
+    CU_ASSERT(bad > 0);
 }
 
 /* ---------------- broken kernels ---------------- */
@@ -776,6 +830,7 @@ int register_shadow_suite(void)
         !CU_add_test(s, "bounds hold: default size, 3 steps", test_bounds_default_size) ||
         !CU_add_test(s, "bounds are sharp: u/16 is violated", test_bounds_sharp) ||
         !CU_add_test(s, "ambiguous pairs and a real flip", test_ambiguous_and_flip) ||
+        !CU_add_test(s, "gradual underflow (subnormal z)", test_underflow) ||
         !CU_add_test(s, "broken kernel: float32 accumulator", test_broken_float_accumulator) ||
         !CU_add_test(s, "broken kernel: skipped term", test_broken_skipped_term) ||
         !CU_add_test(s, "broken kernel: bound + 4 ulps", test_broken_perturbation) ||
