@@ -7,7 +7,7 @@
  *   - ambiguous activations and a real activation flip are counted, and the
  *     bound still holds;
  *   - subnormal pre-activations: the bounds hold, and fail without their
- *     underflow (eta) terms;
+ *     underflow (eta) terms; population with a zero and a parallel neuron;
  *   - broken double kernels (float32 accumulator, skipped term, a
  *     perturbation a few ulps beyond the bound) give violations, their
  *     correct counterparts none;
@@ -338,6 +338,41 @@ static void test_underflow(void)
            "without the eta terms: %ld (max error/bound %.3g)\n", ok, w0, amb0, bad, w1);
     CU_ASSERT_EQUAL(ok, 0);
     CU_ASSERT(bad > 0);
+}
+
+/* Population loss with a zero neuron (w_0 = 0: the convention of
+   population.h, roundoff.md P2) and with two parallel neurons (angle 0) */
+static void test_population_special(void)
+{
+    for (int c = 0; c < 2; c++) {
+        sg_problem p;
+        sg_workspace ws;
+        const int d = 7, k = 3;
+        double *theta = tu_make(&p, &ws, SG_LOSS_POPULATION, 0, d, k, SG_INIT_XAVIER, 1.0, 71);
+        for (int l = 0; l < d; l++)
+            theta[l] = c == 0 ? 0.0 : 2.0 * theta[d + l]; /* zero, or parallel to w_1 */
+        long len = sg_theta_len(d, k);
+        double *tn = calloc((size_t)len, sizeof(double));
+        sg_shadow_audit *a = malloc(sizeof *a);
+        CU_ASSERT_FATAL(sg_shadow_audit_init(a, &p, theta, 0.1, 128, 1, 0) == 0);
+        for (int t = 0; t < 4; t++) {
+            kernel_step(K_OK, &p, theta, 0.1, &ws, tn);
+            sg_shadow_audit_step(a, t, theta, &ws, tn);
+            memcpy(theta, tn, (size_t)len * sizeof(double));
+        }
+        printf("\n    population, %s neuron: %ld components, %ld violations, max error/bound "
+               "%.3g, %ld replica mismatches", c == 0 ? "zero" : "parallel",
+               a->components_checked, a->violations, a->max_ratio, a->replica_mismatch);
+        CU_ASSERT(a->components_checked > 0);
+        CU_ASSERT_EQUAL(a->violations, 0);
+        CU_ASSERT_EQUAL(a->replica_mismatch, 0);
+        CU_ASSERT_EQUAL(a->libm_violations, 0);
+        sg_shadow_audit_free(a);
+        free(a);
+        free(tn);
+        tu_free(&p, &ws, theta);
+    }
+    printf("\n");
 }
 
 /* ---------------- broken kernels ---------------- */
@@ -831,6 +866,7 @@ int register_shadow_suite(void)
         !CU_add_test(s, "bounds are sharp: u/16 is violated", test_bounds_sharp) ||
         !CU_add_test(s, "ambiguous pairs and a real flip", test_ambiguous_and_flip) ||
         !CU_add_test(s, "gradual underflow (subnormal z)", test_underflow) ||
+        !CU_add_test(s, "population: zero and parallel neurons", test_population_special) ||
         !CU_add_test(s, "broken kernel: float32 accumulator", test_broken_float_accumulator) ||
         !CU_add_test(s, "broken kernel: skipped term", test_broken_skipped_term) ||
         !CU_add_test(s, "broken kernel: bound + 4 ulps", test_broken_perturbation) ||
