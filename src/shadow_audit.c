@@ -27,8 +27,8 @@ static double now_seconds(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-int sg_shadow_audit_init(sg_shadow_audit *a, const sg_problem *p, const double *theta0, double mu,
-                  mpfr_prec_t prec, long every, int trajectory)
+int sg_shadow_audit_init(sg_shadow_audit *a, const sg_problem *p, const double *theta0,
+                         double mu, mpfr_prec_t prec, long every, int trajectory)
 {
     memset(a, 0, sizeof *a);
     a->every = every;
@@ -164,8 +164,8 @@ static void check_libm(sg_shadow_audit *a, int fn, double y, mpfr_srcptr m, doub
         a->libm_violations++;
 }
 
-static void audit_empirical(sg_shadow_audit *a, long step, const double *theta, const sg_workspace *ws,
-                            const double *theta_new)
+static void audit_empirical(sg_shadow_audit *a, long step, const double *theta,
+                            const sg_workspace *ws, const double *theta_new)
 {
     const sg_problem *p = a->prob;
     sg_shadow *s = &a->sa;
@@ -267,8 +267,8 @@ static void audit_libm(sg_shadow_audit *a, const double *theta, const sg_workspa
     }
 }
 
-static void audit_population(sg_shadow_audit *a, long step, const double *theta, const sg_workspace *ws,
-                             const double *theta_new)
+static void audit_population(sg_shadow_audit *a, long step, const double *theta,
+                             const sg_workspace *ws, const double *theta_new)
 {
     const sg_problem *p = a->prob;
     sg_shadow *s = &a->sa;
@@ -305,8 +305,8 @@ static void audit_population(sg_shadow_audit *a, long step, const double *theta,
     audit_libm(a, theta, ws);
 }
 
-void sg_shadow_audit_step(sg_shadow_audit *a, long step, const double *theta, const sg_workspace *ws,
-                   const double *theta_new)
+void sg_shadow_audit_step(sg_shadow_audit *a, long step, const double *theta,
+                          const sg_workspace *ws, const double *theta_new)
 {
     double t0 = now_seconds();
     long before = 0;

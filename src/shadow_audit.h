@@ -35,11 +35,6 @@ typedef struct {
     double max_ratio, max_ulp, sum_ulp;
 } sg_sa_class_stats;
 
-/* a kernel under audit: the default is the project's double kernels; the
-   tests substitute deliberately broken variants (test-only) */
-typedef double (*sg_loss_grad_fn)(const sg_problem *p, const double *theta,
-                                  sg_workspace *ws);
-
 typedef struct sg_shadow_audit {
     /* configuration */
     long every;              /* 0: no local audit                          */
@@ -83,21 +78,21 @@ typedef struct sg_shadow_audit {
 
 /* Allocate and initialise (MPFR numbers initialised here, once).  theta0
    starts the trajectory shadow.  0, or -1 with a message. */
-int sg_shadow_audit_init(sg_shadow_audit *a, const sg_problem *p, const double *theta0, double mu,
-                  mpfr_prec_t prec, long every, int trajectory);
+int sg_shadow_audit_init(sg_shadow_audit *a, const sg_problem *p, const double *theta0,
+                         double mu, mpfr_prec_t prec, long every, int trajectory);
 void sg_shadow_audit_free(sg_shadow_audit *a);
 
 /* The local audit of the step from theta (ws: the double's loss/gradient at
    theta, from the kernel under audit; theta_new: the double's next state). */
-void sg_shadow_audit_step(sg_shadow_audit *a, long step, const double *theta, const sg_workspace *ws,
-                   const double *theta_new);
+void sg_shadow_audit_step(sg_shadow_audit *a, long step, const double *theta,
+                          const sg_workspace *ws, const double *theta_new);
 
 /* Trajectory: compare theta (double, step t) with the MPFR state, then step
    the MPFR trajectory. */
 void sg_shadow_audit_trajectory(sg_shadow_audit *a, long step, const double *theta);
 
 /* Checkpoint support, with the signatures of the observer callbacks
-   save/load/destroy of the checkpointing layer (robust branch, run.h):
+   save and load of the checkpointing layer (robust branch, run.h):
    save writes the audit's totals and the MPFR trajectory state in a
    versioned binary format (MPFR numbers by mpfr_fpif_export); load
    restores them from exactly len bytes, rejecting (-1) malformed input or a
