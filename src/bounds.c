@@ -457,8 +457,13 @@ static ev ev_kappa(const pmodel *M, ev t, ev pi)
     return ev_add(M, s, ev_mul(M, dm, c), 0);
 }
 
+/* bitwise difference (so -0 differs from +0), but any two NaNs agree: a
+   diverging state produces NaNs whose payload and sign are not part of the
+   operation order */
 static int differs(double a, double b)
 {
+    if (isnan(a) && isnan(b))
+        return 0;
     return memcmp(&a, &b, sizeof a) != 0;
 }
 

@@ -2,8 +2,9 @@
  * (issue 4).  Every check has a case that makes it fail:
  *   - exact accumulator: against a 4000-bit MPFR sum; the overflow flag;
  *   - bounds hold over seeds, shapes (n, d, k down to 1), sigma 1e-8..1,
- *     three inits, both losses -- and are violated when the audited model's
- *     unit roundoff is shrunk to u/16 (so the check is not vacuous);
+ *     three inits, both losses, and 250 random configurations (data scales
+ *     2^+-300, large steps, overflow) -- and are violated when the audited
+ *     model's unit roundoff is shrunk to u/16 (so the check is not vacuous);
  *   - ambiguous activations and a real activation flip are counted, and the
  *     bound still holds;
  *   - subnormal pre-activations: the bounds hold, and fail without their
@@ -225,6 +226,72 @@ static void bounds_sweep(sg_loss_kind loss)
 
 static void test_bounds_hold_empirical(void) { bounds_sweep(SG_LOSS_EMPIRICAL); }
 static void test_bounds_hold_population(void) { bounds_sweep(SG_LOSS_POPULATION); }
+
+/* random configurations: n <= 200, d <= 30, k <= 6, sigma in [1e-8, 1],
+   mu in [1e-3, 2], |a| in [1e-2, 1e2], X scaled by 2^e, e in [-300, 300],
+   precision 64..263, 15 steps or until the state overflows.  Overflowed
+   components are outside the model and counted apart (nonfinite). */
+static void test_bounds_random(void)
+{
+    sg_rng R;
+    sg_rng_seed(&R, 20261122);
+    long cases = 250, checked = 0, viol = 0, mism = 0, libm = 0, nonfinite = 0;
+    for (long c = 0; c < cases; c++) {
+        sg_loss_kind loss = sg_rng_next(&R) % 3 == 0 ? SG_LOSS_POPULATION : SG_LOSS_EMPIRICAL;
+        int n = 1 + (int)(sg_rng_next(&R) % 200), d = 1 + (int)(sg_rng_next(&R) % 30);
+        int k = 1 + (int)(sg_rng_next(&R) % 6);
+        sg_init_kind init = (sg_init_kind)(sg_rng_next(&R) % 3);
+        double sigma = pow(10.0, -8.0 + 8.0 * sg_rng_uniform(&R));
+        double mu = pow(10.0, -3.0 + 3.3 * sg_rng_uniform(&R));
+        double ascale = pow(10.0, -2.0 + 4.0 * sg_rng_uniform(&R));
+        int ex = (int)(sg_rng_next(&R) % 601) - 300;
+        long prec = 64 + (long)(sg_rng_next(&R) % 200);
+        sg_problem p;
+        sg_workspace ws;
+        double *th = tu_make(&p, &ws, loss, n, d, k, init, sigma, 1000 + (uint64_t)c);
+        for (int l = 0; l < d; l++)
+            p.a[l] *= ascale;
+        if (loss == SG_LOSS_EMPIRICAL) {
+            for (long q = 0; q < (long)n * d; q++)
+                p.X[q] = ldexp(p.X[q], ex);
+            for (int i = 0; i < n; i++)
+                p.y[i] = sg_dot(d, p.X + (long)i * d, p.a);
+        }
+        long len = sg_theta_len(d, k);
+        double *tn = calloc((size_t)len, sizeof(double));
+        sg_shadow_audit *a = malloc(sizeof *a);
+        CU_ASSERT_FATAL(sg_shadow_audit_init(a, &p, th, mu, (mpfr_prec_t)prec, 1, 0) == 0);
+        for (int t = 0; t < 15; t++) {
+            kernel_step(K_OK, &p, th, mu, &ws, tn);
+            sg_shadow_audit_step(a, t, th, &ws, tn);
+            int finite = 1;
+            for (long q = 0; q < len; q++)
+                finite &= isfinite(tn[q]) != 0;
+            memcpy(th, tn, (size_t)len * sizeof(double));
+            if (!finite)
+                break;
+        }
+        if (a->violations)
+            printf("\n    VIOLATION case %ld: %s[%ld] step %ld error %g bound %g", c,
+                   sg_sa_class_name(a->first_class), a->first_index, a->first_step,
+                   a->first_err, a->first_bound);
+        checked += a->components_checked;
+        viol += a->violations;
+        mism += a->replica_mismatch;
+        libm += a->libm_violations;
+        nonfinite += a->nonfinite;
+        sg_shadow_audit_free(a);
+        free(a);
+        free(tn);
+        tu_free(&p, &ws, th);
+    }
+    printf("\n    random (seed 20261122): %ld cases, %ld components, %ld violations, "
+           "%ld overflowed components\n", cases, checked, viol, nonfinite);
+    CU_ASSERT(checked > 0);
+    CU_ASSERT_EQUAL(viol, 0);
+    CU_ASSERT_EQUAL(mism, 0);
+    CU_ASSERT_EQUAL(libm, 0);
+}
 
 /* the same audit with u/16 in the model of the double must fail: the
    bounds are within a small factor of the real errors */
@@ -863,6 +930,7 @@ int register_shadow_suite(void)
         !CU_add_test(s, "bounds hold: empirical sweep", test_bounds_hold_empirical) ||
         !CU_add_test(s, "bounds hold: population sweep", test_bounds_hold_population) ||
         !CU_add_test(s, "bounds hold: default size, 3 steps", test_bounds_default_size) ||
+        !CU_add_test(s, "bounds hold: 250 random configurations", test_bounds_random) ||
         !CU_add_test(s, "bounds are sharp: u/16 is violated", test_bounds_sharp) ||
         !CU_add_test(s, "ambiguous pairs and a real flip", test_ambiguous_and_flip) ||
         !CU_add_test(s, "gradual underflow (subnormal z)", test_underflow) ||
