@@ -30,6 +30,9 @@ typedef struct {
     char out_dir[SG_PATH_MAX];
     int dump;
     int quiet;
+    int force;              /* --force: reuse an existing, non-empty out_dir  */
+    long checkpoint_every;  /* --checkpoint-every K (0: no checkpoints)        */
+    int digest;             /* --digest: running hash of every theta_t         */
 } sg_config;
 
 /* The paper's setting (design section 2; issue: main job). */

@@ -24,8 +24,11 @@ int sg_outfile_open(sg_outfile *o, const char *dir, const char *name)
 
 int sg_outfile_commit(sg_outfile *o)
 {
-    int bad = ferror(o->fp) || fflush(o->fp) != 0;
-    int err = errno;
+    /* ferror: an earlier write failed (errno may be stale, so say EIO when
+       it is 0); fsync: the data is on disk before the name appears */
+    errno = 0;
+    int bad = ferror(o->fp) || fflush(o->fp) != 0 || fsync(fileno(o->fp)) != 0;
+    int err = errno ? errno : EIO;
     if (fclose(o->fp) != 0 && !bad) {
         bad = 1;
         err = errno;
