@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 enum {
     OPT_LOSS = 256, OPT_D, OPT_K, OPT_N, OPT_SIGMA, OPT_MU, OPT_STEPS, OPT_INIT,
@@ -229,6 +230,23 @@ static int check_sizes(const sg_config *c)
     if (c->loss == SG_LOSS_POPULATION && (long)c->k * c->k > SG_MAX_ELEMS) {
         fprintf(stderr, "shadowgd: --k %d gives %ld > 2^31-1 pairwise angles\n", c->k,
                 (long)c->k * c->k);
+        return SG_EXIT_USAGE;
+    }
+    /* doubles allocated by setup (model.c, run.c): X, y, Z, H, f, r or the
+       population's norms and angles; a, grad, theta, theta0, theta_prev;
+       per-neuron and scratch vectors.  Each term is below 2^31, so the sum
+       of at most 10 of them cannot overflow a long. */
+    long kd = (long)c->k * c->d + c->k;
+    long doubles = c->loss == SG_LOSS_EMPIRICAL
+                       ? (long)c->n * c->d + 2 * n * c->k + 3L * c->n
+                       : (long)c->k * c->k + c->k;
+    doubles += 4 * kd + 3L * c->k + 2L * c->d;
+    double bytes = 8.0 * (double)doubles;
+    double ram = (double)sysconf(_SC_PHYS_PAGES) * (double)sysconf(_SC_PAGESIZE);
+    if (ram > 0 && bytes > ram) {
+        fprintf(stderr, "shadowgd: --n %d --d %d --k %d need %.1f GiB, more than the %.1f GiB "
+                        "of memory of this machine\n", c->n, c->d, c->k, bytes / 1073741824.0,
+                ram / 1073741824.0);
         return SG_EXIT_USAGE;
     }
     return 0;

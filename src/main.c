@@ -39,7 +39,7 @@ int main(int argc, char **argv)
     }
     if (strcmp(argv[1], "resume") == 0)
         return sg_resume_main(argc - 1, argv + 1);
-    fprintf(stderr, "shadowgd: unknown command '%s'\n", argv[1]);
-    usage(stderr);
+    fprintf(stderr, "shadowgd: unknown command '%s' (expected run or resume; see shadowgd "
+                    "--help)\n", argv[1]);
     return SG_EXIT_USAGE;
 }

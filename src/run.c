@@ -250,8 +250,9 @@ static void print_human(const sg_run_ctx *ctx)
     if (ctx->status == SG_STATUS_DIVERGED) {
         char comp[64];
         sg_div_component(&ctx->div, d, k, comp, sizeof comp);
-        printf("DIVERGED at step %ld: %s = %g (%s; step size too large?)\n", ctx->div.step,
-               comp, ctx->div.value, sg_div_reason_name(ctx->div.reason));
+        printf("DIVERGED at step %ld: %s = %g (%s; %s too large?)\n", ctx->div.step, comp,
+               ctx->div.value, sg_div_reason_name(ctx->div.reason),
+               ctx->div.step == 0 ? "sigma" : "step size");
         if (ctx->nrows == 0)
             return;
         printf("last finite state: step %ld\n", ctx->step);

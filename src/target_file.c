@@ -44,6 +44,14 @@ int sg_target_read(const char *path, int d, double *a, char *err, size_t errlen)
         snprintf(err, errlen, "--target %s: cannot open: %s", path, strerror(errno));
         return -1;
     }
+    int rc = sg_target_read_stream(fp, path, d, a, err, errlen);
+    fclose(fp);
+    return rc;
+}
+
+int sg_target_read_stream(FILE *fp, const char *path, int d, double *a, char *err,
+                          size_t errlen)
+{
     char tok[128];
     int count = 0, rc = -1;
     double norm2 = 0.0;
@@ -64,7 +72,9 @@ int sg_target_read(const char *path, int d, double *a, char *err, size_t errlen)
                      count + 1, tok);
             goto out;
         }
-        if (!isfinite(x) || errno == ERANGE) {
+        /* subnormals are accepted (a.csv of --dump may hold them); values
+           that overflow or underflow to 0 are not */
+        if (!isfinite(x) || (errno == ERANGE && x == 0.0)) {
             snprintf(err, errlen, "--target %s: entry %d '%s' is not a finite double",
                      path, count + 1, tok);
             goto out;
@@ -94,6 +104,5 @@ int sg_target_read(const char *path, int d, double *a, char *err, size_t errlen)
     }
     rc = 0;
 out:
-    fclose(fp);
     return rc;
 }
