@@ -477,8 +477,13 @@ static int write_checkpoint(sg_run_ctx *ctx, FILE *csv)
     sg_outfile o;
     int rc = sg_outfile_open(&o, ctx->cfg.out_dir, SG_CKPT_NAME);
     if (rc == 0) {
-        fwrite(buf, 1, len, o.fp);
-        rc = sg_outfile_commit(&o);
+        if (fwrite(buf, 1, len, o.fp) != len) {
+            fprintf(stderr, "shadowgd: write error on %s: %s\n", o.tmp, strerror(errno));
+            sg_outfile_abort(&o);
+            rc = -1;
+        } else {
+            rc = sg_outfile_commit(&o);
+        }
     }
     free(buf);
     return rc;

@@ -24,11 +24,18 @@ int sg_outfile_open(sg_outfile *o, const char *dir, const char *name)
 
 int sg_outfile_commit(sg_outfile *o)
 {
-    /* ferror: an earlier write failed (errno may be stale, so say EIO when
-       it is 0); fsync: the data is on disk before the name appears */
-    errno = 0;
-    int bad = ferror(o->fp) || fflush(o->fp) != 0 || fsync(fileno(o->fp)) != 0;
-    int err = errno ? errno : EIO;
+    /* ferror: an earlier write failed; errno still holds its error unless
+       a later call overwrote it (then: EIO).  fsync: the data is on disk
+       before the name appears. */
+    int err = errno;
+    int bad = ferror(o->fp);
+    if (!bad) {
+        errno = 0;
+        bad = fflush(o->fp) != 0 || fsync(fileno(o->fp)) != 0;
+        err = errno;
+    }
+    if (!err)
+        err = EIO;
     if (fclose(o->fp) != 0 && !bad) {
         bad = 1;
         err = errno;

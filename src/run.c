@@ -284,8 +284,10 @@ int sg_run_execute(sg_run_ctx *ctx, sg_outfile *csv)
 {
     const sg_config *cfg = &ctx->cfg;
     sg_run_loop(ctx, csv->fp);
-    if (ctx->io_errno) {
-        fprintf(stderr, "shadowgd: write error on %s: %s\n", csv->tmp, strerror(ctx->io_errno));
+    if (ctx->io_errno) { /* -1: reported where it happened */
+        if (ctx->io_errno > 0)
+            fprintf(stderr, "shadowgd: write error on %s: %s\n", csv->tmp,
+                    strerror(ctx->io_errno));
         sg_outfile_abort(csv);
         sg_run_free(ctx);
         return SG_EXIT_FAIL;
