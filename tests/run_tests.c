@@ -8,9 +8,17 @@
 typedef int (*register_fn)(void);
 
 int register_rng_suite(void);
+int register_checkpoint_suite(void);
+int register_cli_suite(void);
+int register_divergence_suite(void);
+int register_target_file_suite(void);
 
 static const struct { const char *name; register_fn fn; } suites[] = {
     {"rng", register_rng_suite},
+    {"checkpoint", register_checkpoint_suite},
+    {"cli", register_cli_suite},
+    {"divergence", register_divergence_suite},
+    {"target_file", register_target_file_suite},
 };
 
 int main(int argc, char **argv)
