@@ -1,6 +1,7 @@
 /* checkpoint.c -- writing, validating and applying checkpoints (see
  * checkpoint.h). */
 #include "checkpoint.h"
+#include "cli.h"
 #include "hash.h"
 #include <errno.h>
 #include <limits.h>
@@ -105,6 +106,9 @@ int sg_ckpt_encode(sg_run_ctx *ctx, unsigned char **out, size_t *outlen)
     put_u32(&b, (uint32_t)c->dump);
     put_u64(&b, (uint64_t)c->checkpoint_every);
     put_u32(&b, (uint32_t)c->digest);
+    put_u32(&b, (uint32_t)c->argc);
+    for (int i = 0; i < c->argc; i++)
+        put_str(&b, c->argv[i]);
     put_u64(&b, sg_ckpt_data_hash(ctx));
     put_u64(&b, sg_fnv1a_doubles(SG_FNV_INIT, ctx->theta0, len));
     put_u64(&b, (uint64_t)ctx->step);
@@ -231,7 +235,41 @@ void sg_ckpt_free(sg_ckpt *ck)
 {
     free(ck->theta);
     free(ck->theta_prev);
+    free(ck->args); /* one block: pointers, then the strings */
     ck->theta = ck->theta_prev = NULL;
+    ck->args = NULL;
+}
+
+/* the stored options re-parsed by the CLI must give back every field the
+   checkpoint also stores in binary; the result (with the options of other
+   layers) replaces ck->cfg */
+static int reparse_options(sg_ckpt *ck, char *err, size_t errlen)
+{
+    sg_config r;
+    sg_config_defaults(&r);
+    char *argv[SG_CKPT_MAX_ARGS + 2];
+    argv[0] = (char *)"run";
+    for (int i = 0; i < ck->cfg.argc; i++)
+        argv[i + 1] = ck->args[i];
+    argv[ck->cfg.argc + 1] = NULL;
+    if (sg_cli_parse_run(ck->cfg.argc + 1, argv, &r) != 0)
+        return fail(err, errlen, "its stored command-line options are rejected");
+    const sg_config *g = &ck->cfg;
+    if (r.loss != g->loss || r.d != g->d || r.k != g->k || r.n != g->n ||
+        memcmp(&r.sigma, &g->sigma, sizeof r.sigma) != 0 ||
+        memcmp(&r.mu, &g->mu, sizeof r.mu) != 0 || r.steps != g->steps || r.init != g->init ||
+        r.seed != g->seed || r.target != g->target ||
+        (r.target == SG_TARGET_FILE && strcmp(r.target_path, g->target_path) != 0) ||
+        r.dump != g->dump || r.checkpoint_every != g->checkpoint_every ||
+        r.digest != g->digest)
+        return fail(err, errlen, "its stored options disagree with its configuration");
+    r.argc = ck->cfg.argc;
+    r.argv = ck->args;
+    r.out_dir[0] = '\0';
+    r.quiet = 0;
+    r.force = 0;
+    ck->cfg = r;
+    return 0;
 }
 
 int sg_ckpt_parse(const unsigned char *buf, size_t len, sg_ckpt *ck, char *err,
@@ -279,18 +317,37 @@ int sg_ckpt_parse(const unsigned char *buf, size_t len, sg_ckpt *ck, char *err,
     uint32_t dump = get_u32(&c);
     uint64_t every = get_u64(&c);
     uint32_t digest = get_u32(&c);
+    uint32_t argc = get_u32(&c);
     if (c.bad)
         return fail(err, errlen, "truncated configuration");
+    if (argc > SG_CKPT_MAX_ARGS)
+        return fail(err, errlen, "%u stored options, at most %d", argc, SG_CKPT_MAX_ARGS);
+    /* one block: argc pointers, then the strings (each < SG_PATH_MAX) */
+    size_t room = (size_t)argc * sizeof(char *) + (c.end - c.pos) + argc;
+    ck->args = malloc(room ? room : 1);
+    if (!ck->args)
+        return fail(err, errlen, "out of memory");
+    char *sp = (char *)(ck->args + argc);
+    for (uint32_t i = 0; i < argc; i++) {
+        if (get_str(&c, sp, SG_PATH_MAX) != 0) {
+            sg_ckpt_free(ck);
+            return fail(err, errlen, "bad stored option %u", i + 1);
+        }
+        ck->args[i] = sp;
+        sp += strlen(sp) + 1;
+    }
+    g->argc = (int)argc;
+    g->argv = ck->args;
     if (loss > 1 || init > 2 || target > 2 || dump > 1 || digest > 1)
-        return fail(err, errlen, "bad enumeration in the configuration");
+        return sg_ckpt_free(ck), fail(err, errlen, "bad enumeration in the configuration");
     if (d < 1 || d > SG_MAX_DIM || k < 1 || k > SG_MAX_DIM || n < 1 || n > 100000000)
-        return fail(err, errlen, "bad sizes d=%u k=%u n=%u", d, k, n);
+        return sg_ckpt_free(ck), fail(err, errlen, "bad sizes d=%u k=%u n=%u", d, k, n);
     if (!positive_normal(g->sigma) || !positive_normal(g->mu))
-        return fail(err, errlen, "bad sigma or mu");
+        return sg_ckpt_free(ck), fail(err, errlen, "bad sigma or mu");
     if (steps > (uint64_t)SG_MAX_STEPS || every < 1 || every > (uint64_t)SG_MAX_STEPS)
-        return fail(err, errlen, "bad steps or checkpoint interval");
+        return sg_ckpt_free(ck), fail(err, errlen, "bad steps or checkpoint interval");
     if ((target == SG_TARGET_FILE) != (g->target_path[0] != '\0'))
-        return fail(err, errlen, "target path does not match the target kind");
+        return sg_ckpt_free(ck), fail(err, errlen, "target path does not match the target kind");
     g->loss = (sg_loss_kind)loss;
     g->d = (int)d;
     g->k = (int)k;
@@ -305,8 +362,12 @@ int sg_ckpt_parse(const unsigned char *buf, size_t len, sg_ckpt *ck, char *err,
     if ((g->loss == SG_LOSS_EMPIRICAL && (long)g->n * g->d > SG_MAX_ELEMS) ||
         nn * g->k > SG_MAX_ELEMS || (long)g->k * g->d + g->k > SG_MAX_ELEMS ||
         (g->loss == SG_LOSS_POPULATION && (long)g->k * g->k > SG_MAX_ELEMS))
-        return fail(err, errlen, "sizes d=%u k=%u n=%u exceed the limits", d, k, n);
+        return sg_ckpt_free(ck), fail(err, errlen, "sizes d=%u k=%u n=%u exceed the limits", d, k, n);
 
+    if (argc > 0 && reparse_options(ck, err, errlen) != 0) {
+        sg_ckpt_free(ck);
+        return -1;
+    }
     ck->data_hash = get_u64(&c);
     ck->theta0_hash = get_u64(&c);
     uint64_t step = get_u64(&c), nrows = get_u64(&c);
@@ -315,22 +376,22 @@ int sg_ckpt_parse(const unsigned char *buf, size_t len, sg_ckpt *ck, char *err,
     ck->loop_seconds = get_f64(&c);
     uint64_t tlen = get_u64(&c);
     if (c.bad)
-        return fail(err, errlen, "truncated run state");
+        return sg_ckpt_free(ck), fail(err, errlen, "truncated run state");
     if (step < 1 || step >= steps || nrows != step)
-        return fail(err, errlen, "bad step %llu (rows %llu, steps %llu)",
+        return sg_ckpt_free(ck), fail(err, errlen, "bad step %llu (rows %llu, steps %llu)",
                     (unsigned long long)step, (unsigned long long)nrows,
                     (unsigned long long)steps);
     if (!isfinite(ck->loss) || !isfinite(ck->loss0) || !isfinite(ck->loop_seconds) ||
         ck->loop_seconds < 0)
-        return fail(err, errlen, "non-finite loss or time in the run state");
+        return sg_ckpt_free(ck), fail(err, errlen, "non-finite loss or time in the run state");
     ck->step = (long)step;
     ck->nrows = (long)nrows;
     ck->len = sg_theta_len(g->d, g->k);
     if (tlen != (uint64_t)ck->len)
-        return fail(err, errlen, "state length %llu, expected k*d+k = %ld",
+        return sg_ckpt_free(ck), fail(err, errlen, "state length %llu, expected k*d+k = %ld",
                     (unsigned long long)tlen, ck->len);
     if ((c.end - c.pos) / 16 < (size_t)ck->len)
-        return fail(err, errlen, "truncated state vector");
+        return sg_ckpt_free(ck), fail(err, errlen, "truncated state vector");
     ck->theta = malloc((size_t)ck->len * sizeof(double));
     ck->theta_prev = malloc((size_t)ck->len * sizeof(double));
     if (!ck->theta || !ck->theta_prev) {

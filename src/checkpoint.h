@@ -14,6 +14,11 @@
  *              configuration: u32 loss, u32 d, u32 k, u32 n, f64 sigma,
  *                f64 mu, u64 steps, u32 init, u64 seed, u32 target,
  *                str target_path, u32 dump, u64 checkpoint_every, u32 digest
+ *              options: u32 count, count x str -- the command-line options
+ *                of the run as given (after "run"); resume re-parses them
+ *                with the run's own parser, so the options of later layers
+ *                (MPFR precision, audit cadence, ...) come back without a
+ *                format change, and every field above must agree with them
  *              u64 data hash (FNV-1a of a, X, y), u64 theta_0 hash
  *              u64 step t, u64 rows logged (= t), f64 L(theta_{t-1}),
  *                f64 L(theta_0), f64 loop seconds so far
@@ -22,6 +27,9 @@
  *              u32 observer count; per observer: str name,
  *                u64 payload length, payload (the observer's save())
  *   end-8      u64 FNV-1a of every preceding byte
+ *
+ * Strings are a u32 length and that many bytes (no NUL, no control
+ * characters).
  *
  * trajectory.csv is streamed to trajectory.csv.tmp while the run goes on;
  * the checkpoint records how many bytes of it (rows 0..t-1) belong to the
@@ -44,6 +52,7 @@
 #define SG_CKPT_VERSION 1u
 #define SG_CKPT_NAME "checkpoint.bin"
 #define SG_CKPT_NAME_MAX 63
+#define SG_CKPT_MAX_ARGS 256
 
 typedef struct {
     char name[SG_CKPT_NAME_MAX + 1];
@@ -53,7 +62,9 @@ typedef struct {
 
 typedef struct {
     char version[SG_CKPT_NAME_MAX + 1];
-    sg_config cfg;             /* out_dir empty, quiet and force 0 */
+    sg_config cfg;             /* out_dir empty, quiet and force 0; argv
+                                  points into args (valid until sg_ckpt_free) */
+    char **args;               /* the stored options, owned              */
     uint64_t data_hash, theta0_hash;
     long step, nrows;
     double loss, loss0, loop_seconds;

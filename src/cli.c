@@ -305,5 +305,7 @@ int sg_cli_parse_run(int argc, char **argv, sg_config *c)
         if (rc != 0)
             return rc;
     }
+    c->argc = argc - 1;
+    c->argv = argv + 1;
     return check_sizes(c);
 }

@@ -33,6 +33,8 @@ typedef struct {
     int force;              /* --force: reuse an existing, non-empty out_dir  */
     long checkpoint_every;  /* --checkpoint-every K (0: no checkpoints)        */
     int digest;             /* --digest: running hash of every theta_t         */
+    int argc;               /* the options as given (after "run"), recorded by */
+    char *const *argv;      /* sg_cli_parse_run; checkpoints store and re-parse them */
 } sg_config;
 
 /* The paper's setting (design section 2; issue: main job). */

@@ -147,9 +147,10 @@ int sg_resume_main(int argc, char **argv)
     memcpy(csv.path, fin, strlen(fin) + 1); /* both < SG_PATH_MAX: dir < SG_PATH_MAX-64 */
     memcpy(csv.tmp, tmp, strlen(tmp) + 1);
     fp = NULL;
+    rc = sg_run_execute(&ctx, &csv); /* ctx.cfg.argv points into ck */
     sg_ckpt_free(&ck);
     free(buf);
-    return sg_run_execute(&ctx, &csv);
+    return rc;
 out:
     if (fp)
         fclose(fp);

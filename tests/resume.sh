@@ -117,8 +117,8 @@ mk badd;        $PY "$here/ckpt_patch.py" "$(ck badd)" field d 0
 reject badd "bad sizes"
 mk badenum;     $PY "$here/ckpt_patch.py" "$(ck badenum)" field init 7
 reject badenum "enumeration"
-mk nodigest;    $PY "$here/ckpt_patch.py" "$(ck nodigest)" field digest 0
-reject nodigest "observers"
+mk digestflag;   $PY "$here/ckpt_patch.py" "$(ck digestflag)" field digest 0
+reject digestflag "disagree"
 mk otherrun;    mk other --seed 2; cp "$(ck other)" "$(ck otherrun)"
 reject otherrun "does not begin"
 mk othersize;   mk other2 --n 41; cp "$(ck other2)" "$(ck othersize)"

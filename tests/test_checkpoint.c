@@ -3,23 +3,26 @@
  * truncation and every single-byte corruption rejected; mismatched
  * version, dataset, initial state and observers rejected. */
 #include "checkpoint.h"
+#include "cli.h"
 #include "hash.h"
 #include <CUnit/CUnit.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* the configuration as the CLI makes it (so the options are recorded) */
 static void small_config(sg_config *c, uint64_t seed)
 {
+    static char *argv[2][16];
+    static char seeds[2][24];
+    int slot = seed & 1;
+    snprintf(seeds[slot], sizeof seeds[slot], "%llu", (unsigned long long)seed);
+    char *a[] = {"run", "--d", "4", "--k=2", "--n", "10", "--steps", "20",
+                 "--checkpoint-every", "5", "--digest", "--sigma", "0.1", "--seed",
+                 seeds[slot], NULL};
+    memcpy(argv[slot], a, sizeof a);
     sg_config_defaults(c);
-    c->d = 4;
-    c->k = 2;
-    c->n = 10;
-    c->steps = 20;
-    c->checkpoint_every = 5;
-    c->digest = 1;
-    c->seed = seed;
-    c->sigma = 0.1;
+    CU_ASSERT_FATAL(sg_cli_parse_run(15, argv[slot], c) == 0);
 }
 
 /* a context at step 5 with a non-trivial state and digest */
@@ -66,6 +69,8 @@ static void test_round_trip(void)
     CU_ASSERT(signbit(ck.theta[0]));
     CU_ASSERT_EQUAL(ck.nobs, 1);
     CU_ASSERT_STRING_EQUAL(ck.obs[0].name, "digest");
+    CU_ASSERT_EQUAL(ck.cfg.argc, 14); /* the options came back */
+    CU_ASSERT_STRING_EQUAL(ck.cfg.argv[2], "--k=2");
     /* apply to a fresh context from the checkpoint's configuration */
     CU_ASSERT_FATAL(sg_run_setup(&b, &ck.cfg) == 0);
     CU_ASSERT_FATAL(sg_run_register_observers(&b) == 0);
@@ -168,6 +173,25 @@ static void test_version_and_ranges(void)
     free(buf);
 }
 
+/* options that disagree with the binary configuration are rejected */
+static void test_options_disagree(void)
+{
+    sg_run_ctx a;
+    CU_ASSERT_FATAL(make_ctx(&a, 3) == 0);
+    char *other[] = {"--d", "5", NULL};
+    a.cfg.argc = 2;
+    a.cfg.argv = other;
+    unsigned char *buf;
+    size_t len;
+    CU_ASSERT_FATAL(sg_ckpt_encode(&a, &buf, &len) == 0);
+    sg_run_free(&a);
+    sg_ckpt ck;
+    char err[256];
+    CU_ASSERT(sg_ckpt_parse(buf, len, &ck, err, sizeof err) != 0);
+    CU_ASSERT(strstr(err, "disagree") != NULL);
+    free(buf);
+}
+
 static void test_mismatch(void)
 {
     sg_run_ctx a, b;
@@ -212,6 +236,7 @@ int register_checkpoint_suite(void)
         !CU_add_test(s, "every truncation and bit flip is rejected",
                      test_truncations_and_flips) ||
         !CU_add_test(s, "version, program version, trailing bytes", test_version_and_ranges) ||
+        !CU_add_test(s, "stored options must agree", test_options_disagree) ||
         !CU_add_test(s, "dataset, theta_0 and observer mismatches", test_mismatch))
         return -1;
     return 0;
