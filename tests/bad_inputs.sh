@@ -128,7 +128,7 @@ fi
 R "--target" "''"                --target ""
 R "--target" "'--quiet'"         --target --quiet
 R "--target" "missing.txt"       --d 3 --target "$tmp/missing.txt"
-R "--target" "adir"              --d 3 --target "$tmp/adir"
+R "--target" "is a directory"    --d 3 --target "$tmp/adir"
 R "--target" "nan.txt"           --d 3 --target "$tmp/nan.txt"
 R "--target" "short.txt"         --d 3 --target "$tmp/short.txt"
 R "--target" "long.txt"          --d 3 --target "$tmp/long.txt"
@@ -136,7 +136,7 @@ R "--target" "zero.txt"          --d 3 --target "$tmp/zero.txt"
 R "--target" "garbage.txt"       --d 3 --target "$tmp/garbage.txt"
 R "--target" "huge.txt"          --d 3 --target "$tmp/huge.txt"
 R "--target" "norm.txt"          --d 3 --target "$tmp/norm.txt"
-R "--target" "under.txt"         --d 3 --target "$tmp/under.txt"
+R "--target" "underflows"        --d 3 --target "$tmp/under.txt"
 R "--target" "empty.txt"         --d 3 --target "$tmp/empty.txt"
 R "--target" "nul.txt"           --d 3 --target "$tmp/nul.txt"
 # output directory
