@@ -36,6 +36,15 @@ expect_ioerr() {
 # trajectory.csv larger than the limit
 limited 8 run --quiet --out "$tmp/traj" 2>"$tmp/err"; rc=$?
 expect_ioerr "trajectory.csv over a 8 KiB file-size limit" "$tmp/traj" "write error on .*trajectory.csv.tmp: File too large"
+# the run stops at the first failed write instead of computing on: a
+# million steps of the paper's size would take minutes, the failure must come
+# within 60 s
+start=$(date +%s)
+timeout 60 sh -c 'ulimit -f 8; trap "" XFSZ; exec "$@"' sh "$BIN" run --quiet --steps 1000000 \
+  --out "$tmp/early" 2>"$tmp/err"; rc=$?
+expect_ioerr "1e6 steps, 8 KiB limit: stops at the first failed row" "$tmp/early" \
+  "write error on .*trajectory.csv.tmp: File too large"
+echo "outputs: the 1e6-step run failed after $(( $(date +%s) - start )) s"
 # --dump: X.csv larger than the limit
 limited 64 run --quiet --dump --steps 3 --out "$tmp/dump" 2>"$tmp/err"; rc=$?
 expect_ioerr "data/X.csv over a 64 KiB limit" "$tmp/dump" "write error on .*X.csv.tmp"
