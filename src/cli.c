@@ -148,6 +148,30 @@ static int parse_seed(const char *s, uint64_t *out)
     return 0;
 }
 
+/* 1 if s is well-formed UTF-8 (no overlongs, surrogates or > U+10FFFF) */
+static int valid_utf8(const unsigned char *s)
+{
+    while (*s) {
+        unsigned c = *s++;
+        int more = c < 0x80 ? 0 : (c & 0xe0) == 0xc0 ? 1 : (c & 0xf0) == 0xe0 ? 2
+                                 : (c & 0xf8) == 0xf0 ? 3 : -1;
+        if (more < 0)
+            return 0;
+        unsigned long cp = more == 0 ? c : c & (0x3fu >> more);
+        for (int i = 0; i < more; i++, s++) {
+            if ((*s & 0xc0) != 0x80)
+                return 0;
+            cp = (cp << 6) | (*s & 0x3fu);
+        }
+        if ((more == 1 && cp < 0x80) || (more == 2 && cp < 0x800) ||
+            (more == 3 && cp < 0x10000) || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+            return 0;
+    }
+    return 1;
+}
+
+/* paths end up in summary.json and in one-line messages: no control
+   characters, valid UTF-8 */
 static int parse_path(const char *flag, const char *s, char *dst)
 {
     if (s[0] == '\0')
@@ -157,6 +181,8 @@ static int parse_path(const char *flag, const char *s, char *dst)
     for (const unsigned char *p = (const unsigned char *)s; *p; p++)
         if (*p < 0x20 || *p == 0x7f)
             return bad(flag, "?", "path contains a control character");
+    if (!valid_utf8((const unsigned char *)s))
+        return bad(flag, "?", "path is not valid UTF-8");
     if (strlen(s) >= SG_PATH_MAX - 64)
         return bad(flag, "...", "path too long");
     strcpy(dst, s);

@@ -144,6 +144,8 @@ R "--out" "''"                   --out ""
 R "--out" "afile"                --out "$tmp/afile"
 R "--out" "full"                 --out "$tmp/full"
 R "--out" "control character"    --out "$(printf 'a\nb')"
+R "--out" "UTF-8"                --out "$(printf 'a\377b')"
+R "--target" "UTF-8"             --target "$(printf '\300\200')"
 # resume
 case_ "resume" "missing DIR"     resume
 case_ "resume" "'x'"             resume "$tmp/adir" x

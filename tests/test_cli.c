@@ -65,6 +65,7 @@ static void test_accepted(void)
     CU_ASSERT(parse(&c, ARGS("--target", "./e1")) == 0 && c.target == SG_TARGET_FILE);
     CU_ASSERT(parse(&c, ARGS("--loss", "population", "--k", "46340")) == 0);
     CU_ASSERT(parse(&c, ARGS("--steps", "0")) == 0 && c.steps == 0);
+    CU_ASSERT(parse(&c, ARGS("--out", "r\xc3\xa9sultats/\xe2\x82\xac\xf0\x9f\x98\x80")) == 0);
 }
 
 static void test_rejected(void)
@@ -80,7 +81,8 @@ static void test_rejected(void)
         {"--mu", "NAN"}, {"--mu", "0x"}, {"--mu", ""}, {"--seed", "-1"}, {"--seed", "+1"},
         {"--seed", "0x"}, {"--seed", "0xg"}, {"--seed", "18446744073709551616"},
         {"--seed", "1.0"}, {"--loss", "Empirical"}, {"--init", ""}, {"--target", ""},
-        {"--target", "--quiet"}, {"--out", ""}, {"--out", "a\nb"},
+        {"--target", "--quiet"}, {"--out", ""}, {"--out", "a\nb"}, {"--out", "a\xff"}, {"--out", "\xc0\x80"},
+        {"--out", "\xed\xa0\x80"}, {"--target", "\xf4\x90\x80\x80"},
         {"--checkpoint-every", "-5"}, {"--n", "100000000", "--d", "100"},
         {"--k", "1000000", "--d", "3000"}, {"--loss", "population", "--k", "46341"},
         {"--n", "3000000", "--k", "1000", "--d", "1"},
