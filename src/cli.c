@@ -170,19 +170,30 @@ static int valid_utf8(const unsigned char *s)
     return 1;
 }
 
+/* s with bytes outside printable ASCII as \xHH, at most cap-1 bytes */
+static const char *escaped(const char *s, char *buf, size_t cap)
+{
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p && n + 5 < cap; p++)
+        n += (size_t)snprintf(buf + n, cap - n, *p < 0x20 || *p >= 0x7f ? "\\x%02x" : "%c", *p);
+    buf[n] = '\0';
+    return buf;
+}
+
 /* paths end up in summary.json and in one-line messages: no control
    characters, valid UTF-8 */
 static int parse_path(const char *flag, const char *s, char *dst)
 {
+    char esc[256];
     if (s[0] == '\0')
         return bad(flag, s, "empty path");
     if (s[0] == '-' && s[1] == '-')
         return bad(flag, s, "looks like an option, not a path");
     for (const unsigned char *p = (const unsigned char *)s; *p; p++)
         if (*p < 0x20 || *p == 0x7f)
-            return bad(flag, "?", "path contains a control character");
+            return bad(flag, escaped(s, esc, sizeof esc), "path contains a control character");
     if (!valid_utf8((const unsigned char *)s))
-        return bad(flag, "?", "path is not valid UTF-8");
+        return bad(flag, escaped(s, esc, sizeof esc), "path is not valid UTF-8");
     if (strlen(s) >= SG_PATH_MAX - 64)
         return bad(flag, "...", "path too long");
     strcpy(dst, s);

@@ -143,8 +143,8 @@ R "--target" "nul.txt"           --d 3 --target "$tmp/nul.txt"
 R "--out" "''"                   --out ""
 R "--out" "afile"                --out "$tmp/afile"
 R "--out" "full"                 --out "$tmp/full"
-R "--out" "control character"    --out "$(printf 'a\nb')"
-R "--out" "UTF-8"                --out "$(printf 'a\377b')"
+R "--out" "a\\x0ab"             --out "$(printf 'a\nb')"
+R "--out" "a\\xffb"             --out "$(printf 'a\377b')"
 R "--target" "UTF-8"             --target "$(printf '\300\200')"
 # resume
 case_ "resume" "missing DIR"     resume
