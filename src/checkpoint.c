@@ -128,15 +128,18 @@ int sg_ckpt_encode(sg_run_ctx *ctx, unsigned char **out, size_t *outlen)
         const sg_observer *o = &ctx->obs[q];
         char *mem = NULL;
         size_t mlen = 0;
-        if (o->save) {
-            FILE *fp = open_memstream(&mem, &mlen);
-            if (!fp || o->save(o->self, fp) != 0 || fclose(fp) != 0) {
-                fprintf(stderr, "shadowgd: checkpoint: observer %s cannot save its state\n",
-                        o->name);
-                free(mem);
-                free(b.p);
-                return -1;
-            }
+        FILE *fp = o->save ? open_memstream(&mem, &mlen) : NULL;
+        int ok = fp != NULL;
+        if (ok) {
+            ok = o->save(o->self, fp) == 0;
+            ok = fclose(fp) == 0 && ok;
+        }
+        if (!ok) {
+            fprintf(stderr, "shadowgd: checkpoint: observer %s cannot save its state\n",
+                    o->name);
+            free(mem);
+            free(b.p);
+            return -1;
         }
         put_str(&b, o->name);
         put_u64(&b, (uint64_t)mlen);
@@ -458,12 +461,8 @@ int sg_ckpt_apply(sg_run_ctx *ctx, const sg_ckpt *ck, char *err, size_t errlen)
         if (strcmp(o->name, ck->obs[q].name) != 0)
             return fail(err, errlen, "observer %d is %s in the checkpoint, %s in this run",
                         q + 1, ck->obs[q].name, o->name);
-        if (!o->load) {
-            if (ck->obs[q].len != 0)
-                return fail(err, errlen, "observer %s has saved state but cannot load it",
-                            o->name);
-            continue;
-        }
+        if (!o->load)
+            return fail(err, errlen, "observer %s cannot load its state", o->name);
         /* fmemopen rejects size 0, so an empty state gets a 1-byte stream */
         static const unsigned char empty[1] = {0};
         FILE *fp = fmemopen((void *)(ck->obs[q].len ? ck->obs[q].data : empty),
@@ -484,6 +483,18 @@ int sg_ckpt_apply(sg_run_ctx *ctx, const sg_ckpt *ck, char *err, size_t errlen)
     ctx->traj_bytes = ck->traj_bytes;
     ctx->traj_hash = ck->traj_hash;
     ctx->resumed = 1;
+    return 0;
+}
+
+int sg_checkpoint_check_observers(const sg_run_ctx *ctx)
+{
+    for (int q = 0; q < ctx->nobs; q++)
+        if (!ctx->obs[q].save || !ctx->obs[q].load) {
+            fprintf(stderr, "shadowgd: invalid value '%ld' for --checkpoint-every: the %s "
+                            "observer cannot save its state in a checkpoint\n",
+                    ctx->cfg.checkpoint_every, ctx->obs[q].name);
+            return SG_EXIT_USAGE;
+        }
     return 0;
 }
 

@@ -25,7 +25,8 @@
  *              u64 len = k*d + k, f64[len] theta_t, f64[len] theta_{t-1}
  *              u64 trajectory bytes B, u64 FNV-1a of those B bytes
  *              u32 observer count; per observer: str name,
- *                u64 payload length, payload (the observer's save())
+ *                u64 payload length, payload (the observer's save();
+ *                every observer must have save and load, see below)
  *   end-8      u64 FNV-1a of every preceding byte
  *
  * Strings are a u32 length and that many bytes (no NUL, no control
@@ -92,6 +93,12 @@ uint64_t sg_ckpt_data_hash(const sg_run_ctx *ctx);
    observers by name and order), then load the observers' states and the
    loop state into ctx.  0, or -1 with a reason in err. */
 int sg_ckpt_apply(sg_run_ctx *ctx, const sg_ckpt *ck, char *err, size_t errlen);
+
+/* With --checkpoint-every, every registered observer must implement save
+   and load (a stateless one: save writes nothing, load accepts len 0);
+   otherwise a resumed run would silently lose its state.  0, or prints one
+   line and returns SG_EXIT_USAGE. */
+int sg_checkpoint_check_observers(const sg_run_ctx *ctx);
 
 /* Called by the loop after every step: writes the checkpoint when due.
    0, or -1 after printing an I/O error (ctx->io_errno = -1).  Test hook:

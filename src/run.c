@@ -318,6 +318,8 @@ int sg_run_main(const sg_config *cfg)
     rc = sg_run_setup(&ctx, cfg);
     if (rc == 0)
         rc = sg_run_register_observers(&ctx);
+    if (rc == 0 && cfg->checkpoint_every > 0)
+        rc = sg_checkpoint_check_observers(&ctx);
     if (rc != 0) {
         sg_run_free(&ctx);
         return rc;

@@ -38,7 +38,9 @@ struct sg_json;
  * (before observe(theta_t)) in any byte format of the observer's choosing;
  * load gets a stream holding exactly those bytes (len of them) and restores
  * it.  Both return 0 on success; load must reject malformed input with -1,
- * never crash.  An observer with save == NULL is taken to be stateless. */
+ * never crash.  With --checkpoint-every, every observer must have both (a
+ * stateless one: save writes nothing, load accepts len == 0); a run with an
+ * observer lacking them is refused (exit 2) rather than resumed wrongly. */
 typedef struct {
     const char *name;
     void *self;

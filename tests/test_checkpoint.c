@@ -6,6 +6,8 @@
 #include "cli.h"
 #include "hash.h"
 #include <CUnit/CUnit.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -218,6 +220,30 @@ static void test_options_disagree(void)
     free(buf);
 }
 
+/* an observer without save/load blocks checkpointing instead of being
+   resumed without its state */
+static void test_observer_without_save(void)
+{
+    sg_run_ctx a;
+    CU_ASSERT_FATAL(make_ctx(&a, 3) == 0);
+    CU_ASSERT_EQUAL(sg_checkpoint_check_observers(&a), 0);
+    sg_observer o = {0};
+    o.name = "no-save";
+    CU_ASSERT_FATAL(sg_run_add_observer(&a, &o) == 0);
+    fflush(stderr);
+    int saved = dup(2), devnull = open("/dev/null", O_WRONLY);
+    dup2(devnull, 2);
+    CU_ASSERT_EQUAL(sg_checkpoint_check_observers(&a), SG_EXIT_USAGE);
+    unsigned char *buf = NULL;
+    size_t len;
+    CU_ASSERT(sg_ckpt_encode(&a, &buf, &len) != 0);
+    fflush(stderr);
+    dup2(saved, 2);
+    close(saved);
+    close(devnull);
+    sg_run_free(&a);
+}
+
 static void test_mismatch(void)
 {
     sg_run_ctx a, b;
@@ -263,6 +289,8 @@ int register_checkpoint_suite(void)
                      test_truncations_and_flips) ||
         !CU_add_test(s, "version, program version, trailing bytes", test_version_and_ranges) ||
         !CU_add_test(s, "stored options must agree", test_options_disagree) ||
+        !CU_add_test(s, "an observer without save/load blocks checkpoints",
+                     test_observer_without_save) ||
         !CU_add_test(s, "dataset, theta_0 and observer mismatches", test_mismatch))
         return -1;
     return 0;
