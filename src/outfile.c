@@ -1,6 +1,7 @@
 /* outfile.c -- write-to-temporary-then-rename output files. */
 #include "outfile.h"
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -51,6 +52,19 @@ int sg_outfile_commit(sg_outfile *o)
                 strerror(errno));
         remove(o->tmp);
         return -1;
+    }
+    /* make the rename itself durable (best effort: some file systems
+       refuse fsync on directories) */
+    char dir[sizeof o->path];
+    memcpy(dir, o->path, sizeof dir);
+    char *slash = strrchr(dir, '/');
+    if (slash) {
+        *slash = '\0';
+        int fd = open(dir[0] ? dir : "/", O_RDONLY | O_DIRECTORY);
+        if (fd >= 0) {
+            (void)fsync(fd);
+            close(fd);
+        }
     }
     return 0;
 }
