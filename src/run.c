@@ -210,7 +210,12 @@ void sg_run_loop(sg_run_ctx *ctx, FILE *csv)
             break;
         }
         if (notify_update(ctx) != 0) {
-            ctx->status = SG_STATUS_STOPPED;
+            /* an observer that found theta_{t+1} outside its region (e.g.
+               the proofs' box) filled ctx->div: a divergence, not a stop */
+            if (ctx->div.reason != SG_DIV_NONE)
+                diverge(ctx, ctx->step, ctx->loss);
+            else
+                ctx->status = SG_STATUS_STOPPED;
             break;
         }
         if (csv && sg_checkpoint_step(ctx, csv) != 0)

@@ -30,7 +30,11 @@ struct sg_json;
  *   after_update(ctx, prev)   theta = theta_{t+1}, prev = theta_t
  * A non-zero return from observe/after_update stops the run with status
  * SG_STATUS_STOPPED; the observer must have printed why and set
- * ctx->stop_reason.
+ * ctx->stop_reason.  An observer that checks a region (e.g. the magnitude
+ * box of the float proofs) reports leaving it as a divergence instead: it
+ * fills ctx->div (reason SG_DIV_REGION or SG_DIV_NONFINITE, what = 0, index,
+ * value) and returns non-zero from after_update; the run then ends exactly
+ * as for the built-in checks (status diverged, exit 3, outputs at theta_t).
  *
  * Checkpoints (checkpoint.h): an observer with state that influences its
  * outputs must implement save/load, or resumed runs will not reproduce the
