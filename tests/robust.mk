@@ -4,10 +4,10 @@
 # `make check` through CHECK_TARGETS.
 
 CHECK_TARGETS += robust-cli robust-outputs robust-divergence robust-resume \
-                 robust-sanitizers robust-valgrind
+                 robust-sanitizers robust-valgrind robust-fuzz-corpus
 
 .PHONY: robust-cli robust-outputs robust-divergence robust-resume robust-sanitizers \
-        robust-valgrind fuzz fuzz-build
+        robust-valgrind robust-fuzz-corpus fuzz fuzz-build
 
 robust-cli: program
 	sh tests/bad_inputs.sh $(PROGRAM)
@@ -58,6 +58,15 @@ $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_SRC) $(wildcard src/*.h)
 	  -fno-sanitize-recover=undefined -o $@ $< $(FUZZ_SRC) $(LDLIBS)
 
 fuzz-build: $(FUZZ_BINS)
+
+# make check: the harnesses still build and every committed seed input runs
+# clean (no fuzzing: -runs=0 only executes the corpus)
+robust-fuzz-corpus: fuzz-build
+	@set -e; for h in $(FUZZ_NAMES); do \
+	  $(FUZZ_BUILD)/fuzz_$$h -runs=0 -close_fd_mask=3 tests/fuzz/corpus/$$h \
+	    > $(FUZZ_BUILD)/$$h-corpus.log 2>&1 || { cat $(FUZZ_BUILD)/$$h-corpus.log; exit 1; }; \
+	  echo "fuzz_$$h: $$(ls tests/fuzz/corpus/$$h | wc -l) seed inputs ran clean"; \
+	done
 
 fuzz: deps-check fuzz-build
 	@set -e; for h in $(FUZZ_NAMES); do \
