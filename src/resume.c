@@ -133,13 +133,15 @@ int sg_resume_main(int argc, char **argv)
     }
     /* every check passed: from here on DIR is modified */
     rc = SG_EXIT_FAIL;
-    if (fflush(fp) != 0 || ftruncate(fileno(fp), (off_t)ck.traj_bytes) != 0 ||
-        fseek(fp, ck.traj_bytes, SEEK_SET) != 0) {
-        fprintf(stderr, "shadowgd: resume: cannot truncate %s: %s\n", src, strerror(errno));
-        goto out;
-    }
+    /* a final-named file goes back to the temporary name before it is cut,
+       so no truncated file ever carries the final name */
     if (src == fin && rename(fin, tmp) != 0) {
         fprintf(stderr, "shadowgd: resume: cannot rename %s: %s\n", fin, strerror(errno));
+        goto out;
+    }
+    if (fflush(fp) != 0 || ftruncate(fileno(fp), (off_t)ck.traj_bytes) != 0 ||
+        fseek(fp, ck.traj_bytes, SEEK_SET) != 0) {
+        fprintf(stderr, "shadowgd: resume: cannot truncate %s: %s\n", tmp, strerror(errno));
         goto out;
     }
     sg_outfile csv;

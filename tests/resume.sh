@@ -60,6 +60,14 @@ for loss in empirical population; do
   [ $rc -eq 2 ] && grep -q "finished" "$tmp/err" && ok || bad "$loss: resume of a finished run: exit $rc"
 done
 
+# a run killed between the rename of trajectory.csv and summary.json: the
+# complete-looking trajectory.csv goes back to its temporary name and is
+# cut to the checkpoint; the outputs are again the uninterrupted run's
+A="--d 20 --k 3 --n 300 --steps 400 --sigma 1e-2 --digest --dump --checkpoint-every 50 --quiet"
+"$BIN" run $A --out "$tmp/late" && rm "$tmp/late/summary.json" &&
+  "$BIN" resume "$tmp/late" --quiet || bad "late kill: resume failed"
+same_outputs "$tmp/ref-empirical" "$tmp/late" "killed before summary.json"
+
 # ---- 2: kill -9 from outside at whatever step the run has reached ----
 # (the MPFR shadow, where it is built in, is switched off here only to keep
 # this long run fast; part 1 resumes with every default observer)
