@@ -561,12 +561,37 @@ static int write_checkpoint(sg_run_ctx *ctx, FILE *csv)
     return rc;
 }
 
+static volatile sig_atomic_t caught_signal;
+
+static void on_signal(int sig)
+{
+    caught_signal = sig;
+}
+
+void sg_checkpoint_catch_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART;
+    caught_signal = 0;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
+void sg_checkpoint_default_signals(void)
+{
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
+}
+
 int sg_checkpoint_step(sg_run_ctx *ctx, FILE *csv)
 {
     static long kill_at = -2;
     const sg_config *c = &ctx->cfg;
-    if (c->checkpoint_every > 0 && ctx->step % c->checkpoint_every == 0 &&
-        ctx->step < c->steps && write_checkpoint(ctx, csv) != 0) {
+    int due = c->checkpoint_every > 0 && ctx->step < c->steps;
+    if (due && ctx->step % c->checkpoint_every == 0 && write_checkpoint(ctx, csv) != 0) {
         ctx->io_errno = -1;
         return -1;
     }
@@ -576,6 +601,15 @@ int sg_checkpoint_step(sg_run_ctx *ctx, FILE *csv)
     }
     if (ctx->step == kill_at)
         raise(SIGKILL);
+    /* SIGINT/SIGTERM: stop here, with a checkpoint of this very step */
+    if (caught_signal && ctx->step < c->steps) {
+        ctx->interrupted = caught_signal;
+        if (due && ctx->step % c->checkpoint_every != 0 && write_checkpoint(ctx, csv) != 0) {
+            ctx->io_errno = -1;
+            return -1;
+        }
+        return 1;
+    }
     return 0;
 }
 

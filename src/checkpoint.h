@@ -101,10 +101,17 @@ int sg_ckpt_apply(sg_run_ctx *ctx, const sg_ckpt *ck, char *err, size_t errlen);
 int sg_checkpoint_check_observers(const sg_run_ctx *ctx);
 
 /* Called by the loop after every step: writes the checkpoint when due.
-   0, or -1 after printing an I/O error (ctx->io_errno = -1).  Test hook:
+   0; 1 when SIGINT or SIGTERM arrived (ctx->interrupted = the signal; a
+   checkpoint of the current step has been written if checkpoints are on);
+   or -1 after printing an I/O error (ctx->io_errno = -1).  Test hook:
    with SHADOWGD_TEST_KILL_AT_STEP=t in the environment the process sends
    itself SIGKILL right after step t (and its checkpoint, if any). */
 int sg_checkpoint_step(sg_run_ctx *ctx, FILE *csv);
+
+/* SIGINT and SIGTERM set a flag that the loop reads after each step
+   (install), or get their default action back (restore). */
+void sg_checkpoint_catch_signals(void);
+void sg_checkpoint_default_signals(void);
 
 /* Read a whole file.  0, or -1 with a reason in err. */
 int sg_read_file(const char *path, unsigned char **buf, size_t *len, char *err,

@@ -219,7 +219,7 @@ void sg_run_loop(sg_run_ctx *ctx, FILE *csv)
             break;
         }
         if (csv && sg_checkpoint_step(ctx, csv) != 0)
-            break;
+            break; /* I/O error or interrupted */
     }
     ctx->loop_seconds += now_seconds() - t0;
 }
@@ -288,7 +288,27 @@ int sg_run_register_observers(sg_run_ctx *ctx)
 int sg_run_execute(sg_run_ctx *ctx, sg_outfile *csv)
 {
     const sg_config *cfg = &ctx->cfg;
+    sg_checkpoint_catch_signals();
     sg_run_loop(ctx, csv->fp);
+    sg_checkpoint_default_signals();
+    if (ctx->interrupted && !ctx->io_errno) {
+        /* SIGINT/SIGTERM: no output under a final name; with checkpoints
+           the temporary stays for `resume`, without it goes */
+        int sig = ctx->interrupted;
+        if (cfg->checkpoint_every > 0) {
+            fclose(csv->fp);
+            fprintf(stderr, "shadowgd: interrupted by signal %d after step %ld; checkpoint "
+                            "written, continue with: shadowgd resume %s\n", sig, ctx->step,
+                    cfg->out_dir);
+        } else {
+            sg_outfile_abort(csv);
+            fprintf(stderr, "shadowgd: interrupted by signal %d after step %ld; no outputs "
+                            "kept (use --checkpoint-every K to be able to resume)\n", sig,
+                    ctx->step);
+        }
+        sg_run_free(ctx);
+        return 128 + sig;
+    }
     if (ctx->io_errno) { /* -1: reported where it happened */
         if (ctx->io_errno > 0)
             fprintf(stderr, "shadowgd: write error on %s: %s\n", csv->tmp,

@@ -79,6 +79,7 @@ typedef struct sg_run_ctx {
     long nrows;         /* trajectory rows logged (states 0..nrows-1) */
     int io_errno;       /* errno of a failed trajectory write, or 0 */
     int resumed;        /* the loop continues from a checkpoint    */
+    int interrupted;    /* SIGINT/SIGTERM stopped the loop (signal) */
     long traj_bytes;    /* checkpoint: bytes of trajectory hashed  */
     unsigned long long traj_hash; /* FNV-1a of those bytes         */
     double setup_seconds, loop_seconds;

@@ -57,6 +57,19 @@ expect_ioerr "checkpoint.bin over a 64 KiB limit" "$tmp/ckpt" "checkpoint.bin.tm
 mkdir -p "$tmp/proc"
 expect_ioerr "--out /proc/shadowgd-test" "$tmp/proc" "cannot create directory /proc/shadowgd-test"
 
+# SIGINT without checkpoints: exit 130, one line, the temporary removed
+"$BIN" run --quiet --steps 1000000 --out "$tmp/int" 2>"$tmp/err" & pid=$!
+i=0
+while [ ! -e "$tmp/int/trajectory.csv.tmp" ] && [ $i -lt 3000 ]; do sleep 0.01; i=$((i + 1)); done
+sleep 0.2
+kill -INT $pid 2>/dev/null
+wait $pid; rc=$?
+left=$(cd "$tmp/int" && find . -type f | tr '\n' ' ')
+[ $rc -eq 130 ] && [ "$(wc -l < "$tmp/err")" -eq 1 ] && grep -q "interrupted by signal 2" "$tmp/err" &&
+  [ -z "$left" ] && ok || bad "SIGINT: exit $rc, left '$left': $(cat "$tmp/err")"
+[ -n "${TABLE:-}" ] && printf '| %s | %s | `%s` |\n' "SIGINT, no checkpoints" "$rc" \
+  "$(sed "s|$tmp|T|g" "$tmp/err")" >> "$TABLE"
+
 # --force: stale outputs of an earlier run are removed, the new ones written
 "$BIN" run --quiet --steps 20 --d 5 --n 30 --dump --checkpoint-every 5 --out "$tmp/f" &&
   : > "$tmp/f/trajectory.csv.tmp" && : > "$tmp/f/other.txt" ||

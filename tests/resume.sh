@@ -90,6 +90,22 @@ else
   same_outputs "$tmp/ref-ext" "$tmp/ext" "external kill -9"
 fi
 
+# SIGTERM (and SIGINT) stop the run after the current step with a
+# checkpoint of that step: exit 128+15, one line, nothing final-named
+"$BIN" run $B --out "$tmp/term" 2>"$tmp/err" & pid=$!
+i=0
+while [ ! -e "$tmp/term/trajectory.csv.tmp" ] && [ $i -lt 3000 ]; do sleep 0.01; i=$((i + 1)); done
+sleep 0.2
+kill -TERM $pid 2>/dev/null
+wait $pid; rc=$?
+if [ $rc -ne 143 ] || [ "$(wc -l < "$tmp/err")" -ne 1 ] || ! grep -q "interrupted by signal 15" "$tmp/err" ||
+   [ -e "$tmp/term/trajectory.csv" ] || [ -e "$tmp/term/summary.json" ]; then
+  bad "SIGTERM: exit $rc, $(cat "$tmp/err")"
+else
+  "$BIN" resume "$tmp/term" --quiet || bad "SIGTERM: resume failed"
+  same_outputs "$tmp/ref-ext" "$tmp/term" "SIGTERM"
+fi
+
 # ---- 3: rejected checkpoints ----
 C="--d 6 --k 2 --n 40 --steps 60 --sigma 1e-2 --digest --checkpoint-every 20 --quiet"
 mk() { # name [extra run args]: a run killed at step 30 (checkpoint at 20)
