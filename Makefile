@@ -24,7 +24,8 @@ DESTDIR  ?=
 # benchmark's reference BLAS.  `make deps` installs the missing ones as root,
 # and otherwise prints the exact apt-get line and fails.
 DEPS_RUN   := gcc make libc6-dev libmpfr-dev libgmp-dev gnuplot-nox
-DEPS_CHECK := $(DEPS_RUN) libcunit1-dev clang frama-c-base why3 z3 cvc4 cvc5 gappa valgrind
+DEPS_CHECK := $(DEPS_RUN) libcunit1-dev clang frama-c-base why3 z3 cvc4 cvc5 gappa valgrind \
+              libclang-rt-14-dev python3
 DEPS_BENCH := $(DEPS_RUN) libopenblas-dev
 
 LIB_SRC  := rng.c detmath.c dot.c empirical.c geometry.c population.c data.c init.c \
@@ -70,7 +71,7 @@ $(PROGRAM): $(BUILD)/obj/main.o $(APPLIB) $(LIB) | $(BINDIR)
 
 # ---- the main job: the paper's setting (issue 2, item 6) ----
 run: all
-	$(PROGRAM) run --out out/main $(RUN_ARGS)
+	$(PROGRAM) run --out out/main --force $(RUN_ARGS)
 
 # ---- tests ----
 $(TEST_BIN): $(TEST_SRC) $(wildcard tests/*.h) $(APPLIB) $(LIB) | $(BUILD)/tests

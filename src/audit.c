@@ -163,6 +163,12 @@ static void obs_report(void *self, FILE *fp)
     }
 }
 
+/* the observer owns the audit: sg_run_free calls this */
+static void obs_destroy(void *self)
+{
+    sg_audit_free(self);
+}
+
 sg_audit *sg_audit_attach(sg_run_ctx *ctx)
 {
     const sg_config *c = &ctx->cfg;
@@ -197,8 +203,10 @@ sg_audit *sg_audit_attach(sg_run_ctx *ctx)
                 ctx->sign0[0] > 0 ? "positive" : "negative");
     a->progress = !c->quiet && isatty(STDERR_FILENO);
     a->t0 = now_s();
-    sg_observer o = {"invariants", a, obs_observe, obs_after_update, obs_csv_header,
-                     obs_csv_row, obs_summary, obs_report};
+    sg_observer o = {.name = "invariants", .self = a, .observe = obs_observe,
+                     .after_update = obs_after_update, .csv_header = obs_csv_header,
+                     .csv_row = obs_csv_row, .summary = obs_summary, .report = obs_report};
+    o.destroy = obs_destroy;
     if (sg_run_add_observer(ctx, &o) != 0) {
         fprintf(stderr, "shadowgd: too many observers\n");
         sg_audit_free(a);

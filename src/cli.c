@@ -1,22 +1,30 @@
 /* cli.c -- strict option parsing: every value is checked for syntax and
- * range, and every error is one line naming the flag and the value. */
+ * range, and every error is one line naming the flag and the value.
+ *
+ * Options are matched by their exact full name (no getopt abbreviations:
+ * `--si` is unknown, not --sigma); a value is given as `--flag VALUE` or
+ * `--flag=VALUE`; the last occurrence of a flag wins.  Numbers may not carry
+ * leading white space or trailing characters. */
 #include "cli.h"
 #include "run.h"
 #include "shadow.h"
 #include <limits.h>
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 enum {
     OPT_LOSS = 256, OPT_D, OPT_K, OPT_N, OPT_SIGMA, OPT_MU, OPT_STEPS, OPT_INIT,
     OPT_SEED, OPT_TARGET, OPT_OUT, OPT_DUMP, OPT_QUIET, OPT_HELP, OPT_VERSION,
     OPT_PREC, OPT_AUDIT_EVERY, OPT_NO_SHADOW_TRAJ,
     OPT_ALIGN_DEG, OPT_GROWTH_V, OPT_GROWTH_B, OPT_LEMMA3_C, OPT_RATE_FLOOR,
-    OPT_RATE_WINDOW, OPT_LINE_DEG, OPT_DIVERGE_MAX, OPT_PLOTS, OPT_NO_PLOTS
+    OPT_RATE_WINDOW, OPT_LINE_DEG, OPT_DIVERGE_MAX, OPT_PLOTS, OPT_NO_PLOTS,
+    OPT_FORCE, OPT_CHECKPOINT_EVERY, OPT_DIGEST
 };
 
 static const struct option run_options[] = {
@@ -48,6 +56,9 @@ static const struct option run_options[] = {
     {"no-plots", no_argument, NULL, OPT_NO_PLOTS},
     {"help", no_argument, NULL, OPT_HELP},
     {"version", no_argument, NULL, OPT_VERSION},
+    {"force", no_argument, NULL, OPT_FORCE},
+    {"checkpoint-every", required_argument, NULL, OPT_CHECKPOINT_EVERY},
+    {"digest", no_argument, NULL, OPT_DIGEST},
     {NULL, 0, NULL, 0},
 };
 
@@ -83,7 +94,14 @@ void sg_cli_usage(FILE *fp)
 "  --line-deg X   neurons within X degrees share a line, (0, 90] (default 1)\n"
 "  --diverge-max X  DIVERGE holds while |theta - theta_mpfr|/|theta_mpfr| <= X (default 1e-6)\n"
 "  --plots, --no-plots  figures with gnuplot (default: on when gnuplot is found)\n"
-"  --help, --version\n", fp);
+"  --force        reuse DIR even if it exists and is not empty\n"
+"  --checkpoint-every K   write DIR/checkpoint.bin every K steps (0: never,\n"
+"                 default); continue a killed run with `shadowgd resume DIR`\n"
+"  --digest       add a running FNV-1a hash of every theta_t (trajectory.csv\n"
+"                 column theta_fnv, summary.json member theta_digest)\n"
+"  --help, --version\n"
+"Exit status: 0 ok, 1 I/O or runtime failure, 2 bad usage or input,\n"
+"3 diverged (non-finite state or outside the proved region).\n", fp);
 }
 
 static int bad(const char *flag, const char *val, const char *why)
@@ -96,6 +114,8 @@ static int bad(const char *flag, const char *val, const char *why)
 static int parse_long(const char *flag, const char *s, long lo, long hi, long *out)
 {
     char *end;
+    if (s[0] == '\0' || isspace((unsigned char)s[0]))
+        return bad(flag, s, "not an integer");
     errno = 0;
     long x = strtol(s, &end, 10);
     if (end == s || *end != '\0')
@@ -122,17 +142,21 @@ static int parse_int(const char *flag, const char *s, int lo, int hi, int *out)
 static int parse_positive(const char *flag, const char *s, double hi, double *out)
 {
     char *end;
+    if (s[0] == '\0' || isspace((unsigned char)s[0]))
+        return bad(flag, s, "not a number");
     errno = 0;
     double x = strtod(s, &end);
     if (end == s || *end != '\0')
         return bad(flag, s, "not a number");
-    if (!isfinite(x) || errno == ERANGE)
-        return bad(flag, s, "must be a finite, normal double");
+    if (!isfinite(x))
+        return bad(flag, s, "must be a finite number");
     if (!(x > 0.0) || x > hi) {
         char why[64];
         snprintf(why, sizeof why, "must be > 0 and <= %g", hi);
         return bad(flag, s, why);
     }
+    if (errno == ERANGE || !isnormal(x))
+        return bad(flag, s, "must be a normal double (>= 2.2250738585072014e-308)");
     *out = x;
     return 0;
 }
@@ -143,14 +167,18 @@ static int parse_range(const char *flag, const char *s, double hi, double *out)
     return parse_positive(flag, s, hi, out);
 }
 
+/* decimal, or hexadecimal with 0x (no octal: "010" is ten) */
 static int parse_seed(const char *s, uint64_t *out)
 {
     char *end;
     errno = 0;
-    if (s[0] == '-' || s[0] == '+' || s[0] == ' ')
+    if (s[0] == '-' || s[0] == '+' || isspace((unsigned char)s[0]))
         return bad("seed", s, "must be an unsigned 64-bit integer");
-    unsigned long long x = strtoull(s, &end, 0);
-    if (end == s || *end != '\0')
+    int hex = s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
+    if (hex && (s[2] == '\0' || !isxdigit((unsigned char)s[2])))
+        return bad("seed", s, "not an unsigned integer");
+    unsigned long long x = strtoull(hex ? s + 2 : s, &end, hex ? 16 : 10);
+    if (end == (hex ? s + 2 : s) || *end != '\0')
         return bad("seed", s, "not an unsigned integer");
     if (errno == ERANGE)
         return bad("seed", s, "must be below 2^64");
@@ -158,10 +186,52 @@ static int parse_seed(const char *s, uint64_t *out)
     return 0;
 }
 
+/* 1 if s is well-formed UTF-8 (no overlongs, surrogates or > U+10FFFF) */
+static int valid_utf8(const unsigned char *s)
+{
+    while (*s) {
+        unsigned c = *s++;
+        int more = c < 0x80 ? 0 : (c & 0xe0) == 0xc0 ? 1 : (c & 0xf0) == 0xe0 ? 2
+                                 : (c & 0xf8) == 0xf0 ? 3 : -1;
+        if (more < 0)
+            return 0;
+        unsigned long cp = more == 0 ? c : c & (0x3fu >> more);
+        for (int i = 0; i < more; i++, s++) {
+            if ((*s & 0xc0) != 0x80)
+                return 0;
+            cp = (cp << 6) | (*s & 0x3fu);
+        }
+        if ((more == 1 && cp < 0x80) || (more == 2 && cp < 0x800) ||
+            (more == 3 && cp < 0x10000) || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+            return 0;
+    }
+    return 1;
+}
+
+/* s with bytes outside printable ASCII as \xHH, at most cap-1 bytes */
+static const char *escaped(const char *s, char *buf, size_t cap)
+{
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p && n + 5 < cap; p++)
+        n += (size_t)snprintf(buf + n, cap - n, *p < 0x20 || *p >= 0x7f ? "\\x%02x" : "%c", *p);
+    buf[n] = '\0';
+    return buf;
+}
+
+/* paths end up in summary.json and in one-line messages: no control
+   characters, valid UTF-8 */
 static int parse_path(const char *flag, const char *s, char *dst)
 {
+    char esc[256];
     if (s[0] == '\0')
         return bad(flag, s, "empty path");
+    if (s[0] == '-' && s[1] == '-')
+        return bad(flag, s, "looks like an option, not a path");
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if (*p < 0x20 || *p == 0x7f)
+            return bad(flag, escaped(s, esc, sizeof esc), "path contains a control character");
+    if (!valid_utf8((const unsigned char *)s))
+        return bad(flag, escaped(s, esc, sizeof esc), "path is not valid UTF-8");
     if (strlen(s) >= SG_PATH_MAX - 64)
         return bad(flag, "...", "path too long");
     strcpy(dst, s);
@@ -230,6 +300,10 @@ static int parse_one(int opt, const char *arg, sg_config *c)
     case OPT_DIVERGE_MAX: return parse_range("diverge-max", arg, 1e100, &c->inv.diverge_max);
     case OPT_PLOTS: c->plots = 1; return 0;
     case OPT_NO_PLOTS: c->plots = 0; return 0;
+    case OPT_FORCE: c->force = 1; return 0;
+    case OPT_DIGEST: c->digest = 1; return 0;
+    case OPT_CHECKPOINT_EVERY:
+        return parse_long("checkpoint-every", arg, 0, SG_MAX_STEPS, &c->checkpoint_every);
     }
     return SG_EXIT_USAGE;
 }
@@ -249,47 +323,89 @@ static int check_sizes(const sg_config *c)
         return SG_EXIT_USAGE;
     }
     if ((long)c->k * c->d + c->k > SG_MAX_ELEMS) {
-        fprintf(stderr, "shadowgd: --k %d with --d %d gives too many parameters\n", c->k,
-                c->d);
+        fprintf(stderr, "shadowgd: --k %d with --d %d gives %ld > 2^31-1 parameters\n",
+                c->k, c->d, (long)c->k * c->d + c->k);
+        return SG_EXIT_USAGE;
+    }
+    if (c->loss == SG_LOSS_POPULATION && (long)c->k * c->k > SG_MAX_ELEMS) {
+        fprintf(stderr, "shadowgd: --k %d gives %ld > 2^31-1 pairwise angles\n", c->k,
+                (long)c->k * c->k);
+        return SG_EXIT_USAGE;
+    }
+    /* doubles allocated by setup (model.c, run.c): X, y, Z, H, f, r or the
+       population's norms and angles; a, grad, theta, theta0, theta_prev;
+       per-neuron and scratch vectors.  Each term is below 2^31, so the sum
+       of at most 10 of them cannot overflow a long. */
+    long kd = (long)c->k * c->d + c->k;
+    long doubles = c->loss == SG_LOSS_EMPIRICAL
+                       ? (long)c->n * c->d + 2 * n * c->k + 3L * c->n
+                       : (long)c->k * c->k + c->k;
+    doubles += 4 * kd + 3L * c->k + 2L * c->d;
+    double bytes = 8.0 * (double)doubles;
+    double ram = (double)sysconf(_SC_PHYS_PAGES) * (double)sysconf(_SC_PAGESIZE);
+    if (ram > 0 && bytes > ram) {
+        fprintf(stderr, "shadowgd: --n %d --d %d --k %d need %.1f GiB, more than the %.1f GiB "
+                        "of memory of this machine\n", c->n, c->d, c->k, bytes / 1073741824.0,
+                ram / 1073741824.0);
         return SG_EXIT_USAGE;
     }
     return 0;
 }
 
+/* the entry of run_options whose name is exactly name[0..len) */
+static const struct option *find_option(const char *name, size_t len)
+{
+    for (const struct option *o = run_options; o->name; o++)
+        if (strlen(o->name) == len && strncmp(o->name, name, len) == 0)
+            return o;
+    return NULL;
+}
+
 int sg_cli_parse_run(int argc, char **argv, sg_config *c)
 {
-    opterr = 0;
-    optind = 1;
-    for (;;) {
-        int idx = -1;
-        int opt = getopt_long(argc, argv, ":", run_options, &idx);
-        if (opt == -1)
-            break;
-        if (opt == OPT_HELP) {
+    for (int i = 1; i < argc; i++) {
+        const char *tok = argv[i];
+        if (tok[0] != '-' || tok[1] != '-' || tok[2] == '\0') {
+            fprintf(stderr, "shadowgd: unexpected argument '%s' (see shadowgd run --help)\n",
+                    tok);
+            return SG_EXIT_USAGE;
+        }
+        const char *name = tok + 2, *eq = strchr(name, '=');
+        size_t len = eq ? (size_t)(eq - name) : strlen(name);
+        const struct option *o = find_option(name, len);
+        if (!o) {
+            fprintf(stderr, "shadowgd: unknown option '%.*s' (see shadowgd run --help)\n",
+                    (int)(len + 2), tok);
+            return SG_EXIT_USAGE;
+        }
+        const char *arg = NULL;
+        if (o->has_arg == no_argument) {
+            if (eq) {
+                fprintf(stderr, "shadowgd: option '--%s' takes no value (got '%s')\n",
+                        o->name, eq + 1);
+                return SG_EXIT_USAGE;
+            }
+        } else if (eq) {
+            arg = eq + 1;
+        } else if (i + 1 < argc) {
+            arg = argv[++i];
+        } else {
+            fprintf(stderr, "shadowgd: option '--%s' needs a value\n", o->name);
+            return SG_EXIT_USAGE;
+        }
+        if (o->val == OPT_HELP) {
             sg_cli_usage(stdout);
             return -1;
         }
-        if (opt == OPT_VERSION) {
+        if (o->val == OPT_VERSION) {
             printf("shadowgd %s\n", SG_VERSION);
             return -1;
         }
-        if (opt == '?') {
-            fprintf(stderr, "shadowgd: unknown option '%s' (see shadowgd run --help)\n",
-                    argv[optind - 1]);
-            return SG_EXIT_USAGE;
-        }
-        if (opt == ':') {
-            fprintf(stderr, "shadowgd: option '%s' needs a value\n", argv[optind - 1]);
-            return SG_EXIT_USAGE;
-        }
-        int rc = parse_one(opt, optarg, c);
+        int rc = parse_one(o->val, arg, c);
         if (rc != 0)
             return rc;
     }
-    if (optind < argc) {
-        fprintf(stderr, "shadowgd: unexpected argument '%s' (see shadowgd run --help)\n",
-                argv[optind]);
-        return SG_EXIT_USAGE;
-    }
+    c->argc = argc - 1;
+    c->argv = argv + 1;
     return check_sizes(c);
 }

@@ -37,6 +37,11 @@ typedef struct {
     int shadow_trajectory;  /* MPFR trajectory shadow (default on)           */
     sg_inv_thresholds inv; /* invariant thresholds (paper defaults)      */
     int plots;             /* -1 auto (if gnuplot is found), 0 off, 1 on */
+    int force;              /* --force: reuse an existing, non-empty out_dir  */
+    long checkpoint_every;  /* --checkpoint-every K (0: no checkpoints)        */
+    int digest;             /* --digest: running hash of every theta_t         */
+    int argc;               /* the options as given (after "run"), recorded by */
+    char *const *argv;      /* sg_cli_parse_run; checkpoints store and re-parse them */
 } sg_config;
 
 /* The paper's setting (design section 2; issue: main job). */

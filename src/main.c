@@ -1,5 +1,6 @@
 /* main.c -- `shadowgd COMMAND [options]`. */
 #include "cli.h"
+#include "resume.h"
 #include "run.h"
 #include <stdio.h>
 #include <string.h>
@@ -7,6 +8,7 @@
 static void usage(FILE *fp)
 {
     fputs("usage: shadowgd run [options]     (shadowgd run --help for the options)\n"
+          "       shadowgd resume DIR [--quiet]   (continue from DIR/checkpoint.bin)\n"
           "       shadowgd --help | --version\n", fp);
 }
 
@@ -35,7 +37,9 @@ int main(int argc, char **argv)
             return rc;
         return sg_run_main(&cfg);
     }
-    fprintf(stderr, "shadowgd: unknown command '%s'\n", argv[1]);
-    usage(stderr);
+    if (strcmp(argv[1], "resume") == 0)
+        return sg_resume_main(argc - 1, argv + 1);
+    fprintf(stderr, "shadowgd: unknown command '%s' (expected run or resume; see shadowgd "
+                    "--help)\n", argv[1]);
     return SG_EXIT_USAGE;
 }

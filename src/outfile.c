@@ -1,6 +1,7 @@
 /* outfile.c -- write-to-temporary-then-rename output files. */
 #include "outfile.h"
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -24,8 +25,18 @@ int sg_outfile_open(sg_outfile *o, const char *dir, const char *name)
 
 int sg_outfile_commit(sg_outfile *o)
 {
-    int bad = ferror(o->fp) || fflush(o->fp) != 0;
+    /* ferror: an earlier write failed; errno still holds its error unless
+       a later call overwrote it (then: EIO).  fsync: the data is on disk
+       before the name appears. */
     int err = errno;
+    int bad = ferror(o->fp);
+    if (!bad) {
+        errno = 0;
+        bad = fflush(o->fp) != 0 || fsync(fileno(o->fp)) != 0;
+        err = errno;
+    }
+    if (!err)
+        err = EIO;
     if (fclose(o->fp) != 0 && !bad) {
         bad = 1;
         err = errno;
@@ -41,6 +52,19 @@ int sg_outfile_commit(sg_outfile *o)
                 strerror(errno));
         remove(o->tmp);
         return -1;
+    }
+    /* make the rename itself durable (best effort: some file systems
+       refuse fsync on directories) */
+    char dir[sizeof o->path];
+    memcpy(dir, o->path, sizeof dir);
+    char *slash = strrchr(dir, '/');
+    if (slash) {
+        *slash = '\0';
+        int fd = open(dir[0] ? dir : "/", O_RDONLY | O_DIRECTORY);
+        if (fd >= 0) {
+            (void)fsync(fd);
+            close(fd);
+        }
     }
     return 0;
 }

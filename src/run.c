@@ -1,14 +1,19 @@
 /* run.c -- the run loop and its outputs (see run.h). */
 #include "run.h"
 #include "audit.h"
+#include "checkpoint.h"
 #include "shadow_audit.h"
 #include "data.h"
+#include "digest.h"
 #include "dump.h"
 #include "empirical.h"
 #include "geometry.h"
+#include "hash.h"
 #include "summary.h"
 #include "target_file.h"
+#include "outdir.h"
 #include "trajectory.h"
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,19 +90,13 @@ int sg_run_setup(sg_run_ctx *ctx, const sg_config *cfg)
     memcpy(ctx->theta0, ctx->theta, (size_t)len * sizeof(double));
     sg_initial_signs(k, ctx->theta + (long)k * d, ctx->sign0);
     ctx->status = SG_STATUS_COMPLETED;
+    ctx->loss0 = ctx->loss = NAN; /* until theta_0 is evaluated */
+    ctx->div.index = -1;
+    ctx->traj_hash = SG_FNV_INIT; /* of the 0 bytes written so far */
     ctx->diverged_step = -1;
     ctx->diverged_index = -1;
     ctx->setup_seconds = now_seconds() - t0;
     return 0;
-}
-
-/* index of the first non-finite entry, or -1 */
-static long first_nonfinite(long len, const double *x)
-{
-    for (long q = 0; q < len; q++)
-        if (!isfinite(x[q]))
-            return q;
-    return -1;
 }
 
 int sg_run_add_observer(sg_run_ctx *ctx, const sg_observer *o)
@@ -141,26 +140,64 @@ static int notify_update(sg_run_ctx *ctx)
     return 0;
 }
 
+/* The state that failed a check (divergence.h) ends the run: theta goes
+   back to the last state that passed and was logged (theta_prev), so the
+   last trajectory row and summary.json "final" describe the same state.
+   With no such state (step 0 failed) theta_0 stays and nrows is 0. */
+static void diverge(sg_run_ctx *ctx, long failed_step, double last_loss)
+{
+    const sg_config *c = &ctx->cfg;
+    long len = sg_theta_len(c->d, c->k);
+    ctx->status = SG_STATUS_DIVERGED;
+    ctx->div.step = failed_step;
+    ctx->diverged_step = failed_step;
+    ctx->diverged_index = ctx->div.index;
+    if (failed_step > 0) {
+        memcpy(ctx->theta, ctx->theta_prev, (size_t)len * sizeof(double));
+        ctx->step = failed_step - 1;
+        ctx->loss = last_loss;
+        sg_neuron_metrics(c->d, c->k, ctx->prob.a, ctx->theta, ctx->sign0, ctx->wnorm,
+                          ctx->angle_deg, ctx->scratch);
+    }
+}
+
 void sg_run_loop(sg_run_ctx *ctx, FILE *csv)
 {
     double t0 = now_seconds();
     const sg_config *c = &ctx->cfg;
     long len = sg_theta_len(c->d, c->k);
-    if (csv) {
+    if (csv && !ctx->resumed) {
         sg_traj_header(csv, c->k);
         for (int q = 0; q < ctx->nobs; q++)
             if (ctx->obs[q].csv_header)
                 ctx->obs[q].csv_header(ctx->obs[q].self, csv);
         fputc('\n', csv);
     }
+    if (!ctx->resumed && sg_check_theta(len, ctx->theta, SG_REGION_THETA_MAX, &ctx->div)) {
+        diverge(ctx, 0, NAN);
+        ctx->loop_seconds += now_seconds() - t0;
+        return;
+    }
     /* Row t reports theta_t and L(theta_t); the gradient computed for the
-       row is the one the step t -> t+1 uses. */
+       row is the one the step t -> t+1 uses.  Every state is checked before
+       it is logged: theta_t right after the update that made it, L and the
+       gradient at theta_t right after they are computed. */
     for (;;) {
-        ctx->loss = sg_loss_grad(&ctx->prob, ctx->theta, &ctx->ws);
+        double loss = sg_loss_grad(&ctx->prob, ctx->theta, &ctx->ws);
+        if (sg_check_loss_grad(loss, len, ctx->ws.grad, &ctx->div)) {
+            diverge(ctx, ctx->step, ctx->loss);
+            break;
+        }
+        ctx->loss = loss;
         if (ctx->step == 0)
             ctx->loss0 = ctx->loss;
         int stop = notify_observe(ctx);
         log_row(ctx, csv);
+        ctx->nrows++;
+        if (csv && ferror(csv)) {
+            ctx->io_errno = errno ? errno : EIO;
+            break;
+        }
         if (stop) {
             ctx->status = SG_STATUS_STOPPED;
             break;
@@ -170,24 +207,31 @@ void sg_run_loop(sg_run_ctx *ctx, FILE *csv)
         memcpy(ctx->theta_prev, ctx->theta, (size_t)len * sizeof(double));
         sg_gd_update((int)len, c->mu, ctx->ws.grad, ctx->theta);
         ctx->step++;
-        long bad = first_nonfinite(len, ctx->theta);
-        if (bad >= 0) {
-            ctx->status = SG_STATUS_DIVERGED;
-            ctx->diverged_step = ctx->step;
-            ctx->diverged_index = bad;
-            ctx->loss = NAN;
+        if (sg_check_theta(len, ctx->theta, SG_REGION_THETA_MAX, &ctx->div)) {
+            diverge(ctx, ctx->step, ctx->loss);
             break;
         }
         if (notify_update(ctx) != 0) {
-            ctx->status = SG_STATUS_STOPPED;
+            /* an observer that found theta_{t+1} outside its region (e.g.
+               the proofs' box) filled ctx->div: a divergence, not a stop */
+            if (ctx->div.reason != SG_DIV_NONE)
+                diverge(ctx, ctx->step, ctx->loss);
+            else
+                ctx->status = SG_STATUS_STOPPED;
             break;
         }
+        if (csv && sg_checkpoint_step(ctx, csv) != 0)
+            break; /* I/O error or interrupted */
     }
-    ctx->loop_seconds = now_seconds() - t0;
+    ctx->loop_seconds += now_seconds() - t0;
 }
 
 void sg_run_free(sg_run_ctx *ctx)
 {
+    for (int q = 0; q < ctx->nobs; q++)
+        if (ctx->obs[q].destroy)
+            ctx->obs[q].destroy(ctx->obs[q].self);
+    ctx->nobs = 0;
     sg_problem_free(&ctx->prob);
     sg_workspace_free(&ctx->ws);
     free(ctx->theta);
@@ -211,12 +255,14 @@ static void print_human(const sg_run_ctx *ctx)
     if (ctx->status == SG_STATUS_STOPPED)
         printf("STOPPED at step %ld: %s\n", ctx->step, ctx->stop_reason);
     if (ctx->status == SG_STATUS_DIVERGED) {
-        printf("DIVERGED at step %ld: theta[%ld] is not finite (step size too large?)\n",
-               ctx->diverged_step, ctx->diverged_index);
-        for (int q = 0; q < ctx->nobs; q++) /* verdicts up to the divergence */
-            if (ctx->obs[q].report)
-                ctx->obs[q].report(ctx->obs[q].self, stdout);
-        return;
+        char comp[64];
+        sg_div_component(&ctx->div, d, k, comp, sizeof comp);
+        printf("DIVERGED at step %ld: %s = %g (%s; %s too large?)\n", ctx->div.step, comp,
+               ctx->div.value, sg_div_reason_name(ctx->div.reason),
+               ctx->div.step == 0 ? "sigma" : "step size");
+        if (ctx->nrows == 0)
+            return;
+        printf("last finite state: step %ld\n", ctx->step);
     }
     printf("steps %ld  loss %.6e -> %.6e  (%.3f s, %.3g s/step)\n", ctx->step, ctx->loss0,
            ctx->loss, ctx->loop_seconds,
@@ -232,57 +278,99 @@ static void print_human(const sg_run_ctx *ctx)
             ctx->obs[q].report(ctx->obs[q].self, stdout);
 }
 
+int sg_run_register_observers(sg_run_ctx *ctx)
+{
+    if (ctx->cfg.digest && sg_digest_register(ctx) != 0) {
+        fprintf(stderr, "shadowgd: cannot register the digest observer\n");
+        return SG_EXIT_FAIL;
+    }
+    /* MPFR shadow and round-off audit (issue 4, shadow_audit.h), registered
+       before the invariant audit (issue 5), whose MPFR column it feeds and
+       whose verdict table must end stdout (audit.h).  Both are freed by
+       their observers' destroy callbacks in sg_run_free. */
+    int rc = sg_shadow_audit_attach(ctx);
+    if (rc != 0)
+        return rc;
+    if (!sg_audit_attach(ctx))
+        return SG_EXIT_FAIL;
+    return 0;
+}
+
+int sg_run_execute(sg_run_ctx *ctx, sg_outfile *csv)
+{
+    const sg_config *cfg = &ctx->cfg;
+    sg_checkpoint_catch_signals();
+    sg_run_loop(ctx, csv->fp);
+    sg_checkpoint_default_signals();
+    if (ctx->interrupted && !ctx->io_errno) {
+        /* SIGINT/SIGTERM: no output under a final name; with checkpoints
+           the temporary stays for `resume`, without it goes */
+        int sig = ctx->interrupted;
+        if (cfg->checkpoint_every > 0) {
+            fclose(csv->fp);
+            fprintf(stderr, "shadowgd: interrupted by signal %d after step %ld; checkpoint "
+                            "written, continue with: shadowgd resume %s\n", sig, ctx->step,
+                    cfg->out_dir);
+        } else {
+            sg_outfile_abort(csv);
+            fprintf(stderr, "shadowgd: interrupted by signal %d after step %ld; no outputs "
+                            "kept (use --checkpoint-every K to be able to resume)\n", sig,
+                    ctx->step);
+        }
+        sg_run_free(ctx);
+        return 128 + sig;
+    }
+    if (ctx->io_errno) { /* -1: reported where it happened */
+        if (ctx->io_errno > 0)
+            fprintf(stderr, "shadowgd: write error on %s: %s\n", csv->tmp,
+                    strerror(ctx->io_errno));
+        sg_outfile_abort(csv);
+        sg_run_free(ctx);
+        return SG_EXIT_FAIL;
+    }
+    sg_audit *audit = sg_audit_of(ctx);
+    if (sg_outfile_commit(csv) != 0 || sg_summary_write(ctx) != 0 ||
+        (audit && sg_audit_after_run(audit, ctx) != 0)) {
+        sg_run_free(ctx);
+        return SG_EXIT_FAIL;
+    }
+    if (!cfg->quiet)
+        print_human(ctx);
+    int rc = ctx->status == SG_STATUS_COMPLETED ? SG_EXIT_OK : SG_EXIT_DIVERGED;
+    if (ctx->status == SG_STATUS_DIVERGED) {
+        char comp[64];
+        sg_div_component(&ctx->div, cfg->d, cfg->k, comp, sizeof comp);
+        fprintf(stderr, "shadowgd: diverged at step %ld: %s = %g (%s)\n", ctx->div.step, comp,
+                ctx->div.value, sg_div_reason_name(ctx->div.reason));
+    }
+    sg_run_free(ctx);
+    return rc;
+}
+
 int sg_run_main(const sg_config *cfg)
 {
     sg_run_ctx ctx;
-    int rc = sg_run_setup(&ctx, cfg);
+    int rc = sg_outdir_check(cfg->out_dir, cfg->force);
+    if (rc != 0)
+        return rc;
+    rc = sg_run_setup(&ctx, cfg);
+    if (rc == 0)
+        rc = sg_run_register_observers(&ctx);
+    if (rc == 0 && cfg->checkpoint_every > 0)
+        rc = sg_checkpoint_check_observers(&ctx);
     if (rc != 0) {
         sg_run_free(&ctx);
         return rc;
     }
-    if (sg_make_dir(cfg->out_dir) != 0) {
-        sg_run_free(&ctx);
-        return SG_EXIT_FAIL;
-    }
-    if (cfg->dump && sg_dump_data(&ctx) != 0) {
-        sg_run_free(&ctx);
-        return SG_EXIT_FAIL;
-    }
-    /* MPFR shadow and round-off audit (issue 4, shadow_audit.h): registered
-       before the invariant audit, whose MPFR column it feeds (audit.h) */
-    if ((rc = sg_shadow_audit_attach(&ctx)) != 0) {
-        sg_run_free(&ctx);
-        return rc;
-    }
-    sg_audit *audit = sg_audit_attach(&ctx); /* invariant audit (issue 5) */
-    if (!audit) {
-        sg_shadow_audit_release();
+    if (sg_make_dir(cfg->out_dir) != 0 || (cfg->force && sg_outdir_clean(cfg->out_dir) != 0) ||
+        (cfg->dump && sg_dump_data(&ctx) != 0)) {
         sg_run_free(&ctx);
         return SG_EXIT_FAIL;
     }
     sg_outfile csv;
     if (sg_outfile_open(&csv, cfg->out_dir, "trajectory.csv") != 0) {
-        sg_audit_free(audit);
-        sg_shadow_audit_release();
         sg_run_free(&ctx);
         return SG_EXIT_FAIL;
     }
-    sg_run_loop(&ctx, csv.fp);
-    if (sg_outfile_commit(&csv) != 0 || sg_summary_write(&ctx) != 0 ||
-        sg_audit_after_run(audit, &ctx) != 0) {
-        sg_audit_free(audit);
-        sg_shadow_audit_release();
-        sg_run_free(&ctx);
-        return SG_EXIT_FAIL;
-    }
-    if (!cfg->quiet)
-        print_human(&ctx);
-    rc = ctx.status == SG_STATUS_COMPLETED ? SG_EXIT_OK : SG_EXIT_DIVERGED;
-    if (rc == SG_EXIT_DIVERGED)
-        fprintf(stderr, "shadowgd: diverged at step %ld (theta[%ld] not finite)\n",
-                ctx.diverged_step, ctx.diverged_index);
-    sg_audit_free(audit);
-    sg_shadow_audit_release();
-    sg_run_free(&ctx);
-    return rc;
+    return sg_run_execute(&ctx, &csv);
 }

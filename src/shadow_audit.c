@@ -639,40 +639,40 @@ static void obs_report(void *self, FILE *fp)
 
 sg_observer sg_shadow_audit_observer(sg_shadow_audit *a)
 {
-    sg_observer o = {"mpfr-audit", a, obs_observe, obs_after_update, obs_csv_header,
-                     obs_csv_row, obs_summary, obs_report};
+    sg_observer o = {.name = "mpfr-audit", .self = a, .observe = obs_observe,
+                     .after_update = obs_after_update, .csv_header = obs_csv_header,
+                     .csv_row = obs_csv_row, .summary = obs_summary, .report = obs_report};
     return o;
 }
 
-static sg_shadow_audit *the_shadow_audit;
+/* the observer owns its audit: sg_run_free calls this */
+static void obs_destroy(void *self)
+{
+    sg_shadow_audit *a = self;
+    sg_shadow_audit_free(a);
+    free(a);
+    mpfr_free_cache(); /* MPFR's constant caches (pi for the population loss) */
+}
 
 int sg_shadow_audit_attach(sg_run_ctx *ctx)
 {
     const sg_config *c = &ctx->cfg;
     if (c->audit_every == 0 && !c->shadow_trajectory)
         return 0;
-    the_shadow_audit = malloc(sizeof *the_shadow_audit);
-    if (!the_shadow_audit ||
-        sg_shadow_audit_init(the_shadow_audit, &ctx->prob, ctx->theta0, c->mu, (mpfr_prec_t)c->prec,
-                      c->audit_every, c->shadow_trajectory) != 0) {
-        free(the_shadow_audit);
-        the_shadow_audit = NULL;
+    sg_shadow_audit *a = malloc(sizeof *a);
+    if (!a || sg_shadow_audit_init(a, &ctx->prob, ctx->theta0, c->mu, (mpfr_prec_t)c->prec,
+                                   c->audit_every, c->shadow_trajectory) != 0) {
+        free(a);
         return SG_EXIT_FAIL;
     }
-    sg_observer o = sg_shadow_audit_observer(the_shadow_audit);
+    sg_observer o = sg_shadow_audit_observer(a);
+    o.save = sg_shadow_audit_save;
+    o.load = sg_shadow_audit_load;
+    o.destroy = obs_destroy;
     if (sg_run_add_observer(ctx, &o) != 0) {
         fprintf(stderr, "shadowgd: too many observers\n");
-        sg_shadow_audit_release();
+        obs_destroy(a);
         return SG_EXIT_FAIL;
     }
     return 0;
-}
-
-void sg_shadow_audit_release(void)
-{
-    if (the_shadow_audit) {
-        sg_shadow_audit_free(the_shadow_audit);
-        free(the_shadow_audit);
-        the_shadow_audit = NULL;
-    }
 }

@@ -104,9 +104,8 @@ int sg_shadow_audit_load(void *self, FILE *fp, size_t len);
 sg_observer sg_shadow_audit_observer(sg_shadow_audit *a);
 
 /* Register the audit observer for cfg (nothing if both parts are off).
-   Returns 0 or an exit status.  The audit lives until sg_shadow_audit_release. */
+   Returns 0 or an exit status.  The observer owns the audit; sg_run_free frees it (destroy). */
 int sg_shadow_audit_attach(sg_run_ctx *ctx);
-void sg_shadow_audit_release(void);
 
 const char *sg_sa_class_name(int c);
 

@@ -3,6 +3,7 @@
 #include "invariants.h"
 #include "json.h"
 #include <math.h>
+#include <stdio.h>
 
 static void write_config(sg_json *j, const sg_run_ctx *ctx)
 {
@@ -30,6 +31,10 @@ static void write_config(sg_json *j, const sg_run_ctx *ctx)
 static void write_final(sg_json *j, const sg_run_ctx *ctx)
 {
     int d = ctx->cfg.d, k = ctx->cfg.k;
+    if (ctx->nrows == 0) { /* not even theta_0 passed the checks */
+        sg_json_null(j, "final");
+        return;
+    }
     sg_json_open(j, "final");
     sg_json_num(j, "loss", ctx->loss);
     sg_json_open_array(j, "v");
@@ -77,9 +82,24 @@ int sg_summary_write(const sg_run_ctx *ctx)
     write_config(&j, ctx);
     if (ctx->status == SG_STATUS_DIVERGED) {
         sg_json_str(&j, "status", "diverged");
+        /* step: first state that failed; component and its value (as text:
+           JSON has no Inf/NaN); the last row and "final" are state step-1 */
+        char comp[64], val[40];
+        sg_div_component(&ctx->div, ctx->cfg.d, ctx->cfg.k, comp, sizeof comp);
+        snprintf(val, sizeof val, "%.17g", ctx->div.value);
         sg_json_open(&j, "diverged");
-        sg_json_int(&j, "step", ctx->diverged_step);
-        sg_json_int(&j, "theta_index", ctx->diverged_index);
+        sg_json_int(&j, "step", ctx->div.step);
+        sg_json_str(&j, "reason", sg_div_reason_name(ctx->div.reason));
+        sg_json_str(&j, "component", comp);
+        sg_json_str(&j, "quantity", ctx->div.what == 0 ? "theta"
+                                    : ctx->div.what == 1 ? "loss" : "gradient");
+        if (ctx->div.index >= 0)
+            sg_json_int(&j, "theta_index", ctx->div.index);
+        else
+            sg_json_null(&j, "theta_index");
+        sg_json_str(&j, "value", val);
+        sg_json_num(&j, "region_bound", SG_REGION_THETA_MAX);
+        sg_json_int(&j, "last_good_step", ctx->nrows > 0 ? ctx->step : -1);
         sg_json_close(&j);
     } else if (ctx->status == SG_STATUS_STOPPED) {
         sg_json_str(&j, "status", "stopped");

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* next token of at most cap-1 characters into tok; 0 at end of file,
    -1 when a token is longer than cap-1 */
@@ -44,6 +45,20 @@ int sg_target_read(const char *path, int d, double *a, char *err, size_t errlen)
         snprintf(err, errlen, "--target %s: cannot open: %s", path, strerror(errno));
         return -1;
     }
+    struct stat st;
+    if (fstat(fileno(fp), &st) == 0 && S_ISDIR(st.st_mode)) {
+        snprintf(err, errlen, "--target %s: is a directory", path);
+        fclose(fp);
+        return -1;
+    }
+    int rc = sg_target_read_stream(fp, path, d, a, err, errlen);
+    fclose(fp);
+    return rc;
+}
+
+int sg_target_read_stream(FILE *fp, const char *path, int d, double *a, char *err,
+                          size_t errlen)
+{
     char tok[128];
     int count = 0, rc = -1;
     double norm2 = 0.0;
@@ -64,9 +79,16 @@ int sg_target_read(const char *path, int d, double *a, char *err, size_t errlen)
                      count + 1, tok);
             goto out;
         }
-        if (!isfinite(x) || errno == ERANGE) {
+        /* subnormals are accepted (a.csv of --dump may hold them); values
+           that overflow or underflow to 0 are not */
+        if (!isfinite(x)) {
             snprintf(err, errlen, "--target %s: entry %d '%s' is not a finite double",
                      path, count + 1, tok);
+            goto out;
+        }
+        if (errno == ERANGE && x == 0.0) {
+            snprintf(err, errlen, "--target %s: entry %d '%s' underflows to 0", path,
+                     count + 1, tok);
             goto out;
         }
         if (count >= d) {
@@ -94,6 +116,5 @@ int sg_target_read(const char *path, int d, double *a, char *err, size_t errlen)
     }
     rc = 0;
 out:
-    fclose(fp);
     return rc;
 }

@@ -6,8 +6,13 @@
 #define SG_TARGET_FILE_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 /* 0 on success; otherwise -1 and a one-line message in err. */
 int sg_target_read(const char *path, int d, double *a, char *err, size_t errlen);
+
+/* The same from an open stream; path only names it in messages. */
+int sg_target_read_stream(FILE *fp, const char *path, int d, double *a, char *err,
+                          size_t errlen);
 
 #endif

@@ -13,6 +13,10 @@ int register_kernels_suite(void);
 int register_population_suite(void);
 int register_shadow_suite(void);
 int register_invariants_suite(void);
+int register_checkpoint_suite(void);
+int register_cli_suite(void);
+int register_divergence_suite(void);
+int register_target_file_suite(void);
 
 static const struct { const char *name; register_fn fn; } suites[] = {
     {"rng", register_rng_suite},
@@ -21,6 +25,10 @@ static const struct { const char *name; register_fn fn; } suites[] = {
     {"population", register_population_suite},
     {"shadow", register_shadow_suite},
     {"invariants", register_invariants_suite},
+    {"checkpoint", register_checkpoint_suite},
+    {"cli", register_cli_suite},
+    {"divergence", register_divergence_suite},
+    {"target_file", register_target_file_suite},
 };
 
 int main(int argc, char **argv)

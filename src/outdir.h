@@ -1,0 +1,22 @@
+/* outdir.h -- the output directory of a run.
+ *
+ * A run never writes into a directory that holds earlier results: a
+ * directory that exists and is not empty is refused unless --force is given
+ * (an existing empty directory is accepted: there is nothing to clobber).
+ * With --force the files shadowgd itself writes (and their temporaries,
+ * and any checkpoint) are removed before the run starts, so no stale
+ * output of an earlier run can be mistaken for a result of this one.
+ */
+#ifndef SG_OUTDIR_H
+#define SG_OUTDIR_H
+
+/* Checks only, writes nothing: 0 when the run may use path (it does not
+   exist yet, is an empty directory, or force is set and it is a directory);
+   otherwise prints one line and returns 2 (SG_EXIT_USAGE) or 1 (I/O). */
+int sg_outdir_check(const char *path, int force);
+
+/* With force: remove the outputs a previous run may have left (known
+   names only).  0, or -1 with a message. */
+int sg_outdir_clean(const char *path);
+
+#endif

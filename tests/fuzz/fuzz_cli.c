@@ -1,0 +1,37 @@
+/* fuzz_cli.c -- libFuzzer harness for `shadowgd run` option parsing.
+ * The input is split at NUL bytes into at most 24 arguments after "run". */
+#include "cli.h"
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    char *buf = malloc(size + 1);
+    if (!buf)
+        return 0;
+    memcpy(buf, data, size);
+    buf[size] = '\0';
+    char *argv[26];
+    int argc = 0;
+    argv[argc++] = (char *)"run";
+    char *p = buf, *end = buf + size;
+    while (p <= end && argc < 25) {
+        argv[argc++] = p;
+        p += strlen(p) + 1;
+    }
+    argv[argc] = NULL;
+    sg_config c;
+    sg_config_defaults(&c);
+    int rc = sg_cli_parse_run(argc, argv, &c);
+    if (rc == 0) { /* an accepted configuration satisfies every limit */
+        if (c.d < 1 || c.k < 1 || c.n < 1 || !(c.sigma > 0) || !(c.mu > 0) || c.steps < 0 ||
+            c.checkpoint_every < 0 || (long)c.k * c.d + c.k > SG_MAX_ELEMS)
+            abort();
+    } else if (rc != -1 && rc != 2) {
+        abort();
+    }
+    free(buf);
+    return 0;
+}
