@@ -1,5 +1,7 @@
 /* audit.c -- the invariant audit observer of a run (see audit.h). */
 #include "audit.h"
+#include "binio.h"
+#include "invariants_shadow.h"
 #include "json.h"
 #include "plots.h"
 #include "tolerance.h"
@@ -163,6 +165,116 @@ static void obs_report(void *self, FILE *fp)
     }
 }
 
+/* ---- checkpoints ---- */
+
+#define AUDIT_MAGIC "SGAUDIT\n"
+#define AUDIT_VERSION 1u
+enum { AUDIT_HAS_MPFR = 1, AUDIT_HAS_FEED = 2 };
+
+/* u64 length, then the checker's section */
+static void save_checker(sg_bw *w, const sg_inv_checker *c)
+{
+    char *mem = NULL;
+    size_t n = 0;
+    FILE *m = open_memstream(&mem, &n);
+    int rc = m ? sg_inv_save(c, m) : -1;
+    if (m && fclose(m) != 0)
+        rc = -1;
+    if (rc == 0) {
+        sg_bw_u64(w, (uint64_t)n);
+        sg_bw_bytes(w, mem, n);
+    } else {
+        w->bad = 1;
+    }
+    free(mem);
+}
+
+/* a new checker like c (name, problem, thresholds) loaded from the next
+   length-prefixed section; NULL (r->bad set) if that fails */
+static sg_inv_checker *load_checker(sg_audit *a, sg_br *r, const char *name)
+{
+    uint64_t n = sg_br_u64(r);
+    sg_inv_checker *c = NULL;
+    if (!r->bad && n <= r->left)
+        c = sg_inv_new(name, &a->prob, &a->ctx->cfg.inv);
+    if (c && sg_inv_load(c, r->fp, (size_t)n) == 0) {
+        r->left -= (size_t)n;
+        return c;
+    }
+    sg_inv_free(c);
+    r->bad = 1;
+    return NULL;
+}
+
+int sg_audit_save(sg_audit *a, FILE *fp)
+{
+    if (a->finished)
+        return -1;
+    sg_bw w = {fp, 0};
+    sg_bw_bytes(&w, AUDIT_MAGIC, 8);
+    sg_bw_u32(&w, AUDIT_VERSION);
+    sg_bw_u32(&w, (a->mp ? AUDIT_HAS_MPFR : 0) | (a->ext ? AUDIT_HAS_FEED : 0));
+    sg_bw_u32(&w, (uint32_t)a->prob.d);
+    sg_bw_u32(&w, (uint32_t)a->prob.k);
+    sg_bw_u64(&w, (uint64_t)a->prob.steps);
+    save_checker(&w, a->dbl);
+    if (a->mp)
+        save_checker(&w, a->mp);
+    return w.bad ? -1 : 0;
+}
+
+int sg_audit_load(sg_audit *a, FILE *fp, size_t len)
+{
+    sg_br r = {fp, len, 0};
+    char magic[8];
+    sg_br_bytes(&r, magic, 8);
+    uint32_t version = sg_br_u32(&r), flags = sg_br_u32(&r);
+    uint32_t d = sg_br_u32(&r), k = sg_br_u32(&r);
+    uint64_t steps = sg_br_u64(&r);
+    if (r.bad || a->finished || memcmp(magic, AUDIT_MAGIC, 8) != 0 ||
+        version != AUDIT_VERSION || (flags & ~(uint32_t)(AUDIT_HAS_MPFR | AUDIT_HAS_FEED)) ||
+        ((flags & AUDIT_HAS_FEED) && !(flags & AUDIT_HAS_MPFR)) ||
+        d != (uint32_t)a->prob.d || k != (uint32_t)a->prob.k ||
+        steps != (uint64_t)a->prob.steps)
+        return -1;
+#ifndef SG_HAVE_SHADOW_FEED
+    if (flags & AUDIT_HAS_FEED)
+        return -1; /* written by a build with the MPFR feed */
+#endif
+    sg_inv_checker *dbl = load_checker(a, &r, sg_inv_trajectory(a->dbl)), *mp = NULL;
+    if (dbl && (flags & AUDIT_HAS_MPFR))
+        mp = load_checker(a, &r, "mpfr");
+    if (r.bad || r.left != 0) {
+        sg_inv_free(dbl);
+        sg_inv_free(mp);
+        return -1;
+    }
+    sg_inv_free(a->dbl);
+    sg_inv_free(a->mp);
+    a->dbl = dbl;
+    a->mp = mp;
+    if (!(flags & AUDIT_HAS_FEED)) {
+        if (a->ext)
+            sg_audit_set_ext(a, NULL, NULL, NULL);
+        return 0;
+    }
+#ifdef SG_HAVE_SHADOW_FEED
+    if (!a->ext && sg_inv_feed_shadow_restore(a->ctx, a) != 0)
+        return -1;
+#endif
+    return 0;
+}
+
+static int obs_save(void *self, FILE *fp)
+{
+    return sg_audit_save(self, fp);
+}
+
+static int obs_load(void *self, FILE *fp, size_t len)
+{
+    return sg_audit_load(self, fp, len);
+}
+
 /* the observer owns the audit: sg_run_free calls this */
 static void obs_destroy(void *self)
 {
@@ -206,6 +318,8 @@ sg_audit *sg_audit_attach(sg_run_ctx *ctx)
     sg_observer o = {.name = "invariants", .self = a, .observe = obs_observe,
                      .after_update = obs_after_update, .csv_header = obs_csv_header,
                      .csv_row = obs_csv_row, .summary = obs_summary, .report = obs_report};
+    o.save = obs_save;
+    o.load = obs_load;
     o.destroy = obs_destroy;
     if (sg_run_add_observer(ctx, &o) != 0) {
         fprintf(stderr, "shadowgd: too many observers\n");

@@ -54,6 +54,19 @@ void *sg_audit_ext(sg_audit *a);
 void sg_audit_set_ext(sg_audit *a, void *ext, void (*free_ext)(void *),
                       void (*finish_ext)(void *ext, sg_audit *a));
 
+/* Checkpoints (the observer's save and load, run.h).  The audit's state is
+   its checkers' (invariants.h, sg_inv_save): the section is
+     "SGAUDIT\n", u32 version (1), u32 flags (1: an MPFR checker exists,
+     2: the MPFR feed exists, invariants_shadow.h), u32 d, u32 k, u64 steps,
+     u64 length + the double checker's section,
+     [flags & 1] u64 length + the MPFR checker's section,
+   little-endian (binio.h).  Saving a finished audit fails (-1).  load reads
+   exactly len bytes into fresh checkers and swaps them in only when both
+   are valid and match the run's configuration; -1 otherwise (the run must
+   then not continue: the checkpoint layer reports the error). */
+int sg_audit_save(sg_audit *a, FILE *fp);
+int sg_audit_load(sg_audit *a, FILE *fp, size_t len);
+
 /* After the loop and summary.json: finish, figures.  0 or -1. */
 int sg_audit_after_run(sg_audit *a, sg_run_ctx *ctx);
 

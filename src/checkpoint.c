@@ -1,6 +1,7 @@
 /* checkpoint.c -- writing, validating and applying checkpoints (see
  * checkpoint.h). */
 #include "checkpoint.h"
+#include "binio.h"
 #include "cli.h"
 #include "hash.h"
 #include <errno.h>
@@ -44,24 +45,20 @@ static void put(dynbuf *b, const void *src, size_t n)
 static void put_u64(dynbuf *b, uint64_t x)
 {
     unsigned char c[8];
-    for (int i = 0; i < 8; i++)
-        c[i] = (unsigned char)(x >> (8 * i));
+    sg_le_enc64(c, x);
     put(b, c, 8);
 }
 
 static void put_u32(dynbuf *b, uint32_t x)
 {
     unsigned char c[4];
-    for (int i = 0; i < 4; i++)
-        c[i] = (unsigned char)(x >> (8 * i));
+    sg_le_enc32(c, x);
     put(b, c, 4);
 }
 
 static void put_f64(dynbuf *b, double x)
 {
-    uint64_t u;
-    memcpy(&u, &x, 8);
-    put_u64(b, u);
+    put_u64(b, sg_f64_bits(x));
 }
 
 static void put_str(dynbuf *b, const char *s)
@@ -153,11 +150,8 @@ int sg_ckpt_encode(sg_run_ctx *ctx, unsigned char **out, size_t *outlen)
         free(b.p);
         return -1;
     }
-    for (int i = 0; i < 8; i++)
-        b.p[16 + i] = (unsigned char)(total >> (8 * i));
-    uint64_t h = sg_fnv1a(SG_FNV_INIT, b.p, b.len - 8);
-    for (int i = 0; i < 8; i++)
-        b.p[b.len - 8 + i] = (unsigned char)(h >> (8 * i));
+    sg_le_enc64(b.p + 16, total);
+    sg_le_enc64(b.p + b.len - 8, sg_fnv1a(SG_FNV_INIT, b.p, b.len - 8));
     *out = b.p;
     *outlen = b.len;
     return 0;
@@ -177,9 +171,7 @@ static uint64_t get_u64(cursor *c)
         c->bad = 1;
         return 0;
     }
-    uint64_t x = 0;
-    for (int i = 0; i < 8; i++)
-        x |= (uint64_t)c->p[c->pos + i] << (8 * i);
+    uint64_t x = sg_le_dec64(c->p + c->pos);
     c->pos += 8;
     return x;
 }
@@ -190,19 +182,14 @@ static uint32_t get_u32(cursor *c)
         c->bad = 1;
         return 0;
     }
-    uint32_t x = 0;
-    for (int i = 0; i < 4; i++)
-        x |= (uint32_t)c->p[c->pos + i] << (8 * i);
+    uint32_t x = sg_le_dec32(c->p + c->pos);
     c->pos += 4;
     return x;
 }
 
 static double get_f64(cursor *c)
 {
-    uint64_t u = get_u64(c);
-    double x;
-    memcpy(&x, &u, 8);
-    return x;
+    return sg_bits_f64(get_u64(c));
 }
 
 /* string of at most cap-1 bytes without NUL or control characters */
@@ -294,10 +281,7 @@ int sg_ckpt_parse(const unsigned char *buf, size_t len, sg_ckpt *ck, char *err,
     if (total != len)
         return fail(err, errlen, "truncated or extended: header says %llu bytes, file has %zu",
                     (unsigned long long)total, len);
-    uint64_t want = 0;
-    for (int i = 0; i < 8; i++)
-        want |= (uint64_t)buf[len - 8 + i] << (8 * i);
-    if (sg_fnv1a(SG_FNV_INIT, buf, len - 8) != want)
+    if (sg_fnv1a(SG_FNV_INIT, buf, len - 8) != sg_le_dec64(buf + len - 8))
         return fail(err, errlen, "checksum mismatch (file corrupted)");
     c.end = len - 8;
 

@@ -1,5 +1,6 @@
 /* digest.c -- the --digest observer (see digest.h). */
 #include "digest.h"
+#include "binio.h"
 #include "hash.h"
 #include "json.h"
 #include <stdlib.h>
@@ -39,8 +40,7 @@ static int dg_save(void *self, FILE *fp)
 {
     uint64_t h = ((sg_digest *)self)->h;
     unsigned char b[8];
-    for (int i = 0; i < 8; i++)
-        b[i] = (unsigned char)(h >> (8 * i));
+    sg_le_enc64(b, h);
     return fwrite(b, 1, 8, fp) == 8 ? 0 : -1;
 }
 
@@ -49,10 +49,7 @@ static int dg_load(void *self, FILE *fp, size_t len)
     unsigned char b[8];
     if (len != 8 || fread(b, 1, 8, fp) != 8)
         return -1;
-    uint64_t h = 0;
-    for (int i = 0; i < 8; i++)
-        h |= (uint64_t)b[i] << (8 * i);
-    ((sg_digest *)self)->h = h;
+    ((sg_digest *)self)->h = sg_le_dec64(b);
     return 0;
 }
 

@@ -150,6 +150,33 @@ const sg_inv_result *sg_inv_get(const sg_inv_checker *c, sg_inv_id id);
 const sg_inv_phases *sg_inv_get_phases(const sg_inv_checker *c);
 const char *sg_inv_trajectory(const sg_inv_checker *c);
 
+/* Checkpoints (checkpoint.h, audit.c).  sg_inv_save writes everything the
+   feeding accumulated (results, phases, the RATE series, the last state's
+   loss/tolerance and online quantities, ...) as a self-describing section,
+   little-endian, doubles as exact bits (binio.h):
+     "SGINVCK\n", u32 version (1), str name, u32 d, u32 k, u32 class,
+     u64 steps, f64 mu, f64 sigma, f64 |a|, thresholds (7 x f64, i64),
+     u32 started, f64 loss0, i64 last_step, f64 last_loss, f64 last_tol,
+     f64 last_maxang, u32 phase_now, f64 dist2_now, f64 homog_ratio_now,
+     f64 imbal_ratio_now, f64 growth_margin, u32 growth_violated,
+     str growth_reason, i64 skip_homog, i64 skip_imbal,
+     u32 count (13): per result (the 11 IDs, identity, Lemma 3): u32 verdict,
+       i64 first_violation, f64 worst_margin, i64 checked, str reason,
+     phases: i64 T1_observed, T1_theory, growth_step, T2_end, T2_observed,
+       T2_theory, f64 plateau_deg, i64 plateau_step, rate_start, rate_end,
+       f64 rate, rate_c, rate_r2,
+     RATE series: u64 n, u64 runs, runs x (i64 first step, u64 count) of
+       consecutive steps, f64[n] dist^2.
+   margin_unit (a static string) is not stored: load keeps the
+   constructor's.  Scratch (angles, accumulators) is not stored either.
+   A finished checker cannot be saved (-1).  sg_inv_load reads exactly len
+   bytes and returns -1, leaving c unchanged, on anything malformed or
+   truncated, or when name, d, k, class, steps, mu, sigma, |a| or the
+   thresholds differ from c's, or a step or count is out of range for the
+   configuration. */
+int sg_inv_save(const sg_inv_checker *c, FILE *fp);
+int sg_inv_load(sg_inv_checker *c, FILE *fp, size_t len);
+
 /* Online quantities of the last state fed (for CSV columns, progress). */
 int sg_inv_phase_now(const sg_inv_checker *c);     /* 1, 2 or 3 */
 double sg_inv_dist2_now(const sg_inv_checker *c);  /* distance^2 to the optimum */

@@ -158,6 +158,35 @@ static void feed_finish(void *x, sg_audit *a)
     }
 }
 
+/* the feed of audit a from the shadow sa, created (with the MPFR checker)
+   on first use; NULL: out of memory */
+static feed *feed_of(sg_audit *a, sg_shadow_audit *sa)
+{
+    feed *f = sg_audit_ext(a);
+    if (!sg_audit_mpfr(a))
+        return NULL;
+    if (f)
+        return f;
+    f = feed_new(&sa->st);
+    if (!f)
+        return NULL;
+    f->sa = sa;
+    f->population = sa->st.kind == SG_LOSS_POPULATION;
+    sg_audit_set_ext(a, f, feed_free, feed_finish);
+    return f;
+}
+
+int sg_inv_feed_shadow_restore(sg_run_ctx *ctx, sg_audit *a)
+{
+    sg_shadow_audit *sa = NULL;
+    for (int q = 0; q < ctx->nobs; q++)
+        if (ctx->obs[q].name && strcmp(ctx->obs[q].name, "mpfr-audit") == 0)
+            sa = ctx->obs[q].self;
+    if (!sa || !sa->trajectory)
+        return -1;
+    return feed_of(a, sa) ? 0 : -1;
+}
+
 void sg_inv_feed_shadow(sg_run_ctx *ctx, long step, sg_shadow_audit *sa)
 {
     sg_audit *a = sg_audit_of(ctx);
@@ -165,16 +194,10 @@ void sg_inv_feed_shadow(sg_run_ctx *ctx, long step, sg_shadow_audit *sa)
         return;
     const sg_shadow *s = &sa->st;
     double mu = ctx->cfg.mu;
+    feed *f = feed_of(a, sa);
+    if (!f)
+        return; /* out of memory: the MPFR column stays empty */
     sg_inv_checker *m = sg_audit_mpfr(a);
-    feed *f = sg_audit_ext(a);
-    if (!f) {
-        f = feed_new(s);
-        if (!f || !m)
-            return; /* out of memory: the MPFR column stays empty */
-        f->sa = sa;
-        f->population = s->kind == SG_LOSS_POPULATION;
-        sg_audit_set_ext(a, f, feed_free, feed_finish);
-    }
     int d = s->d, k = s->k, n = f->n;
     long kd = (long)k * d;
     const mpfr_t *T0 = (const mpfr_t *)s->theta_new; /* theta_t (swapped) */

@@ -44,6 +44,16 @@
 /* Feed state t and step t -> t+1 of the shadow trajectory sa->st to the MPFR
    checker of the audit registered on ctx (nothing if there is none). */
 void sg_inv_feed_shadow(sg_run_ctx *ctx, long step, sg_shadow_audit *sa);
+
+/* Checkpoints: the feed keeps no state of its own beyond scratch and the
+   shadow's address (the shadow saves its totals, the MPFR checker is saved
+   by the audit), but whether it exists decides whether its finish (BOUND,
+   FLIPS, DIVERGE from the shadow's totals) runs.  The audit's load calls
+   this when the saved audit had a feed: it creates the feed (and the MPFR
+   checker) for the shadow registered on ctx.  0, or -1 (no trajectory
+   shadow registered, or out of memory). */
+struct sg_audit;
+int sg_inv_feed_shadow_restore(sg_run_ctx *ctx, struct sg_audit *a);
 #endif
 
 #endif
