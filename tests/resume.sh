@@ -3,8 +3,14 @@
 #  1. A run killed (SIGKILL, no clean-up) mid-way and resumed -- twice --
 #     produces trajectory.csv, data/*.csv and summary.json (its wall-clock
 #     "timing" block aside) byte for byte equal to an uninterrupted run's,
-#     with the stateful --digest observer registered; for both losses.
-#  2. The same with a kill from outside (kill -9 at an arbitrary moment).
+#     and the same stdout (verdict table included; the wall-clock line and
+#     the directory names aside), with every stateful observer registered:
+#     --digest, the MPFR shadow (local audit and trajectory, default
+#     options, small sizes) and the invariant audit of both trajectories;
+#     for both losses, k = 3 (group level) and k = 2 (the theorem's setting,
+#     killed before T1 and inside the RATE window).
+#  2. The same with a kill from outside (kill -9 at an arbitrary moment)
+#     and with SIGTERM, again with the MPFR shadow and the audit on.
 #  3. Truncated, corrupted and mismatched checkpoints (and trajectories)
 #     are rejected: exit 2, one stderr line saying why, the directory
 #     untouched.
@@ -34,6 +40,19 @@ same_outputs() { # ref dir label
   ok
 }
 
+# stdout of two runs equal but for the wall-clock line and the directories
+same_stdout() { # ref-stdout ref-dir stdout dir label
+  sed -e '/^steps [0-9]* .*s\/step)$/d' -e "s|$2|DIR|g" "$1" > "$tmp/o1"
+  sed -e '/^steps [0-9]* .*s\/step)$/d' -e "s|$4|DIR|g" "$3" > "$tmp/o2"
+  if ! grep -q '^invariant  *double  *mpfr' "$tmp/o1"; then
+    bad "$5: no verdict table on stdout"
+  elif ! grep -q '^DIVERGE  *held  *not-applicable' "$tmp/o1"; then
+    bad "$5: the MPFR column is not filled (shadow trajectory off?)"
+  elif ! cmp -s "$tmp/o1" "$tmp/o2"; then
+    bad "$5: stdout differs from the uninterrupted run's"; diff "$tmp/o1" "$tmp/o2" | head -20
+  else ok; fi
+}
+
 # exit status of BIN ARGS... with SIGKILL sent by itself after step STEP
 # (checkpoint.h test hook); the subshell keeps the shell's "Killed" quiet
 killed_at() { # STEP ARGS...
@@ -42,19 +61,26 @@ killed_at() { # STEP ARGS...
 }
 
 # ---- 1: deterministic kills through the test hook ----
-for loss in empirical population; do
-  A="--loss $loss --d 20 --k 3 --n 300 --steps 400 --sigma 1e-2 --digest --dump --checkpoint-every 50 --quiet"
-  "$BIN" run $A --out "$tmp/ref-$loss" || bad "$loss: reference run failed"
-  rc=$(killed_at 130 run $A --out "$tmp/k-$loss")
+# (the loss-k pairs; k = 2 with 2000 steps: T1 ~ 186, RATE window to ~1600)
+for case in empirical-3 population-3 empirical-2; do
+  loss=${case%-*}; k=${case#*-}
+  A="--loss $loss --d 20 --k 3 --n 300 --steps 400 --sigma 1e-2"; k1=130; k2=270
+  [ $k = 2 ] && { A="--d 10 --k 2 --n 100 --steps 2000 --sigma 1e-2"; k1=130; k2=420; }
+  A="$A --digest --dump --checkpoint-every 50"
+  [ $case = empirical-2 ] && loss=pair
+  "$BIN" run $A --out "$tmp/ref-$loss" > "$tmp/ref-$loss.out" || bad "$loss: reference run failed"
+  rc=$(killed_at $k1 run $A --out "$tmp/k-$loss")
   [ $rc -eq 137 ] || bad "$loss: killed run exited $rc, expected 137 (SIGKILL)"
   # a killed run leaves nothing that looks complete
   if [ -e "$tmp/k-$loss/trajectory.csv" ] || [ -e "$tmp/k-$loss/summary.json" ]; then
     bad "$loss: killed run left a final-looking output"
   else ok; fi
-  rc=$(killed_at 270 resume "$tmp/k-$loss" --quiet)
+  rc=$(killed_at $k2 resume "$tmp/k-$loss" --quiet)
   [ $rc -eq 137 ] || bad "$loss: killed resume exited $rc, expected 137"
-  "$BIN" resume "$tmp/k-$loss" --quiet || bad "$loss: resume failed"
-  same_outputs "$tmp/ref-$loss" "$tmp/k-$loss" "$loss, killed at 130 and 270"
+  "$BIN" resume "$tmp/k-$loss" > "$tmp/k-$loss.out" || bad "$loss: resume failed"
+  same_outputs "$tmp/ref-$loss" "$tmp/k-$loss" "$loss, killed at $k1 and $k2"
+  same_stdout "$tmp/ref-$loss.out" "$tmp/ref-$loss" "$tmp/k-$loss.out" "$tmp/k-$loss" \
+    "$loss, killed at $k1 and $k2"
   # resuming a finished run is refused
   "$BIN" resume "$tmp/k-$loss" 2>"$tmp/err"; rc=$?
   [ $rc -eq 2 ] && grep -q "finished" "$tmp/err" && ok || bad "$loss: resume of a finished run: exit $rc"
@@ -69,12 +95,12 @@ A="--d 20 --k 3 --n 300 --steps 400 --sigma 1e-2 --digest --dump --checkpoint-ev
 same_outputs "$tmp/ref-empirical" "$tmp/late" "killed before summary.json"
 
 # ---- 2: kill -9 from outside at whatever step the run has reached ----
-# (the MPFR shadow, where it is built in, is switched off here only to keep
-# this long run fast; part 1 resumes with every default observer)
-FAST=""
-"$BIN" run --help | grep -q -- --audit-every && FAST="--audit-every 0 --no-shadow-trajectory"
-B="--d 50 --k 2 --n 1000 --steps 20000 --sigma 1e-3 --digest --checkpoint-every 500 --quiet $FAST"
-"$BIN" run $B --out "$tmp/ref-ext" || bad "external: reference run failed"
+# (every default observer, MPFR shadow included, at a small size: ~0.4 ms a
+# step, so the first checkpoint comes after ~0.2 s and the kill lands in
+# phase 3, around the RATE window, with thousands of steps still to go)
+B="--d 10 --k 2 --n 100 --steps 8000 --sigma 1e-3 --digest --checkpoint-every 500"
+"$BIN" run $B --out "$tmp/ref-ext" > "$tmp/ref-ext.out" || bad "external: reference run failed"
+B="$B --quiet"
 "$BIN" run $B --out "$tmp/ext" & pid=$!
 i=0
 while [ ! -e "$tmp/ext/checkpoint.bin" ] && [ $i -lt 3000 ]; do sleep 0.01; i=$((i + 1)); done
@@ -85,9 +111,10 @@ if [ $rc -ne 137 ]; then
   bad "external: the run was not killed mid-way (exit $rc); make it longer"
 else
   step=$(tail -n 1 "$tmp/ext/trajectory.csv.tmp" | cut -d, -f1)
-  echo "external kill: trajectory.csv.tmp reached step ~$step of 20000"
-  "$BIN" resume "$tmp/ext" --quiet || bad "external: resume failed"
+  echo "external kill: trajectory.csv.tmp reached step ~$step of 8000"
+  "$BIN" resume "$tmp/ext" > "$tmp/ext.out" || bad "external: resume failed"
   same_outputs "$tmp/ref-ext" "$tmp/ext" "external kill -9"
+  same_stdout "$tmp/ref-ext.out" "$tmp/ref-ext" "$tmp/ext.out" "$tmp/ext" "external kill -9"
 fi
 
 # SIGTERM (and SIGINT) stop the run after the current step with a
@@ -102,8 +129,9 @@ if [ $rc -ne 143 ] || [ "$(wc -l < "$tmp/err")" -ne 1 ] || ! grep -q "interrupte
    [ -e "$tmp/term/trajectory.csv" ] || [ -e "$tmp/term/summary.json" ]; then
   bad "SIGTERM: exit $rc, $(cat "$tmp/err")"
 else
-  "$BIN" resume "$tmp/term" --quiet || bad "SIGTERM: resume failed"
+  "$BIN" resume "$tmp/term" > "$tmp/term.out" || bad "SIGTERM: resume failed"
   same_outputs "$tmp/ref-ext" "$tmp/term" "SIGTERM"
+  same_stdout "$tmp/ref-ext.out" "$tmp/ref-ext" "$tmp/term.out" "$tmp/term" "SIGTERM"
 fi
 
 # ---- 3: rejected checkpoints ----

@@ -14,6 +14,7 @@ int register_population_suite(void);
 int register_shadow_suite(void);
 int register_invariants_suite(void);
 int register_checkpoint_suite(void);
+int register_audit_checkpoint_suite(void);
 int register_cli_suite(void);
 int register_divergence_suite(void);
 int register_target_file_suite(void);
@@ -26,6 +27,7 @@ static const struct { const char *name; register_fn fn; } suites[] = {
     {"shadow", register_shadow_suite},
     {"invariants", register_invariants_suite},
     {"checkpoint", register_checkpoint_suite},
+    {"audit_checkpoint", register_audit_checkpoint_suite},
     {"cli", register_cli_suite},
     {"divergence", register_divergence_suite},
     {"target_file", register_target_file_suite},
