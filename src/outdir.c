@@ -54,6 +54,8 @@ int sg_outdir_check(const char *path, int force)
 static const char *const known[] = {
     "trajectory.csv", "summary.json", "checkpoint.bin", "data/X.csv", "data/y.csv",
     "data/a.csv", "data/W0.csv", "data/v0.csv",
+    /* the figures of the invariant audit (plots.h) */
+    "fig3.gp", "fig3.png", "audit.gp", "audit.png", "gnuplot.log",
 };
 
 int sg_outdir_clean(const char *path)
