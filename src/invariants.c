@@ -4,6 +4,7 @@
 #include "geometry.h"
 #include "json.h"
 #include <float.h>
+#include <limits.h>
 #include <math.h>
 #include <mpfr.h>
 #include <stdlib.h>
@@ -410,9 +411,16 @@ double sg_opt_line_residual(int d, int k, const double *a, const double *theta,
     return worst;
 }
 
+/* ceil(x) as a step count; beyond any run (or NaN, e.g. mu|a| underflowing
+   to 0): LONG_MAX, never an out-of-range conversion */
+static long ceil_steps(double x)
+{
+    return x < 0x1p62 ? (long)ceil(x) : LONG_MAX;
+}
+
 long sg_phase_T1_theory(double mu, double a_norm)
 {
-    return (long)ceil(404.0 / (mu * a_norm));
+    return ceil_steps(404.0 / (mu * a_norm));
 }
 
 long sg_phase_T2_theory(double mu, double a_norm, double sigma)
@@ -420,7 +428,7 @@ long sg_phase_T2_theory(double mu, double a_norm, double sigma)
     double l = log(sqrt(a_norm) / sigma);
     if (!(l > 0.0))
         return 0;
-    return (long)ceil((32.0 / (mu * a_norm)) * l);
+    return ceil_steps((32.0 / (mu * a_norm)) * l);
 }
 
 /* angles tracked by the checker: per neuron angle(w_j, s_j a), or for the
