@@ -17,6 +17,7 @@
 #include "cli.h"
 #include "empirical.h"
 #include "json.h"
+#include "shadow_audit.h"
 #include <CUnit/CUnit.h>
 #include <stdlib.h>
 #include <string.h>
@@ -351,6 +352,57 @@ static void test_finished(void)
     sg_run_free(&a);
 }
 
+/* the MPFR shadow's section (shadow_audit.c) next to the audit's: a
+   crafted precision in an MPFR number's header is rejected before
+   mpfr_fpif_import would allocate for it (found by fuzz_checkpoint: GMP
+   aborted on a 20 TB allocation) */
+static void test_shadow_crafted_precision(void)
+{
+    sg_run_ctx a;
+    CU_ASSERT_FATAL(make(&a, 0, "300", "4") == 0);
+    int q = 0;
+    while (q < a.nobs && strcmp(a.obs[q].name, "mpfr-audit") != 0)
+        q++;
+    CU_ASSERT_FATAL(q < a.nobs);
+    sg_shadow_audit *sa = a.obs[q].self;
+    char *mem = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&mem, &len);
+    CU_ASSERT_FATAL(sg_shadow_audit_save(sa, fp) == 0);
+    fclose(fp);
+    /* the first MPFR number follows the fixed part (magic, 6 + 15 longs,
+       7 + 4 doubles, the class statistics) */
+    size_t off = strlen("shadowgd-mpfr-audit 1\n") + 21 * sizeof(long) + 11 * sizeof(double) +
+                 sizeof sa->cls;
+    CU_ASSERT_FATAL(off < len && (unsigned char)mem[off] == 128 + 7); /* p = 128 */
+    unsigned char *p = malloc(len + 8);
+    /* p = 2^56 + 248 in 8 bytes, and one byte above 128 */
+    unsigned char huge[9] = {7, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00};
+    for (int v = 0; v < 2; v++) {
+        size_t n;
+        if (v == 0) {
+            memcpy(p, mem, off);
+            memcpy(p + off, huge, 9);
+            memcpy(p + off + 9, mem + off + 1, len - off - 1);
+            n = len + 8;
+        } else {
+            memcpy(p, mem, len);
+            p[off] = 129 + 7;
+            n = len;
+        }
+        FILE *in = fmemopen(p, n, "rb");
+        CU_ASSERT(sg_shadow_audit_load(sa, in, n) == -1);
+        fclose(in);
+    }
+    /* the intact section still loads */
+    FILE *in = fmemopen(mem, len, "rb");
+    CU_ASSERT(sg_shadow_audit_load(sa, in, len) == 0);
+    fclose(in);
+    free(p);
+    free(mem);
+    sg_run_free(&a);
+}
+
 int register_audit_checkpoint_suite(void)
 {
     CU_pSuite s = CU_add_suite("audit_checkpoint", NULL, NULL);
@@ -360,7 +412,9 @@ int register_audit_checkpoint_suite(void)
                      test_resume_in_rate_window) ||
         !CU_add_test(s, "resume, population loss", test_resume_population) ||
         !CU_add_test(s, "truncated, corrupted, mismatched sections rejected", test_rejects) ||
-        !CU_add_test(s, "a finished audit cannot be saved", test_finished))
+        !CU_add_test(s, "a finished audit cannot be saved", test_finished) ||
+        !CU_add_test(s, "shadow section: a crafted MPFR precision is rejected",
+                     test_shadow_crafted_precision))
         return -1;
     return 0;
 }
