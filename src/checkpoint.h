@@ -26,8 +26,13 @@
  *              u64 trajectory bytes B, u64 FNV-1a of those B bytes
  *              u32 observer count; per observer: str name,
  *                u64 payload length, payload (the observer's save();
- *                every observer must have save and load, see below)
+ *                every observer must have save and load, see below;
+ *                "digest": u64 hash; "mpfr-audit": shadow_audit.h;
+ *                "invariants": audit.h and invariants.h)
  *   end-8      u64 FNV-1a of every preceding byte
+ *
+ * The byte conventions (and the helpers that write and read them, for the
+ * file and for the observers' sections) are in binio.h.
  *
  * Strings are a u32 length and that many bytes (no NUL, no control
  * characters).
