@@ -1,18 +1,92 @@
 /* empirical.c -- forward pass, residual, loss, gradients and GD update.
  * The operation order is documented in empirical.h and is part of the
- * contract: the MPFR shadow and the round-off bounds are derived from it. */
+ * contract: the MPFR shadow and the round-off bounds are derived from it.
+ *
+ * The ACSL annotations (loop invariants, ghost code) only serve the proofs
+ * (proofs/README.md); ghost code is not compiled.  Two ghost devices recur:
+ *  - row lemmas: i < n ==> i*d + d <= n*d, a non-linear fact the provers
+ *    find once in a tiny lemma function but not inside a big goal;
+ *  - frame loops: a ghost loop proving Dot{Pre}(x, y, l) == Dot{Here}(x, y, l)
+ *    by induction on l, because a kernel that has written its output since
+ *    Pre calls sg_dot in a different memory state, and SMT provers do not
+ *    do the induction that equates the two recursive sums. */
 #include "empirical.h"
 #include "dot.h"
 
-/* Z[i][j] <- w_j . x_i ; H[i][j] <- max(Z[i][j], 0) */
+/*@ ghost
+  /@ requires 0 <= i < n && 0 <= d;
+     assigns \nothing;
+     ensures row_first: 0 <= i * d;
+     ensures row_last: i * d + d <= n * d;
+  @/
+  void sg_row_lemma(long i, long n, long d) { }
+*/
+
+/*@ ghost
+  /@ requires 0 <= i && 0 <= j < k;
+     assigns \nothing;
+     ensures div: (i * k + j) / k == i;
+  @/
+  void sg_divmod_lemma(long i, long j, long k) { }
+*/
+
+/*@ ghost
+  /@ requires 0 <= i && 0 <= k;
+     assigns \nothing;
+     ensures next_row: (i + 1) * k == i * k + k;
+  @/
+  void sg_next_row_lemma(long i, long k) { }
+*/
+
+double sg_relu(double z)
+{
+    return z > 0.0 ? z : 0.0;
+}
+
+/* Z[i][j] <- w_j . x_i ; H[i][j] <- max(Z[i][j], 0)
+ * Invariants use the flat index q = i*k + j (cell q holds row q / k,
+ * column q % k): quantifying over q keeps the multiplications out of the
+ * quantified formulas, where provers would have to match i*k against k*i. */
 void sg_forward(int n, int d, int k, const double *X, const double *W,
                 double *Z, double *H)
 {
+    /*@ loop invariant i_range: 0 <= i <= n;
+        loop invariant z_done: \forall integer q; 0 <= q < i*k ==>
+          Z[q] == PreAct{Pre}(X, W, d, q / k, q - (q / k) * k);
+        loop invariant h_done: \forall integer q; 0 <= q < i*k ==>
+          H[q] == Relu(PreAct{Pre}(X, W, d, q / k, q - (q / k) * k));
+        loop assigns i, Z[0 .. n*k - 1], H[0 .. n*k - 1];
+        loop variant n - i;
+    */
     for (int i = 0; i < n; i++) {
+        //@ ghost sg_row_lemma(i, n, d);
+        //@ ghost sg_row_lemma(i, n, k);
+        //@ ghost sg_next_row_lemma(i, k);
+        /*@ loop invariant j_range: 0 <= j <= k;
+            loop invariant z_done: \forall integer q; 0 <= q < i*k + j ==>
+              Z[q] == PreAct{Pre}(X, W, d, q / k, q - (q / k) * k);
+            loop invariant h_done: \forall integer q; 0 <= q < i*k + j ==>
+              H[q] == Relu(PreAct{Pre}(X, W, d, q / k, q - (q / k) * k));
+            loop assigns j, Z[i*k .. i*k + k - 1], H[i*k .. i*k + k - 1];
+            loop variant k - j;
+        */
         for (int j = 0; j < k; j++) {
+            //@ ghost sg_row_lemma(j, k, d);
+            //@ ghost sg_divmod_lemma(i, j, k);
+            /*@ ghost
+              /@ loop invariant g_range: 0 <= g <= d;
+                 loop invariant frame: Dot{Pre}(X + i*d, W + j*d, g) == Dot(X + i*d, W + j*d, g);
+                 loop assigns g;
+                 loop variant d - g;
+              @/
+              for (int g = 0; g < d; g++) {
+                  /@ assert same_x: \let p = i*d + g; \at(X[p], Pre) == X[p]; @/
+                  /@ assert same_w: \let p = j*d + g; \at(W[p], Pre) == W[p]; @/
+              }
+            */
             double z = sg_dot(d, X + (long)i * d, W + (long)j * d);
             Z[(long)i * k + j] = z;
-            H[(long)i * k + j] = z > 0.0 ? z : 0.0;
+            H[(long)i * k + j] = sg_relu(z);
         }
     }
 }
@@ -20,13 +94,33 @@ void sg_forward(int n, int d, int k, const double *X, const double *W,
 /* f[i] <- sum_j H[i][j] v[j] */
 void sg_output(int n, int k, const double *H, const double *v, double *f)
 {
-    for (int i = 0; i < n; i++)
+    /*@ loop invariant i_range: 0 <= i <= n;
+        loop invariant done: \forall integer a; 0 <= a < i ==> f[a] == Output{Pre}(H, v, k, a);
+        loop assigns i, f[0 .. n - 1];
+        loop variant n - i;
+    */
+    for (int i = 0; i < n; i++) {
+        //@ ghost sg_row_lemma(i, n, k);
+        /*@ ghost
+          /@ loop invariant g_range: 0 <= g <= k;
+             loop invariant frame: Dot{Pre}(H + i*k, v, g) == Dot(H + i*k, v, g);
+             loop assigns g;
+             loop variant k - g;
+          @/
+          for (int g = 0; g < k; g++) ;
+        */
         f[i] = sg_dot(k, H + (long)i * k, v);
+    }
 }
 
 /* r[i] <- f[i] - y[i] */
 void sg_residual(int n, const double *f, const double *y, double *r)
 {
+    /*@ loop invariant i_range: 0 <= i <= n;
+        loop invariant done: \forall integer a; 0 <= a < i ==> r[a] == Residual{Pre}(f, y, a);
+        loop assigns i, r[0 .. n - 1];
+        loop variant n - i;
+    */
     for (int i = 0; i < n; i++)
         r[i] = f[i] - y[i];
 }
@@ -42,15 +136,40 @@ double sg_loss(int n, const double *r)
 /* gv[j] <- (sum_i r[i] H[i][j]) / n */
 void sg_grad_v(int n, int k, const double *r, const double *H, double *gv)
 {
+    /*@ loop invariant j_range: 0 <= j <= k;
+        loop invariant zero: \forall integer b; 0 <= b < j ==> gv[b] == GvSum{Pre}(r, H, k, b, 0);
+        loop assigns j, gv[0 .. k - 1];
+        loop variant k - j;
+    */
     for (int j = 0; j < k; j++)
         gv[j] = 0.0;
+    /*@ loop invariant i_range: 0 <= i <= n;
+        loop invariant partial: \forall integer b; 0 <= b < k ==> gv[b] == GvSum{Pre}(r, H, k, b, i);
+        loop assigns i, gv[0 .. k - 1];
+        loop variant n - i;
+    */
     for (int i = 0; i < n; i++) {
+        //@ ghost sg_row_lemma(i, n, k);
+        /*@ loop invariant j_range: 0 <= j <= k;
+            loop invariant added: \forall integer b; 0 <= b < j ==> gv[b] == GvSum{Pre}(r, H, k, b, i + 1);
+            loop invariant pending: \forall integer b; j <= b < k ==> gv[b] == GvSum{Pre}(r, H, k, b, i);
+            loop assigns j, gv[0 .. k - 1];
+            loop variant k - j;
+        */
         for (int j = 0; j < k; j++) {
+            /*@ assert next: GvSum{Pre}(r, H, k, j, i + 1) ==
+                  GvSum{Pre}(r, H, k, j, i) + r[i] * H[i*k + j]; */
             double p = r[i] * H[(long)i * k + j];
             gv[j] = gv[j] + p;
         }
     }
     double dn = (double)n;
+    /*@ loop invariant j_range: 0 <= j <= k;
+        loop invariant scaled: \forall integer b; 0 <= b < j ==> gv[b] == GradV{Pre}(r, H, n, k, b);
+        loop invariant pending: \forall integer b; j <= b < k ==> gv[b] == GvSum{Pre}(r, H, k, b, n);
+        loop assigns j, gv[0 .. k - 1];
+        loop variant k - j;
+    */
     for (int j = 0; j < k; j++)
         gv[j] = gv[j] / dn;
 }
@@ -80,6 +199,13 @@ void sg_grad_W(int n, int d, int k, const double *X, const double *Z,
 /* theta[i] <- theta[i] - mu g[i] */
 void sg_gd_update(int m, double mu, const double *g, double *theta)
 {
+    /*@ loop invariant i_range: 0 <= i <= m;
+        loop invariant done: \forall integer a; 0 <= a < i ==>
+          theta[a] == Step(\at(theta[a], Pre), mu, g[a]);
+        loop invariant todo: \forall integer a; i <= a < m ==> theta[a] == \at(theta[a], Pre);
+        loop assigns i, theta[0 .. m - 1];
+        loop variant m - i;
+    */
     for (int i = 0; i < m; i++) {
         double s = mu * g[i];
         theta[i] = theta[i] - s;
