@@ -44,54 +44,60 @@ double sg_relu(double z)
 }
 
 /* Z[i][j] <- w_j . x_i ; H[i][j] <- max(Z[i][j], 0)
- * Invariants use the flat index q = i*k + j (cell q holds row q / k,
- * column q % k): quantifying over q keeps the multiplications out of the
- * quantified formulas, where provers would have to match i*k against k*i. */
+ * The dot product is written out (same operations, same order as sg_dot):
+ * a call to sg_dot after the first store would make WP compare Dot in two
+ * memory states, which needs an induction the provers cannot do.
+ * Invariants use the flat index q = i*k + j (row q / k, column
+ * q - (q / k) * k): quantifying over q keeps products out of the quantified
+ * formulas, where the provers would have to match i*k against k*i. */
 void sg_forward(int n, int d, int k, const double *X, const double *W,
                 double *Z, double *H)
 {
-    /*@ loop invariant i_range: 0 <= i <= n;
-        loop invariant z_done: \forall integer q; 0 <= q < i*k ==>
+    /*@ loop invariant i_range: 0 <= row <= n;
+        loop invariant z_done: \forall integer q; 0 <= q < row*k ==>
           Z[q] == PreAct{Pre}(X, W, d, q / k, q - (q / k) * k);
-        loop invariant h_done: \forall integer q; 0 <= q < i*k ==>
-          H[q] == Relu(PreAct{Pre}(X, W, d, q / k, q - (q / k) * k));
-        loop assigns i, Z[0 .. n*k - 1], H[0 .. n*k - 1];
-        loop variant n - i;
+        loop invariant h_done: \forall integer q; 0 <= q < row*k ==>
+          H[q] == Relu(Z[q]);
+        loop assigns row, Z[0 .. n*k - 1], H[0 .. n*k - 1];
+        loop variant n - row;
     */
-    for (int i = 0; i < n; i++) {
-        //@ ghost sg_row_lemma(i, n, d);
-        //@ ghost sg_row_lemma(i, n, k);
-        //@ ghost sg_next_row_lemma(i, k);
+    for (int row = 0; row < n; row++) {
+        //@ ghost sg_row_lemma(row, n, d);
+        //@ ghost sg_row_lemma(row, n, k);
+        //@ ghost sg_next_row_lemma(row, k);
         /*@ loop invariant j_range: 0 <= j <= k;
-            loop invariant z_done: \forall integer q; 0 <= q < i*k + j ==>
+            loop invariant z_done: \forall integer q; 0 <= q < row*k + j ==>
               Z[q] == PreAct{Pre}(X, W, d, q / k, q - (q / k) * k);
-            loop invariant h_done: \forall integer q; 0 <= q < i*k + j ==>
-              H[q] == Relu(PreAct{Pre}(X, W, d, q / k, q - (q / k) * k));
-            loop assigns j, Z[i*k .. i*k + k - 1], H[i*k .. i*k + k - 1];
+            loop invariant h_done: \forall integer q; 0 <= q < row*k + j ==>
+              H[q] == Relu(Z[q]);
+            loop assigns j, Z[row*k .. row*k + k - 1], H[row*k .. row*k + k - 1];
             loop variant k - j;
         */
         for (int j = 0; j < k; j++) {
             //@ ghost sg_row_lemma(j, k, d);
-            //@ ghost sg_divmod_lemma(i, j, k);
-            /*@ ghost
-              /@ loop invariant g_range: 0 <= g <= d;
-                 loop invariant frame: Dot{Pre}(X + i*d, W + j*d, g) == Dot(X + i*d, W + j*d, g);
-                 loop assigns g;
-                 loop variant d - g;
-              @/
-              for (int g = 0; g < d; g++) {
-                  /@ assert same_x: \let p = i*d + g; \at(X[p], Pre) == X[p]; @/
-                  /@ assert same_w: \let p = j*d + g; \at(W[p], Pre) == W[p]; @/
-              }
+            //@ ghost sg_divmod_lemma(row, j, k);
+            double z = 0.0;
+            /*@ loop invariant l_range: 0 <= l <= d;
+                loop invariant partial: z == Dot{Pre}(X + row*d, W + j*d, l);
+                loop assigns l, z;
+                loop variant d - l;
             */
-            double z = sg_dot(d, X + (long)i * d, W + (long)j * d);
-            Z[(long)i * k + j] = z;
-            H[(long)i * k + j] = sg_relu(z);
+            for (int l = 0; l < d; l++) {
+                /*@ assert same: \let a = row*d + l; \let b = j*d + l;
+                      X[a] == \at(X[a], Pre) && W[b] == \at(W[b], Pre); */
+                /*@ assert next: \let a = row*d + l; \let b = j*d + l;
+                      Dot{Pre}(X + row*d, W + j*d, l + 1) ==
+                      Dot{Pre}(X + row*d, W + j*d, l) + \at(X[a] * W[b], Pre); */
+                double p = X[(long)row * d + l] * W[(long)j * d + l];
+                z = z + p;
+            }
+            Z[(long)row * k + j] = z;
+            H[(long)row * k + j] = sg_relu(z);
         }
     }
 }
 
-/* f[i] <- sum_j H[i][j] v[j] */
+/* f[i] <- sum_j H[i][j] v[j]  (sg_dot written out, see sg_forward) */
 void sg_output(int n, int k, const double *H, const double *v, double *f)
 {
     /*@ loop invariant i_range: 0 <= i <= n;
@@ -101,15 +107,21 @@ void sg_output(int n, int k, const double *H, const double *v, double *f)
     */
     for (int i = 0; i < n; i++) {
         //@ ghost sg_row_lemma(i, n, k);
-        /*@ ghost
-          /@ loop invariant g_range: 0 <= g <= k;
-             loop invariant frame: Dot{Pre}(H + i*k, v, g) == Dot(H + i*k, v, g);
-             loop assigns g;
-             loop variant k - g;
-          @/
-          for (int g = 0; g < k; g++) ;
+        double s = 0.0;
+        /*@ loop invariant j_range: 0 <= j <= k;
+            loop invariant partial: s == Dot{Pre}(H + i*k, v, j);
+            loop assigns j, s;
+            loop variant k - j;
         */
-        f[i] = sg_dot(k, H + (long)i * k, v);
+        for (int j = 0; j < k; j++) {
+            /*@ assert same: \let a = i*k + j; \let b = j;
+                  H[a] == \at(H[a], Pre) && v[b] == \at(v[b], Pre); */
+            /*@ assert next: \let a = i*k + j; \let b = j;
+                  Dot{Pre}(H + i*k, v, j + 1) == Dot{Pre}(H + i*k, v, j) + \at(H[a] * v[b], Pre); */
+            double p = H[(long)i * k + j] * v[j];
+            s = s + p;
+        }
+        f[i] = s;
     }
 }
 
@@ -174,26 +186,51 @@ void sg_grad_v(int n, int k, const double *r, const double *H, double *gv)
         gv[j] = gv[j] / dn;
 }
 
-/* gW[j][l] <- (sum_{i : Z[i][j] > 0} (r[i] v[j]) X[i][l]) / n */
+/* gW[j][l] <- (sum_{i : Z[i][j] > 0} (r[i] v[j]) X[i][l]) / n
+ * Loop order j, l, i: every cell is still accumulated from 0.0 over the
+ * active i in increasing order, with the same roundings (t = r[i]*v[j]
+ * first, then t*X[i][l], then the sum), and divided by n once, so the
+ * result is bit-identical to the i-outer order documented in empirical.h.
+ * Each cell is written once, which keeps the proof's frame simple. */
 void sg_grad_W(int n, int d, int k, const double *X, const double *Z,
                const double *r, const double *v, double *gW)
 {
-    for (long q = 0; q < (long)k * d; q++)
-        gW[q] = 0.0;
-    for (int i = 0; i < n; i++) {
-        for (int j = 0; j < k; j++) {
-            if (Z[(long)i * k + j] > 0.0) {
-                double t = r[i] * v[j];
-                for (int l = 0; l < d; l++) {
+    double dn = (double)n;
+    /*@ loop invariant j_range: 0 <= j <= k;
+        loop invariant done: \forall integer q; 0 <= q < j*d ==>
+          gW[q] == GradW{Pre}(X, Z, r, v, n, d, k, q / d, q - (q / d) * d);
+        loop assigns j, gW[0 .. k*d - 1];
+        loop variant k - j;
+    */
+    for (int j = 0; j < k; j++) {
+        //@ ghost sg_row_lemma(j, k, d);
+        //@ ghost sg_next_row_lemma(j, d);
+        /*@ loop invariant l_range: 0 <= l <= d;
+            loop invariant done: \forall integer q; 0 <= q < j*d + l ==>
+              gW[q] == GradW{Pre}(X, Z, r, v, n, d, k, q / d, q - (q / d) * d);
+            loop assigns l, gW[j*d .. j*d + d - 1];
+            loop variant d - l;
+        */
+        for (int l = 0; l < d; l++) {
+            //@ ghost sg_divmod_lemma(j, l, d);
+            double acc = 0.0;
+            /*@ loop invariant i_range: 0 <= i <= n;
+                loop invariant partial: acc == GwSum{Pre}(X, Z, r, v, d, k, j, l, i);
+                loop assigns i, acc;
+                loop variant n - i;
+            */
+            for (int i = 0; i < n; i++) {
+                //@ ghost sg_row_lemma(i, n, k);
+                //@ ghost sg_row_lemma(i, n, d);
+                if (Z[(long)i * k + j] > 0.0) {
+                    double t = r[i] * v[j];
                     double p = t * X[(long)i * d + l];
-                    gW[(long)j * d + l] = gW[(long)j * d + l] + p;
+                    acc = acc + p;
                 }
             }
+            gW[(long)j * d + l] = acc / dn;
         }
     }
-    double dn = (double)n;
-    for (long q = 0; q < (long)k * d; q++)
-        gW[q] = gW[q] / dn;
 }
 
 /* theta[i] <- theta[i] - mu g[i] */

@@ -61,8 +61,7 @@ double sg_relu(double z);
     assigns Z[0 .. n*k - 1], H[0 .. n*k - 1];
     ensures pre_activation: \forall integer q; 0 <= q < n*k ==>
       Z[q] == PreAct{Pre}(X, W, d, q / k, q - (q / k) * k);
-    ensures activation: \forall integer q; 0 <= q < n*k ==>
-      H[q] == Relu(PreAct{Pre}(X, W, d, q / k, q - (q / k) * k));
+    ensures activation: \forall integer q; 0 <= q < n*k ==> H[q] == Relu(Z[q]);
 */
 void sg_forward(int n, int d, int k, const double *X, const double *W,
                 double *Z, double *H);
@@ -123,8 +122,8 @@ void sg_grad_v(int n, int k, const double *r, const double *H, double *gv);
     requires sep_gW_r: \separated(gW + (0 .. k*d - 1), r + (0 .. n - 1));
     requires sep_gW_v: \separated(gW + (0 .. k*d - 1), v + (0 .. k - 1));
     assigns gW[0 .. k*d - 1];
-    ensures grad_W: \forall integer j, l; 0 <= j < k && 0 <= l < d ==>
-      gW[j*d + l] == GradW{Pre}(X, Z, r, v, n, d, k, j, l);
+    ensures grad_W: \forall integer q; 0 <= q < k*d ==>
+      gW[q] == GradW{Pre}(X, Z, r, v, n, d, k, q / d, q - (q / d) * d);
 */
 void sg_grad_W(int n, int d, int k, const double *X, const double *Z,
                const double *r, const double *v, double *gW);

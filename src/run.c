@@ -1,6 +1,7 @@
 /* run.c -- the run loop and its outputs (see run.h). */
 #include "run.h"
 #include "data.h"
+#include "safe_region.h"
 #include "dump.h"
 #include "empirical.h"
 #include "geometry.h"
@@ -235,6 +236,10 @@ int sg_run_main(const sg_config *cfg)
         sg_run_free(&ctx);
         return rc;
     }
+    /* stop the run if it leaves the region where the kernels are proved
+       free of overflow and NaN (proofs/README.md) */
+    if (cfg->loss == SG_LOSS_EMPIRICAL)
+        sg_safe_region_attach(&ctx);
     if (sg_make_dir(cfg->out_dir) != 0) {
         sg_run_free(&ctx);
         return SG_EXIT_FAIL;

@@ -8,9 +8,11 @@
 typedef int (*register_fn)(void);
 
 int register_rng_suite(void);
+int register_safe_region_suite(void);
 
 static const struct { const char *name; register_fn fn; } suites[] = {
     {"rng", register_rng_suite},
+    {"safe_region", register_safe_region_suite},
 };
 
 int main(int argc, char **argv)
