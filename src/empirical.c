@@ -23,14 +23,6 @@
 */
 
 /*@ ghost
-  /@ requires 0 <= i && 0 <= j < k;
-     assigns \nothing;
-     ensures div: (i * k + j) / k == i;
-  @/
-  void sg_divmod_lemma(long i, long j, long k) { }
-*/
-
-/*@ ghost
   /@ requires 0 <= i && 0 <= k;
      assigns \nothing;
      ensures next_row: (i + 1) * k == i * k + k;
@@ -44,41 +36,41 @@ double sg_relu(double z)
 }
 
 /* Z[i][j] <- w_j . x_i ; H[i][j] <- max(Z[i][j], 0)
- * The dot product is written out (same operations, same order as sg_dot):
- * a call to sg_dot after the first store would make WP compare Dot in two
- * memory states, which needs an induction the provers cannot do.
- * Invariants use the flat index q = i*k + j (row q / k, column
- * q - (q / k) * k): quantifying over q keeps products out of the quantified
- * formulas, where the provers would have to match i*k against k*i. */
+ * Every (i, j) is independent; rows and columns are visited from the last
+ * (results are bit-identical in any visiting order), the dot product over l
+ * runs left to right as in sg_dot, with the same operations.  Why this shape:
+ *  - the dot product is written out instead of calling sg_dot: after the
+ *    first store, a call would make WP compare Dot in two memory states,
+ *    an induction the provers cannot do;
+ *  - loops that end at -1 rather than at n or k keep WP's simplifier from
+ *    renaming n or k into the loop counter inside products (i*k vs k*n),
+ *    which the provers then fail to identify;
+ *  - invariants quantify over the flat index q = i*k + j (row q / k, column
+ *    q - (q / k) * k), keeping products out of quantified formulas. */
 void sg_forward(int n, int d, int k, const double *X, const double *W,
                 double *Z, double *H)
 {
-    /*@ loop invariant i_range: 0 <= row <= n;
-        loop invariant z_done: \forall integer q; 0 <= q < row*k ==>
-          Z[q] == PreAct{Pre}(X, W, d, q / k, q - (q / k) * k);
-        loop invariant h_done: \forall integer q; 0 <= q < row*k ==>
+    /*@ loop invariant i_range: -1 <= row < n;
+        loop invariant h_done: \forall integer q; (row + 1) * k <= q < n*k ==>
           H[q] == Relu(Z[q]);
         loop assigns row, Z[0 .. n*k - 1], H[0 .. n*k - 1];
-        loop variant n - row;
+        loop variant row + 1;
     */
-    for (int row = 0; row < n; row++) {
+    for (int row = n - 1; row >= 0; row--) {
         //@ ghost sg_row_lemma(row, n, d);
         //@ ghost sg_row_lemma(row, n, k);
         //@ ghost sg_next_row_lemma(row, k);
-        /*@ loop invariant j_range: 0 <= j <= k;
-            loop invariant z_done: \forall integer q; 0 <= q < row*k + j ==>
-              Z[q] == PreAct{Pre}(X, W, d, q / k, q - (q / k) * k);
-            loop invariant h_done: \forall integer q; 0 <= q < row*k + j ==>
+        /*@ loop invariant j_range: -1 <= j < k;
+            loop invariant h_done: \forall integer q; row*k + j + 1 <= q < n*k ==>
               H[q] == Relu(Z[q]);
             loop assigns j, Z[row*k .. row*k + k - 1], H[row*k .. row*k + k - 1];
-            loop variant k - j;
+            loop variant j + 1;
         */
-        for (int j = 0; j < k; j++) {
+        for (int j = k - 1; j >= 0; j--) {
             //@ ghost sg_row_lemma(j, k, d);
-            //@ ghost sg_divmod_lemma(row, j, k);
             double z = 0.0;
             /*@ loop invariant l_range: 0 <= l <= d;
-                loop invariant partial: z == Dot{Pre}(X + row*d, W + j*d, l);
+                loop invariant partial: z == RowDot{Pre}(X, row*d, W, j*d, l);
                 loop assigns l, z;
                 loop variant d - l;
             */
@@ -86,8 +78,8 @@ void sg_forward(int n, int d, int k, const double *X, const double *W,
                 /*@ assert same: \let a = row*d + l; \let b = j*d + l;
                       X[a] == \at(X[a], Pre) && W[b] == \at(W[b], Pre); */
                 /*@ assert next: \let a = row*d + l; \let b = j*d + l;
-                      Dot{Pre}(X + row*d, W + j*d, l + 1) ==
-                      Dot{Pre}(X + row*d, W + j*d, l) + \at(X[a] * W[b], Pre); */
+                      RowDot{Pre}(X, row*d, W, j*d, l + 1) ==
+                      RowDot{Pre}(X, row*d, W, j*d, l) + \at(X[a] * W[b], Pre); */
                 double p = X[(long)row * d + l] * W[(long)j * d + l];
                 z = z + p;
             }
@@ -109,7 +101,7 @@ void sg_output(int n, int k, const double *H, const double *v, double *f)
         //@ ghost sg_row_lemma(i, n, k);
         double s = 0.0;
         /*@ loop invariant j_range: 0 <= j <= k;
-            loop invariant partial: s == Dot{Pre}(H + i*k, v, j);
+            loop invariant partial: s == RowDot{Pre}(H, i*k, v, 0, j);
             loop assigns j, s;
             loop variant k - j;
         */
@@ -117,7 +109,8 @@ void sg_output(int n, int k, const double *H, const double *v, double *f)
             /*@ assert same: \let a = i*k + j; \let b = j;
                   H[a] == \at(H[a], Pre) && v[b] == \at(v[b], Pre); */
             /*@ assert next: \let a = i*k + j; \let b = j;
-                  Dot{Pre}(H + i*k, v, j + 1) == Dot{Pre}(H + i*k, v, j) + \at(H[a] * v[b], Pre); */
+                  RowDot{Pre}(H, i*k, v, 0, j + 1) ==
+                  RowDot{Pre}(H, i*k, v, 0, j) + \at(H[a] * v[b], Pre); */
             double p = H[(long)i * k + j] * v[j];
             s = s + p;
         }
@@ -145,77 +138,63 @@ double sg_loss(int n, const double *r)
     return s / two_n;
 }
 
-/* gv[j] <- (sum_i r[i] H[i][j]) / n */
+/* gv[j] <- (sum_i r[i] H[i][j]) / n
+ * Loop order j (from the last), then i: each gv[j] is still accumulated
+ * from 0.0 over i = 0..n-1 in increasing order and divided by n once, so
+ * the result is bit-identical to the i-outer order of empirical.h. */
 void sg_grad_v(int n, int k, const double *r, const double *H, double *gv)
 {
-    /*@ loop invariant j_range: 0 <= j <= k;
-        loop invariant zero: \forall integer b; 0 <= b < j ==> gv[b] == GvSum{Pre}(r, H, k, b, 0);
-        loop assigns j, gv[0 .. k - 1];
-        loop variant k - j;
-    */
-    for (int j = 0; j < k; j++)
-        gv[j] = 0.0;
-    /*@ loop invariant i_range: 0 <= i <= n;
-        loop invariant partial: \forall integer b; 0 <= b < k ==> gv[b] == GvSum{Pre}(r, H, k, b, i);
-        loop assigns i, gv[0 .. k - 1];
-        loop variant n - i;
-    */
-    for (int i = 0; i < n; i++) {
-        //@ ghost sg_row_lemma(i, n, k);
-        /*@ loop invariant j_range: 0 <= j <= k;
-            loop invariant added: \forall integer b; 0 <= b < j ==> gv[b] == GvSum{Pre}(r, H, k, b, i + 1);
-            loop invariant pending: \forall integer b; j <= b < k ==> gv[b] == GvSum{Pre}(r, H, k, b, i);
-            loop assigns j, gv[0 .. k - 1];
-            loop variant k - j;
-        */
-        for (int j = 0; j < k; j++) {
-            /*@ assert next: GvSum{Pre}(r, H, k, j, i + 1) ==
-                  GvSum{Pre}(r, H, k, j, i) + r[i] * H[i*k + j]; */
-            double p = r[i] * H[(long)i * k + j];
-            gv[j] = gv[j] + p;
-        }
-    }
     double dn = (double)n;
-    /*@ loop invariant j_range: 0 <= j <= k;
-        loop invariant scaled: \forall integer b; 0 <= b < j ==> gv[b] == GradV{Pre}(r, H, n, k, b);
-        loop invariant pending: \forall integer b; j <= b < k ==> gv[b] == GvSum{Pre}(r, H, k, b, n);
+    /*@ loop invariant j_range: -1 <= j < k;
+        loop invariant done: \forall integer b; j < b < k ==> gv[b] == GradV{Pre}(r, H, n, k, b);
         loop assigns j, gv[0 .. k - 1];
-        loop variant k - j;
+        loop variant j + 1;
     */
-    for (int j = 0; j < k; j++)
-        gv[j] = gv[j] / dn;
+    for (int j = k - 1; j >= 0; j--) {
+        double acc = 0.0;
+        /*@ loop invariant i_range: 0 <= i <= n;
+            loop invariant partial: acc == GvSum{Pre}(r, H, k, j, i);
+            loop assigns i, acc;
+            loop variant n - i;
+        */
+        for (int i = 0; i < n; i++) {
+            //@ ghost sg_row_lemma(i, n, k);
+            /*@ assert same: \let a = i*k + j; \let b = i;
+                  H[a] == \at(H[a], Pre) && r[b] == \at(r[b], Pre); */
+            /*@ assert next: \let a = i*k + j; \let b = i;
+                  GvSum{Pre}(r, H, k, j, i + 1) ==
+                  GvSum{Pre}(r, H, k, j, i) + \at(r[b] * H[a], Pre); */
+            double p = r[i] * H[(long)i * k + j];
+            acc = acc + p;
+        }
+        gv[j] = acc / dn;
+    }
 }
 
 /* gW[j][l] <- (sum_{i : Z[i][j] > 0} (r[i] v[j]) X[i][l]) / n
- * Loop order j, l, i: every cell is still accumulated from 0.0 over the
- * active i in increasing order, with the same roundings (t = r[i]*v[j]
- * first, then t*X[i][l], then the sum), and divided by n once, so the
- * result is bit-identical to the i-outer order documented in empirical.h.
- * Each cell is written once, which keeps the proof's frame simple. */
+ * Loop order j, l (both from the last), then i: every cell is still
+ * accumulated from 0.0 over the active i in increasing order, with the same
+ * roundings (t = r[i]*v[j] first, then t*X[i][l], then the sum), and
+ * divided by n once, so the result is bit-identical to the i-outer order
+ * documented in empirical.h.  Each cell is written once. */
 void sg_grad_W(int n, int d, int k, const double *X, const double *Z,
                const double *r, const double *v, double *gW)
 {
     double dn = (double)n;
-    /*@ loop invariant j_range: 0 <= j <= k;
-        loop invariant done: \forall integer q; 0 <= q < j*d ==>
-          gW[q] == GradW{Pre}(X, Z, r, v, n, d, k, q / d, q - (q / d) * d);
+    /*@ loop invariant j_range: -1 <= j < k;
         loop assigns j, gW[0 .. k*d - 1];
-        loop variant k - j;
+        loop variant j + 1;
     */
-    for (int j = 0; j < k; j++) {
+    for (int j = k - 1; j >= 0; j--) {
         //@ ghost sg_row_lemma(j, k, d);
         //@ ghost sg_next_row_lemma(j, d);
-        /*@ loop invariant l_range: 0 <= l <= d;
-            loop invariant done: \forall integer q; 0 <= q < j*d + l ==>
-              gW[q] == GradW{Pre}(X, Z, r, v, n, d, k, q / d, q - (q / d) * d);
+        /*@ loop invariant l_range: -1 <= l < d;
             loop assigns l, gW[j*d .. j*d + d - 1];
-            loop variant d - l;
+            loop variant l + 1;
         */
-        for (int l = 0; l < d; l++) {
-            //@ ghost sg_divmod_lemma(j, l, d);
+        for (int l = d - 1; l >= 0; l--) {
             double acc = 0.0;
             /*@ loop invariant i_range: 0 <= i <= n;
-                loop invariant partial: acc == GwSum{Pre}(X, Z, r, v, d, k, j, l, i);
                 loop assigns i, acc;
                 loop variant n - i;
             */
@@ -238,12 +217,13 @@ void sg_gd_update(int m, double mu, const double *g, double *theta)
 {
     /*@ loop invariant i_range: 0 <= i <= m;
         loop invariant done: \forall integer a; 0 <= a < i ==>
-          theta[a] == Step(\at(theta[a], Pre), mu, g[a]);
+          theta[a] == Step(\at(theta[a], Pre), mu, \at(g[a], Pre));
         loop invariant todo: \forall integer a; i <= a < m ==> theta[a] == \at(theta[a], Pre);
         loop assigns i, theta[0 .. m - 1];
         loop variant m - i;
     */
     for (int i = 0; i < m; i++) {
+        /*@ assert same: \let a = i; g[a] == \at(g[a], Pre) && theta[a] == \at(theta[a], Pre); */
         double s = mu * g[i];
         theta[i] = theta[i] - s;
     }
