@@ -23,17 +23,18 @@ function ms(t) {
 }
 /^\[wp\] \[[^]]+\] Goal [^ ]+ : / {
   p = $0; sub(/^\[wp\] \[/, "", p); sub(/\].*/, "", p)
-  g = $4; st = $6
+  g = $0; sub(/^.*\] Goal /, "", g); st = g; sub(/ .*/, "", g)
+  sub(/^[^:]*: /, "", st); sub(/ .*/, "", st)
   f = owner(g); seen[f] = 1; total[f]++
   if (st == "Valid") {
     valid[f]++
-    split(p, w, " "); pr = w[1]; if (pr == "Qed") pr = "Qed"
+    pr = p; sub(/ .*/, "", pr)
     if (index(" " provers[f] " ", " " pr " ") == 0) provers[f] = provers[f] (provers[f] == "" ? "" : " ") pr
     if (match($0, /\(([0-9.]+m?s)\)/)) time[f] += ms(substr($0, RSTART + 1, RLENGTH - 2))
   }
   next
 }
-/^\[wp\] \[Failed\] Goal [^ ]+$/ || /^\[wp\] \[[A-Za-z]+\] Goal [^ ]+$/ {
+/^\[wp\] \[Failed\] Goal [^ ]+$/ {
   g = $4; f = owner(g); seen[f] = 1; total[f]++; next
 }
 END {
