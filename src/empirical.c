@@ -45,8 +45,10 @@ double sg_relu(double z)
  *  - loops that end at -1 rather than at n or k keep WP's simplifier from
  *    renaming n or k into the loop counter inside products (i*k vs k*n),
  *    which the provers then fail to identify;
- *  - invariants quantify over the flat index q = i*k + j (row q / k, column
- *    q - (q / k) * k), keeping products out of quantified formulas. */
+ *  - the activation invariant quantifies over the flat index q = i*k + j,
+ *    keeping products out of quantified formulas.
+ * Z[i][j] == PreAct(X, W, d, i, j) is NOT in the proved contract (see
+ * empirical.h); the dot loop's invariant z == RowDot(...) is proved. */
 void sg_forward(int n, int d, int k, const double *X, const double *W,
                 double *Z, double *H)
 {

@@ -27,6 +27,7 @@
 #include <limits.h>
 #ifdef __FRAMAC__
 #include <errno.h>
+#include "../specs/sg_population.acsl"
 #endif
 
 /* Contracts: memory safety, integer-overflow freedom of the k*k and k*d
