@@ -17,18 +17,23 @@ double sg_det_log(double x)
         return x;
     int e;
     double m = frexp(x, &e); /* exact: m in [0.5, 1) */
+    long el = e; /* long: e - 1 cannot overflow whatever frexp returns */
     if (m < SQRT_HALF) {
         m = m * 2.0; /* exact */
-        e = e - 1;
+        el = el - 1;
     }
     double s = (m - 1.0) / (m + 1.0);
     double s2 = s * s;
     /* Horner form of 1 + s2/3 + s2^2/5 + ... + s2^12/25. */
     double p = 1.0 / 25.0;
+    /*@ loop invariant j_range: -1 <= j <= 23;
+        loop assigns j, p;
+        loop variant j + 1;
+    */
     for (int j = 23; j >= 1; j -= 2)
         p = p * s2 + 1.0 / (double)j;
     double lnm = 2.0 * s * p;
-    double de = (double)e;
+    double de = (double)el;
     return (de * LN2_HI + (lnm + de * LN2_LO));
 }
 

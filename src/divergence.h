@@ -15,11 +15,14 @@
 #ifndef SG_DIVERGENCE_H
 #define SG_DIVERGENCE_H
 
+#include "safe_region.h"
 #include <stddef.h>
 
-/* Magnitude bound on every parameter.  Keep equal to the precondition used
-   in proofs/ (placeholder until the float-model proofs fix their box). */
-#define SG_REGION_THETA_MAX 1e100
+/* Magnitude bound on every parameter: the box |W_jl|, |v_j| <= 1e8 in which
+   the Eva proof (proofs/eva/empirical_step.c) shows one GD step free of
+   overflow and NaN; safe_region.h is the single source of the constant. */
+#define SG_REGION_THETA_MAX SG_SAFE_W_MAX
+_Static_assert(SG_SAFE_W_MAX == SG_SAFE_V_MAX, "one bound for W and v");
 
 typedef enum { SG_DIV_NONE = 0, SG_DIV_NONFINITE, SG_DIV_REGION } sg_div_reason;
 

@@ -8,10 +8,15 @@
 #ifndef SG_DOT_H
 #define SG_DOT_H
 
+#ifdef __FRAMAC__
+#include "../specs/sg_dot.acsl"
+#endif
+
 /*@ requires size: 0 <= m;
     requires valid_x: \valid_read(x + (0 .. m-1));
     requires valid_y: \valid_read(y + (0 .. m-1));
     assigns \nothing;
+    ensures result: \result == Dot(x, y, m);
 */
 double sg_dot(int m, const double *x, const double *y);
 

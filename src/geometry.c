@@ -13,6 +13,10 @@ double sg_angle_n(int d, const double *u, double nu, const double *w, double nw)
     if (nu == 0.0 || nw == 0.0)
         return M_PI / 2.0;
     double diff2 = 0.0, sum2 = 0.0;
+    /*@ loop invariant l_range: 0 <= l <= d;
+        loop assigns l, diff2, sum2;
+        loop variant d - l;
+    */
     for (int l = 0; l < d; l++) {
         double a = u[l] * nw;
         double b = w[l] * nu;

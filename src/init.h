@@ -15,13 +15,25 @@
 #define SG_INIT_H
 
 #include "rng.h"
+#include <limits.h>
 
 typedef enum { SG_INIT_THEORY = 0, SG_INIT_XAVIER, SG_INIT_BALANCED } sg_init_kind;
 
-/* Fill W (k x d) and v (k).  g is scratch space of d doubles. */
+/* Fill W (k x d) and v (k).  g is scratch space of d doubles.
+   Proved: memory safety and the assigned locations; the distributions are
+   tested (tests/), not proved. */
+/*@ requires sizes: 1 <= d && 0 <= k && k * d <= LONG_MAX && k + d <= INT_MAX;
+    requires valid_rng: \valid(rng);
+    requires valid_W: \valid(W + (0 .. k*d - 1));
+    requires valid_v: \valid(v + (0 .. k - 1));
+    requires valid_g: \valid(g + (0 .. d - 1));
+    requires sep: \separated(rng, W + (0 .. k*d - 1), v + (0 .. k - 1), g + (0 .. d - 1));
+    assigns *rng, W[0 .. k*d - 1], v[0 .. k - 1], g[0 .. d - 1], errno;
+*/
 void sg_init_state(sg_init_kind kind, sg_rng *rng, int d, int k, double sigma,
                    double *W, double *v, double *g);
 
+/*@ assigns \nothing; */
 const char *sg_init_name(sg_init_kind kind);
 
 #endif

@@ -24,6 +24,18 @@
 #ifndef SG_POPULATION_H
 #define SG_POPULATION_H
 
+#include <limits.h>
+#ifdef __FRAMAC__
+#include <errno.h>
+#include "../specs/sg_population.acsl"
+#endif
+
+/* Contracts: memory safety, integer-overflow freedom of the k*k and k*d
+ * indexing, and the assigned locations (errno: Frama-C's libc contracts of
+ * sqrt, sin and cos assign it).  The closed-form values are not in the
+ * proved contracts: they go through libm's sin, cos and atan2, whose
+ * Frama-C contracts only bound their results (proofs/README.md). */
+
 /* Workspace for k neurons: norms (k) and angles (k*k). */
 typedef struct {
     double *norm;   /* k   */
@@ -31,13 +43,45 @@ typedef struct {
 } sg_pop_ws;
 
 /* Norms and pairwise angles of the rows of W. */
+/*@ requires sizes: 1 <= d && 0 <= k && k * d <= LONG_MAX && k * k <= INT_MAX;
+    requires valid_W: \valid_read(W + (0 .. k*d - 1));
+    requires valid_ws: \valid_read(ws);
+    requires valid_norm: \valid(ws->norm + (0 .. k - 1));
+    requires valid_theta: \valid(ws->theta + (0 .. k*k - 1));
+    requires sep: \separated(ws->norm + (0 .. k - 1), ws->theta + (0 .. k*k - 1),
+                              W + (0 .. k*d - 1), ws);
+    assigns ws->norm[0 .. k - 1], ws->theta[0 .. k*k - 1], errno;
+*/
 void sg_pop_geometry(int d, int k, const double *W, sg_pop_ws *ws);
 
 /* Population loss at (W, v); requires sg_pop_geometry(W) in ws. */
+/*@ requires sizes: 1 <= d && 0 <= k && k * d <= LONG_MAX && k * k <= INT_MAX;
+    requires valid_a: \valid_read(a + (0 .. d - 1));
+    requires valid_W: \valid_read(W + (0 .. k*d - 1));
+    requires valid_v: \valid_read(v + (0 .. k - 1));
+    requires valid_ws: \valid_read(ws);
+    requires valid_norm: \valid_read(ws->norm + (0 .. k - 1));
+    requires valid_theta: \valid_read(ws->theta + (0 .. k*k - 1));
+    assigns errno;
+*/
 double sg_pop_loss(int d, int k, const double *a, const double *W,
                    const double *v, const sg_pop_ws *ws);
 
 /* Population gradients at (W, v); requires sg_pop_geometry(W) in ws. */
+/*@ requires sizes: 1 <= d && 0 <= k && k * d <= LONG_MAX && k * k <= INT_MAX;
+    requires valid_a: \valid_read(a + (0 .. d - 1));
+    requires valid_W: \valid_read(W + (0 .. k*d - 1));
+    requires valid_v: \valid_read(v + (0 .. k - 1));
+    requires valid_ws: \valid_read(ws);
+    requires valid_norm: \valid_read(ws->norm + (0 .. k - 1));
+    requires valid_theta: \valid_read(ws->theta + (0 .. k*k - 1));
+    requires valid_gW: \valid(gW + (0 .. k*d - 1));
+    requires valid_gv: \valid(gv + (0 .. k - 1));
+    requires sep: \separated(gW + (0 .. k*d - 1), gv + (0 .. k - 1), a + (0 .. d - 1),
+                              W + (0 .. k*d - 1), v + (0 .. k - 1), ws,
+                              ws->norm + (0 .. k - 1), ws->theta + (0 .. k*k - 1));
+    assigns gW[0 .. k*d - 1], gv[0 .. k - 1], errno;
+*/
 void sg_pop_grad(int d, int k, const double *a, const double *W,
                  const double *v, const sg_pop_ws *ws, double *gW, double *gv);
 

@@ -2,6 +2,10 @@
 #include "rng.h"
 #include "detmath.h"
 
+/*@ requires amount: 0 < k < 64;
+    assigns \nothing;
+    ensures rotated: \result == Rotl(x, k);
+*/
 static uint64_t rotl(uint64_t x, int k)
 {
     return (x << k) | (x >> (64 - k));
@@ -18,6 +22,10 @@ uint64_t sg_splitmix64(uint64_t *x)
 void sg_rng_seed(sg_rng *r, uint64_t seed)
 {
     uint64_t x = seed;
+    /*@ loop invariant i_range: 0 <= i <= 4;
+        loop assigns i, x, r->s[0 .. 3];
+        loop variant 4 - i;
+    */
     for (int i = 0; i < 4; i++)
         r->s[i] = sg_splitmix64(&x);
     /* SplitMix64 is a bijection of its counter, so four consecutive outputs
@@ -58,6 +66,8 @@ double sg_rng_normal(sg_rng *r)
         return r->spare;
     }
     double u, w, s;
+    /*@ loop assigns u, w, s, r->s[0 .. 3];
+    */
     do {
         u = 2.0 * sg_rng_uniform(r) - 1.0;
         w = 2.0 * sg_rng_uniform(r) - 1.0;

@@ -5,6 +5,7 @@
 #include "shadow_audit.h"
 #include "data.h"
 #include "digest.h"
+#include "safe_region.h"
 #include "dump.h"
 #include "empirical.h"
 #include "geometry.h"
@@ -292,6 +293,12 @@ int sg_run_register_observers(sg_run_ctx *ctx)
     if (rc != 0)
         return rc;
     if (!sg_audit_attach(ctx))
+        return SG_EXIT_FAIL;
+    /* the configuration part of the proved floating-point region
+       (safe_region.h): sizes, mu and the data, checked at step 0 (registered last, so that
+       every other observer has seen row 0 when it stops the run); the
+       parameters' part is the run loop's own SG_REGION_THETA_MAX check */
+    if (ctx->cfg.loss == SG_LOSS_EMPIRICAL && sg_safe_region_attach(ctx) != 0)
         return SG_EXIT_FAIL;
     return 0;
 }

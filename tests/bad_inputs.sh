@@ -162,7 +162,7 @@ good() {
     bad "good input [$*] rejected: $(cat "$tmp/stderr")"
   fi
 }
-good --sigma 1e-300 --mu 1e100 --steps 0
+good --loss population --sigma 1e-300 --mu 1e100 --steps 0
 good --sigma=0x1p-10 --mu=2.2250738585072014e-308
 good --seed 18446744073709551615
 good --seed 0xFFFFFFFFFFFFFFFF

@@ -18,6 +18,7 @@ int register_audit_checkpoint_suite(void);
 int register_cli_suite(void);
 int register_divergence_suite(void);
 int register_target_file_suite(void);
+int register_safe_region_suite(void);
 
 static const struct { const char *name; register_fn fn; } suites[] = {
     {"rng", register_rng_suite},
@@ -31,6 +32,7 @@ static const struct { const char *name; register_fn fn; } suites[] = {
     {"cli", register_cli_suite},
     {"divergence", register_divergence_suite},
     {"target_file", register_target_file_suite},
+    {"safe_region", register_safe_region_suite},
 };
 
 int main(int argc, char **argv)

@@ -1,0 +1,63 @@
+#!/bin/sh
+# mutation.sh WORKDIR -- the proofs must catch bugs.
+# Each mutant is one small edit of a kernel, applied to a copy of src/ and
+# specs/ under WORKDIR; WP (same flags as `make proofs`, shorter timeout,
+# only the mutated function) must then leave at least one goal unproved.
+# The unmutated copy must prove every goal of the same functions.
+# Exit 0 only if every mutant is caught and the original passes.
+set -u
+work=${1:-build/proofs/mutation}
+FRAMAC=${FRAMAC:-frama-c}
+TIMEOUT=${MUT_TIMEOUT:-5}
+rm -rf "$work" && mkdir -p "$work" || exit 2
+
+# name | file | function | sed expression (must change the file)
+# (sg_grad_W's functional postcondition is not proved, proofs/README.md, so
+# its mutant is an out-of-bounds index, caught by the RTE goals)
+MUTANTS='off-by-one-dot|dot.c|sg_dot|s/for (int l = 0; l < m; l++)/for (int l = 0; l <= m; l++)/
+off-by-one-forward|empirical.c|sg_forward|s/for (int l = 0; l < d; l++) {$/for (int l = 0; l < d - 1; l++) {/
+wrong-index-grad-v|empirical.c|sg_grad_v|s/double p = r\[i\] \* H\[(long)i \* k + j\];/double p = r[j] * H[(long)i * k + j];/
+dropped-term-residual|empirical.c|sg_residual|s/r\[i\] = f\[i\] - y\[i\];/r[i] = f[i];/
+wrong-sign-update|empirical.c|sg_gd_update|s/theta\[i\] = theta\[i\] - s;/theta[i] = theta[i] + s;/
+wrong-index-grad-W|empirical.c|sg_grad_W|s/double p = t \* X\[(long)i \* d + l\];/double p = t * X[(long)i * d + l + 1];/
+wrong-index-output|empirical.c|sg_output|s/double p = H\[(long)i \* k + j\] \* v\[j\];/double p = H[(long)i * k + j] * v[0];/
+dropped-scale-loss|empirical.c|sg_loss|s/return s \/ two_n;/return s;/'
+
+# prove FUNCTION in copy DIR; print "proved total"
+prove() {
+  "$FRAMAC" -machdep x86_64 -cpp-extra-args=-I"$1"/src -warn-special-float none \
+    -wp -wp-model real -wp-rte -wp-prover z3,cvc5 -wp-par 2 -wp-timeout "$TIMEOUT" \
+    -wp-fct "$2" "$1"/src/dot.c "$1"/src/empirical.c > "$1/wp-$2.log" 2>&1
+  sed -n 's/^\[wp\] Proved goals: *\([0-9]*\) \/ \([0-9]*\).*/\1 \2/p' "$1/wp-$2.log"
+}
+
+status=0
+orig="$work/original"
+mkdir -p "$orig" && cp -r src specs "$orig"/
+funcs=$(printf '%s\n' "$MUTANTS" | cut -d'|' -f3 | sort -u | tr '\n' ',' | sed 's/,$//')
+set -- $(prove "$orig" "$funcs")
+if [ $# -eq 2 ] && [ "$1" = "$2" ] && [ "$2" -gt 0 ]; then
+  echo "mutation: original            $1 / $2 goals proved ($funcs)"
+else
+  echo "mutation: FAILED: the original does not prove ($*), see $orig/wp-$funcs.log"; status=1
+fi
+
+printf '%s\n' "$MUTANTS" | {
+  st=0
+  while IFS='|' read -r name file fn expr; do
+    dir="$work/$name"; mkdir -p "$dir" && cp -r src specs "$dir"/
+    sed -i "$expr" "$dir/src/$file"
+    if cmp -s "src/$file" "$dir/src/$file"; then
+      echo "mutation: $name: the edit did not apply (test out of date)"; st=1; continue
+    fi
+    set -- $(prove "$dir" "$fn")
+    if [ $# -eq 2 ] && [ "$1" -lt "$2" ]; then
+      printf 'mutation: %-24s caught: %s / %s goals of %s proved\n' "$name" "$1" "$2" "$fn"
+    else
+      echo "mutation: $name: NOT caught ($*), see $dir/wp-$fn.log"; st=1
+    fi
+  done
+  exit $st
+} || status=1
+[ $status -eq 0 ] && echo "proofs-mutation: every mutant caught, original proved"
+exit $status

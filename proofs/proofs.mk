@@ -1,0 +1,105 @@
+# proofs/proofs.mk -- `make proofs` (issue 3), included by the top-level Makefile.
+#
+#   make proofs            literal check, WP (real model + RTE), Eva (float
+#                          safety of the empirical step); writes
+#                          build/proofs/REPORT.md and fails if any goal is
+#                          unproved, any Eva alarm is raised, or the goal counts
+#                          differ from the committed proofs/REPORT.md
+#   make proofs-report     the same, then copies the fresh report over
+#                          proofs/REPORT.md (to commit after a proof change)
+#   make proofs-mutation   the proofs must fail on mutated kernels
+#   make proofs-literal-test  the literal check must reject 1e3
+#
+# Pinned: Frama-C 25.0, Why3 1.5.1, Z3 4.8.12, CVC5 1.0.3 (Debian 12 packages;
+# `make deps-check` installs them).  Nothing depends on ~/.why3.conf: the
+# Why3 configuration is generated below and exported as WHY3CONFIG.
+
+PROOFS_OUT  := $(BUILD)/proofs
+WHY3CONF    := $(abspath $(PROOFS_OUT))/why3.conf
+CVC5_DRV    := $(abspath $(PROOFS_OUT))/cvc5.drv
+FRAMAC      ?= frama-c
+WP_TIMEOUT  ?= 20
+WP_PAR      ?= 2
+WP_PROVERS  := z3,cvc5
+WP_CACHE    ?= update
+export WHY3CONFIG := $(WHY3CONF)
+
+# Kernel files whose every function is proved (RTE + contracts) by WP.
+PROOF_SRC   := src/dot.c src/empirical.c src/rng.c src/detmath.c src/geometry.c src/data.c src/init.c
+# Files whose annotations the literal check scans.
+ANNOT_FILES := $(wildcard src/*.h src/*.c specs/*.acsl proofs/eva/*.c)
+
+FC_COMMON   := -machdep x86_64 -cpp-extra-args=-Isrc
+# -warn-special-float none: WP's real model cannot see NaN or infinities
+# (it "proves" a*a finite for a >= 1e300), so float-special goals would be
+# vacuous there; they are the Eva run's job (proofs/README.md, 3c).
+WP_FLAGS    := $(FC_COMMON) -warn-special-float none \
+               -wp -wp-model real -wp-rte -wp-prover $(WP_PROVERS) \
+               -wp-par $(WP_PAR) -wp-timeout $(WP_TIMEOUT) \
+               -wp-session proofs/.session -wp-cache-dir proofs/.cache -wp-cache $(WP_CACHE)
+EVA_FLAGS   := -machdep x86_64 -cpp-extra-args=-I$(PROOFS_OUT)/eva/src \
+               -eva -eva-no-show-progress -eva-print -warn-special-float non-finite
+
+.PHONY: proofs proofs-report proofs-literals proofs-literal-test proofs-wp proofs-eva \
+        proofs-mutation proofs-why3conf
+
+CHECK_TARGETS += proofs proofs-literal-test proofs-mutation
+
+$(PROOFS_OUT) $(PROOFS_OUT)/eva/src:
+	mkdir -p $@
+
+# ---- project-local Why3 configuration (z3, cvc4, gappa detected; cvc5 added) ----
+$(WHY3CONF): proofs/cvc5.drv.in proofs/proofs.mk | $(PROOFS_OUT)
+	sed "s|@WHY3DATA@|$$(why3 --print-datadir)|" proofs/cvc5.drv.in > $(CVC5_DRV)
+	why3 config detect -C $@.tmp > /dev/null 2>&1
+	printf '\n[prover]\ncommand = "%s --tlimit-per=%%t000 --lang=smt2 %%f"\ndriver = "%s"\nin_place = false\ninteractive = false\nname = "CVC5"\nshortcut = "cvc5"\nversion = "%s"\n' \
+	  "$$(command -v cvc5)" "$(CVC5_DRV)" "$$(cvc5 --version | sed -n 's/^This is cvc5 version \([^ ]*\).*/\1/p')" >> $@.tmp
+	mv $@.tmp $@
+proofs-why3conf: $(WHY3CONF)
+	$(FRAMAC) -wp-detect
+
+# ---- 1. the literal form WP 25 mistranslates (1e3 -> 1.3) is rejected ----
+proofs-literals:
+	@sh proofs/check-literals.sh $(ANNOT_FILES)
+	@echo "proofs: no integer-mantissa literal (1e3) in annotations"
+
+proofs-literal-test:
+	@if sh proofs/check-literals.sh proofs/tests/bad_literal.c > /dev/null; then \
+	  echo "proofs-literal-test: FAILED: 1e3 was not rejected"; exit 1; fi
+	@sh proofs/check-literals.sh proofs/tests/good_literal.c
+	@echo "proofs-literal-test: 1e3 rejected, 1.0e3 / 1e+3 / hex accepted"
+
+# ---- 2. WP: RTE + functional contracts, real model ----
+proofs-wp: $(WHY3CONF) proofs-literals | $(PROOFS_OUT)
+	@echo "proofs: frama-c -wp on $(PROOF_SRC) (provers $(WP_PROVERS), timeout $(WP_TIMEOUT) s, par $(WP_PAR))"
+	@start=$$(date +%s); \
+	$(FRAMAC) $(WP_FLAGS) $(PROOF_SRC) > $(PROOFS_OUT)/wp.log 2>&1; rc=$$?; \
+	echo "$$(( $$(date +%s) - start ))" > $(PROOFS_OUT)/wp.seconds; \
+	grep -A3 '^\[wp\] \[Failed\]\|rror' $(PROOFS_OUT)/wp.log || true; \
+	grep -A12 '^\[wp\] Proved goals' $(PROOFS_OUT)/wp.log; \
+	if [ $$rc -ne 0 ]; then echo "proofs: frama-c failed (exit $$rc), see $(PROOFS_OUT)/wp.log"; exit 1; fi
+
+# ---- 3. Eva: no overflow / NaN in one empirical step inside the safe region ----
+EVA_KERNELS := dot.c dot.h empirical.c empirical.h safe_region.h
+proofs-eva: | $(PROOFS_OUT)/eva/src
+	@for f in $(EVA_KERNELS); do sh proofs/strip-acsl.sh src/$$f $(PROOFS_OUT)/eva/src/$$f; done
+	@$(FRAMAC) $(EVA_FLAGS) proofs/eva/empirical_step.c \
+	  $(PROOFS_OUT)/eva/src/empirical.c $(PROOFS_OUT)/eva/src/dot.c > $(PROOFS_OUT)/eva.log 2>&1 \
+	  || { tail -20 $(PROOFS_OUT)/eva.log; exit 1; }
+	@sed -n '/Values at end of function main/,/__retres/p' $(PROOFS_OUT)/eva.log
+	@grep -A1 'alarms generated\|No errors' $(PROOFS_OUT)/eva.log
+
+# ---- all of it, the report, and the verdict ----
+proofs: proofs-wp proofs-eva
+	@sh proofs/make-report.sh $(PROOFS_OUT) "$(PROOF_SRC)" > $(PROOFS_OUT)/REPORT.md
+	@cat $(PROOFS_OUT)/REPORT.md
+	@sh proofs/verdict.sh $(PROOFS_OUT) proofs/REPORT.md
+
+proofs-report: proofs-wp proofs-eva
+	@sh proofs/make-report.sh $(PROOFS_OUT) "$(PROOF_SRC)" > $(PROOFS_OUT)/REPORT.md
+	cp $(PROOFS_OUT)/REPORT.md proofs/REPORT.md
+	@sh proofs/verdict.sh $(PROOFS_OUT) proofs/REPORT.md
+
+# ---- 4. the proofs catch bugs ----
+proofs-mutation: $(WHY3CONF)
+	@sh proofs/mutation.sh $(PROOFS_OUT)/mutation
