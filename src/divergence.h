@@ -22,7 +22,7 @@
    the Eva proof (proofs/eva/empirical_step.c) shows one GD step free of
    overflow and NaN; safe_region.h is the single source of the constant. */
 #define SG_REGION_THETA_MAX SG_SAFE_W_MAX
-_Static_assert(SG_SAFE_W_MAX == SG_SAFE_V_MAX, "one bound for W and v");
+_Static_assert((long long)SG_SAFE_W_MAX == (long long)SG_SAFE_V_MAX, "one bound for W and v");
 
 typedef enum { SG_DIV_NONE = 0, SG_DIV_NONFINITE, SG_DIV_REGION } sg_div_reason;
 
