@@ -8,8 +8,8 @@ audit-smoke: program
 
 # Refresh the committed README figures from the main job and the population run.
 figures: all
-	$(PROGRAM) run --out out/main --quiet --plots
-	$(PROGRAM) run --loss population --out out/population --quiet --plots
+	$(PROGRAM) run --out out/main --force --quiet --plots
+	$(PROGRAM) run --loss population --out out/population --force --quiet --plots
 	mkdir -p tests/figures
 	cp out/main/fig3.png tests/figures/fig3.png
 	cp out/main/audit.png tests/figures/audit.png
