@@ -10,7 +10,7 @@
 #   make proofs-mutation   the proofs must fail on mutated kernels
 #   make proofs-literal-test  the literal check must reject 1e3
 #
-# Pinned: Frama-C 25.0, Why3 1.5.1, Z3 4.8.12, CVC5 1.0.3 (Debian 12 packages;
+# Pinned: Frama-C 25.0, Why3 1.5.1, Z3 4.8.12, CVC5 1.0.3, CVC4 1.8 (Debian 12 packages;
 # `make deps-check` installs them).  Nothing depends on ~/.why3.conf: the
 # Why3 configuration is generated below and exported as WHY3CONFIG.
 
@@ -20,7 +20,7 @@ CVC5_DRV    := $(abspath $(PROOFS_OUT))/cvc5.drv
 FRAMAC      ?= frama-c
 WP_TIMEOUT  ?= 20
 WP_PAR      ?= 2
-WP_PROVERS  := z3,cvc5
+WP_PROVERS  := z3,cvc5,cvc4
 WP_CACHE    ?= update
 export WHY3CONFIG := $(WHY3CONF)
 

@@ -30,6 +30,14 @@
   void sg_next_row_lemma(long i, long k) { }
 */
 
+/*@ ghost
+  /@ requires 0 <= j && 0 <= l < d;
+     assigns \nothing;
+     ensures div: (j*d + l) / d == j;
+  @/
+  void sg_divmod_lemma(long j, long l, long d) { }
+*/
+
 double sg_relu(double z)
 {
     return z > 0.0 ? z : 0.0;
@@ -47,14 +55,18 @@ double sg_relu(double z)
  *    which the provers then fail to identify;
  *  - the activation invariant quantifies over the flat index q = i*k + j,
  *    keeping products out of quantified formulas.
- * Z[i][j] == PreAct(X, W, d, i, j) is NOT in the proved contract (see
- * empirical.h); the dot loop's invariant z == RowDot(...) is proved. */
+ *  - Z[i][j] == PreAct(X, W, d, i, j) is carried at the flat index q of Z
+ *    (PreActq), a contiguous done-range since both loops count down;
+ *    sg_divmod_lemma gives (i*k + j) / k == i at the store, and the asserts
+ *    cell / cell_q restate z at the cell before it is stored. */
 void sg_forward(int n, int d, int k, const double *X, const double *W,
                 double *Z, double *H)
 {
     /*@ loop invariant i_range: -1 <= row < n;
         loop invariant h_done: \forall integer q; (row + 1) * k <= q < n*k ==>
           H[q] == Relu(Z[q]);
+        loop invariant z_done: \forall integer q; (row + 1) * k <= q < n*k ==>
+          Z[q] == PreActq{Pre}(X, W, d, k, q);
         loop assigns row, Z[0 .. n*k - 1], H[0 .. n*k - 1];
         loop variant row + 1;
     */
@@ -65,6 +77,8 @@ void sg_forward(int n, int d, int k, const double *X, const double *W,
         /*@ loop invariant j_range: -1 <= j < k;
             loop invariant h_done: \forall integer q; row*k + j + 1 <= q < n*k ==>
               H[q] == Relu(Z[q]);
+            loop invariant z_done: \forall integer q; row*k + j + 1 <= q < n*k ==>
+              Z[q] == PreActq{Pre}(X, W, d, k, q);
             loop assigns j, Z[row*k .. row*k + k - 1], H[row*k .. row*k + k - 1];
             loop variant j + 1;
         */
@@ -83,8 +97,13 @@ void sg_forward(int n, int d, int k, const double *X, const double *W,
                       RowDot{Pre}(X, row*d, W, j*d, l + 1) ==
                       RowDot{Pre}(X, row*d, W, j*d, l) + \at(X[a] * W[b], Pre); */
                 double p = X[(long)row * d + l] * W[(long)j * d + l];
+                /*@ assert term: \let a = row*d + l; \let b = j*d + l;
+                      p == \at(X[a], Pre) * \at(W[b], Pre); */
                 z = z + p;
             }
+            //@ assert cell: z == PreAct{Pre}(X, W, d, row, j);
+            //@ ghost sg_divmod_lemma(row, j, k);
+            //@ assert cell_q: z == PreActq{Pre}(X, W, d, k, row*k + j);
             Z[(long)row * k + j] = z;
             H[(long)row * k + j] = sg_relu(z);
         }
@@ -178,12 +197,21 @@ void sg_grad_v(int n, int k, const double *r, const double *H, double *gv)
  * accumulated from 0.0 over the active i in increasing order, with the same
  * roundings (t = r[i]*v[j] first, then t*X[i][l], then the sum), and
  * divided by n once, so the result is bit-identical to the i-outer order
- * documented in empirical.h.  Each cell is written once. */
+ * documented in empirical.h.  Each cell is written once.
+ * Proof shape: the done-invariants quantify over the flat index q of gW
+ * (a contiguous range, since j and l count down), through GradWq, so that
+ * no product or division appears under a quantifier; sg_divmod_lemma gives
+ * (j*d + l) / d == j at the store.  Inside the i loop, the unfolding step of
+ * GwSum and the two products are asserted one by one (term_t, term_p): with
+ * the outer invariants in context, Z3 and CVC5 do not prove these trivial
+ * steps, CVC4 does (proofs/README.md). */
 void sg_grad_W(int n, int d, int k, const double *X, const double *Z,
                const double *r, const double *v, double *gW)
 {
     double dn = (double)n;
     /*@ loop invariant j_range: -1 <= j < k;
+        loop invariant done: \forall integer q; (j + 1)*d <= q < k*d ==>
+          gW[q] == GradWq{Pre}(X, Z, r, v, n, d, k, q);
         loop assigns j, gW[0 .. k*d - 1];
         loop variant j + 1;
     */
@@ -191,24 +219,44 @@ void sg_grad_W(int n, int d, int k, const double *X, const double *Z,
         //@ ghost sg_row_lemma(j, k, d);
         //@ ghost sg_next_row_lemma(j, d);
         /*@ loop invariant l_range: -1 <= l < d;
+            loop invariant done: \forall integer q; j*d + l < q < k*d ==>
+              gW[q] == GradWq{Pre}(X, Z, r, v, n, d, k, q);
             loop assigns l, gW[j*d .. j*d + d - 1];
             loop variant l + 1;
         */
         for (int l = d - 1; l >= 0; l--) {
             double acc = 0.0;
             /*@ loop invariant i_range: 0 <= i <= n;
+                loop invariant partial: acc == GwSum{Pre}(X, Z, r, v, d, k, j, l, i);
                 loop assigns i, acc;
                 loop variant n - i;
             */
             for (int i = 0; i < n; i++) {
                 //@ ghost sg_row_lemma(i, n, k);
                 //@ ghost sg_row_lemma(i, n, d);
+                /*@ assert same: \let a = i*k + j; \let b = i*d + l; \let c = i; \let e = j;
+                      Z[a] == \at(Z[a], Pre) && X[b] == \at(X[b], Pre) &&
+                      r[c] == \at(r[c], Pre) && v[e] == \at(v[e], Pre); */
+                /*@ assert next_off: \let a = i*k + j;
+                      !(\at(Z[a], Pre) > 0.0) ==>
+                      GwSum{Pre}(X, Z, r, v, d, k, j, l, i + 1) ==
+                      GwSum{Pre}(X, Z, r, v, d, k, j, l, i); */
                 if (Z[(long)i * k + j] > 0.0) {
                     double t = r[i] * v[j];
                     double p = t * X[(long)i * d + l];
+                    /*@ assert next_on: \let b = i*d + l; \let c = i; \let e = j;
+                          GwSum{Pre}(X, Z, r, v, d, k, j, l, i + 1) ==
+                          GwSum{Pre}(X, Z, r, v, d, k, j, l, i) +
+                          (\at(r[c], Pre) * \at(v[e], Pre)) * \at(X[b], Pre); */
+                    /*@ assert term_t: \let c = i; \let e = j;
+                          t == \at(r[c], Pre) * \at(v[e], Pre); */
+                    /*@ assert term_p: \let b = i*d + l;
+                          p == t * \at(X[b], Pre); */
+                    /*@ assert on: acc + p == GwSum{Pre}(X, Z, r, v, d, k, j, l, i + 1); */
                     acc = acc + p;
                 }
             }
+            //@ ghost sg_divmod_lemma(j, l, d);
             gW[(long)j * d + l] = acc / dn;
         }
     }

@@ -29,10 +29,10 @@
 
 /* Contracts (ACSL, proved by `make proofs`, see proofs/README.md): the
  * kernels equal their logic functions of specs/sg_network.acsl in WP's real
- * model, except two postconditions that are NOT in the proved contracts
- * (the provers time out on them; proofs/README.md, item b):
- *   sg_forward   Z[i*k + j] == PreAct{Pre}(X, W, d, i, j)
- *   sg_grad_W    gW[j*d + l] == GradW{Pre}(X, Z, r, v, n, d, k, j, l)
+ * model.  sg_forward's and sg_grad_W's postconditions are stated at the flat
+ * row-major index q of Z (q = i*k + j) and gW (q = j*d + l): PreActq and
+ * GradWq are PreAct and GradW at row q / k (q / d) and column q - row*k
+ * (q - row*d).
  * Sizes may be 0; the products n*d, k*d, n*k must fit a long (the kernels
  * index with long), and every output is separated from every input. */
 
@@ -64,6 +64,7 @@ double sg_relu(double z);
     requires sep_Z_H: \separated(Z + (0 .. n*k - 1), H + (0 .. n*k - 1));
     assigns Z[0 .. n*k - 1], H[0 .. n*k - 1];
     ensures activation: \forall integer q; 0 <= q < n*k ==> H[q] == Relu(Z[q]);
+    ensures preact: \forall integer q; 0 <= q < n*k ==> Z[q] == PreActq{Pre}(X, W, d, k, q);
 */
 void sg_forward(int n, int d, int k, const double *X, const double *W,
                 double *Z, double *H);
@@ -124,6 +125,8 @@ void sg_grad_v(int n, int k, const double *r, const double *H, double *gv);
     requires sep_gW_r: \separated(gW + (0 .. k*d - 1), r + (0 .. n - 1));
     requires sep_gW_v: \separated(gW + (0 .. k*d - 1), v + (0 .. k - 1));
     assigns gW[0 .. k*d - 1];
+    ensures grad_W: \forall integer q; 0 <= q < k*d ==>
+      gW[q] == GradWq{Pre}(X, Z, r, v, n, d, k, q);
 */
 void sg_grad_W(int n, int d, int k, const double *X, const double *Z,
                const double *r, const double *v, double *gW);
