@@ -25,7 +25,7 @@ WP_CACHE    ?= update
 export WHY3CONFIG := $(WHY3CONF)
 
 # Kernel files whose every function is proved (RTE + contracts) by WP.
-PROOF_SRC   := src/dot.c src/empirical.c src/rng.c src/detmath.c src/geometry.c src/data.c src/init.c
+PROOF_SRC   := src/dot.c src/empirical.c src/rng.c src/detmath.c src/geometry.c src/data.c src/init.c src/population.c
 # Files whose annotations the literal check scans.
 ANNOT_FILES := $(wildcard src/*.h src/*.c specs/*.acsl proofs/eva/*.c)
 

@@ -44,7 +44,11 @@ void sg_pop_geometry(int d, int k, const double *W, sg_pop_ws *ws)
     for (int i = 0; i < k; i++) {
         //@ ghost sg_pop_idx_lemma(i, i, k);
         //@ ghost sg_pop_row_lemma(i, k, d);
-        ws->theta[i * k + i] = ws->norm[i] == 0.0 ? M_PI / 2.0 : 0.0;
+        /* x == 0.0 written (x <= 0.0 && x >= 0.0), x != 0.0 as its negation:
+         * the same on every double (NaN included); WP 25 translates a branch
+         * on `x == 0.0` into a real/int comparison that Why3 rejects
+         * (proofs/README.md, item a). */
+        ws->theta[i * k + i] = (ws->norm[i] <= 0.0 && ws->norm[i] >= 0.0) ? M_PI / 2.0 : 0.0;
         /*@ loop invariant j_range: i + 1 <= j <= k;
             loop assigns j, ws->theta[0 .. k*k - 1], errno;
             loop variant k - j;
@@ -128,7 +132,7 @@ void sg_pop_grad(int d, int k, const double *a, const double *W,
             double vjnj = v[j] * nj;
             ci = ci + vjnj * sin(t);
             gvi = gvi + (vjnj * ni) * kappa(t);
-            if (nj != 0.0) {
+            if (!(nj <= 0.0 && nj >= 0.0)) {
                 /* (pi - theta_ij) wh_j = ((pi - theta_ij)/|w_j|) w_j */
                 double cj = vjnj * ((M_PI - t) / nj);
                 const double *wj = W + (long)j * d;
@@ -140,7 +144,7 @@ void sg_pop_grad(int d, int k, const double *a, const double *W,
                     gi[l] = gi[l] + cj * wj[l];
             }
         }
-        double si = ni != 0.0 ? ci / ni : 0.0;
+        double si = !(ni <= 0.0 && ni >= 0.0) ? ci / ni : 0.0;
         double vi = v[i] * inv2pi;
         /*@ loop invariant l_range: 0 <= l <= d;
             loop assigns l, gi[0 .. d - 1];
