@@ -91,7 +91,7 @@ test: check
 
 # ---- benchmark: our kernel vs the same step with OpenBLAS dgemm ----
 BENCH_BIN := $(BUILD)/bench/bench_step
-$(BENCH_BIN): tests/bench/bench_step.c $(LIB) Makefile
+$(BENCH_BIN): tests/bench/bench_step.c tests/bench/bench_common.h $(LIB) Makefile
 	mkdir -p $(BUILD)/bench
 	$(CC) $(ALLCFLAGS) -I/usr/include/x86_64-linux-gnu/openblas-pthread -o $@ $< $(LIB) \
 	  -lopenblas $(LDLIBS)

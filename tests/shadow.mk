@@ -16,7 +16,7 @@ CHECK_TARGETS += shadow-cli
 # `make bench` also times the audited step and the MPFR trajectory step
 # against the double step, in the same run (tests/bench/bench_shadow.c)
 SHADOW_BENCH_BIN := $(BUILD)/bench/bench_shadow
-$(SHADOW_BENCH_BIN): tests/bench/bench_shadow.c $(APPLIB) $(LIB) Makefile tests/shadow.mk
+$(SHADOW_BENCH_BIN): tests/bench/bench_shadow.c tests/bench/bench_common.h $(APPLIB) $(LIB) Makefile tests/shadow.mk
 	mkdir -p $(BUILD)/bench
 	$(CC) $(ALLCFLAGS) -o $@ $< $(APPLIB) $(LIB) $(LDLIBS)
 

@@ -11,6 +11,7 @@
  * medians of the process CPU time and the ratios audited/double and
  * MPFR/double.  It fails if the
  * audit reports a bound violation. */
+#include "bench_common.h"
 #include "data.h"
 #include "empirical.h"
 #include "init.h"
@@ -31,29 +32,13 @@ static double now(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-static int cmp_double(const void *x, const void *y)
-{
-    double a = *(const double *)x, b = *(const double *)y;
-    return (a > b) - (a < b);
-}
-
-static double median(double *x, int m)
-{
-    qsort(x, (size_t)m, sizeof(double), cmp_double);
-    return x[m / 2];
-}
-
 static int bench_size(int d, int k, int n, long prec, double budget)
 {
     sg_problem p;
     sg_workspace ws;
-    if (sg_problem_alloc(&p, SG_LOSS_EMPIRICAL, n, d, k) || sg_workspace_alloc(&ws, &p))
+    if (bench_problem(&p, &ws, n, d, k) != 0)
         return 1;
     sg_rng rng;
-    sg_rng_seed_stream(&rng, 1, SG_STREAM_DATA);
-    sg_data_gaussian(&rng, n, d, p.X);
-    sg_target_e1(d, p.a);
-    sg_labels(n, d, p.X, p.a, p.y);
     long len = sg_theta_len(d, k);
     double *theta = malloc(sizeof(double) * len), *tn = malloc(sizeof(double) * len);
     double *t2 = malloc(sizeof(double) * len), *scratch = malloc(sizeof(double) * d);
@@ -89,7 +74,8 @@ static int bench_size(int d, int k, int n, long prec, double budget)
         reps++;
     }
     long viol = a->violations;
-    double md = median(tdbl, reps), ma = median(taud, reps), mm = median(tmp, reps);
+    double md = bench_median(tdbl, reps), ma = bench_median(taud, reps);
+    double mm = bench_median(tmp, reps);
     printf("| %3d | %3d | %6d | %9.3f | %10.2f | %14.1f | %7.2f | %11.1f | %4d |\n", d, k, n,
            1e3 * md, 1e3 * ma, ma / md, 1e3 * mm, mm / md, reps);
     fflush(stdout);
@@ -154,7 +140,7 @@ static void bench_forward(long prec)
         tf[r] = t1 - t0;
         tx[r] = t2 - t1;
     }
-    double mf = median(tf, 5), mx = median(tx, 5);
+    double mf = bench_median(tf, 5), mx = bench_median(tx, 5);
     printf("forward pass n=%d d=%d k=%d, %ld-bit W: exact accumulator %.2f ms, "
            "mpfr_fma mirror %.2f ms (%.1fx)\n", n, d, k, prec, 1e3 * mx, 1e3 * mf, mf / mx);
     for (int q = 0; q < k * d; q++)

@@ -6,6 +6,7 @@
  * set by `make bench`) because our kernels are single-threaded.
  * The BLAS step also serves as an independent check: its gradient must agree
  * with ours to 1e-10 relative, or the benchmark fails. */
+#include "bench_common.h"
 #include "data.h"
 #include "init.h"
 #include "model.h"
@@ -21,12 +22,6 @@ static double now(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static int cmp_double(const void *x, const void *y)
-{
-    double a = *(const double *)x, b = *(const double *)y;
-    return (a > b) - (a < b);
 }
 
 typedef struct {
@@ -62,13 +57,9 @@ static int bench_size(int d, int k, int n)
 {
     sg_problem p;
     sg_workspace ws;
-    if (sg_problem_alloc(&p, SG_LOSS_EMPIRICAL, n, d, k) || sg_workspace_alloc(&ws, &p))
+    if (bench_problem(&p, &ws, n, d, k) != 0)
         return 1;
     sg_rng rng;
-    sg_rng_seed_stream(&rng, 1, SG_STREAM_DATA);
-    sg_data_gaussian(&rng, n, d, p.X);
-    sg_target_e1(d, p.a);
-    sg_labels(n, d, p.X, p.a, p.y);
     long len = sg_theta_len(d, k);
     double *t1 = malloc(sizeof(double) * len), *t2 = malloc(sizeof(double) * len);
     double *g2 = malloc(sizeof(double) * len), *scratch = malloc(sizeof(double) * d);
@@ -108,9 +99,7 @@ static int bench_size(int d, int k, int n)
         blas[reps] = t2s - t1s;
         reps++;
     }
-    qsort(ours, reps, sizeof(double), cmp_double);
-    qsort(blas, reps, sizeof(double), cmp_double);
-    double mo = ours[reps / 2], mb = blas[reps / 2];
+    double mo = bench_median(ours, reps), mb = bench_median(blas, reps);
     printf("| %3d | %3d | %6d | %10.3f | %10.3f | %6.2f | %4d |\n", d, k, n, 1e3 * mo, 1e3 * mb,
            mo / mb, reps);
     fflush(stdout);
