@@ -11,7 +11,7 @@ OPT      ?= -O2
 CSTD     := -std=c11 -D_GNU_SOURCE
 WARN     := -Wall -Wextra -Werror
 CFLAGS   ?=
-CPPFLAGS += -Isrc
+CPPFLAGS += -Isrc -I.
 ALLCFLAGS = $(CSTD) $(OPT) -g $(WARN) $(FPFLAGS) $(CPPFLAGS) $(CFLAGS)
 LDLIBS   += -lmpfr -lgmp -lm
 
@@ -28,10 +28,12 @@ DEPS_CHECK := $(DEPS_RUN) libcunit1-dev clang frama-c-base why3 z3 cvc4 cvc5 gap
               libclang-rt-14-dev python3
 DEPS_BENCH := $(DEPS_RUN) libopenblas-dev
 
-LIB_SRC  := rng.c detmath.c dot.c empirical.c geometry.c population.c data.c init.c \
-            model.c
-# everything else in src/ except main.c is the application layer
-APP_SRC  := $(filter-out $(LIB_SRC) main.c,$(notdir $(wildcard src/*.c)))
+# every C file under src/, by layer (docs/layout.md); the proved double
+# kernels form libshadowgd.a, the other layers libshadowgd_app.a
+ALL_SRC  := $(patsubst src/%,%,$(wildcard src/*/*.c src/*/*/*.c))
+HEADERS  := $(wildcard src/*/*.h src/*/*/*.h specs/*.acsl)
+LIB_SRC  := $(filter kernels/%,$(ALL_SRC))
+APP_SRC  := $(filter-out $(LIB_SRC) app/main.c,$(ALL_SRC))
 LIB_OBJ  := $(addprefix $(BUILD)/obj/,$(LIB_SRC:.c=.o))
 APP_OBJ  := $(addprefix $(BUILD)/obj/,$(APP_SRC:.c=.o))
 LIB      := $(BUILD)/libshadowgd.a
@@ -54,7 +56,8 @@ CHECK_TARGETS := unit determinism
 all: deps-run program
 program: $(PROGRAM) $(LIB)
 
-$(BUILD)/obj/%.o: src/%.c $(wildcard src/*.h) Makefile | $(BUILD)/obj
+$(BUILD)/obj/%.o: src/%.c $(HEADERS) Makefile
+	@mkdir -p $(dir $@)
 	$(CC) $(ALLCFLAGS) -c $< -o $@
 
 $(BUILD)/obj $(BUILD)/tests $(BINDIR):
@@ -66,7 +69,7 @@ $(LIB): $(LIB_OBJ)
 $(APPLIB): $(APP_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
-$(PROGRAM): $(BUILD)/obj/main.o $(APPLIB) $(LIB) | $(BINDIR)
+$(PROGRAM): $(BUILD)/obj/app/main.o $(APPLIB) $(LIB) | $(BINDIR)
 	$(CC) $(ALLCFLAGS) -o $@ $< $(APPLIB) $(LIB) $(LDLIBS)
 
 # ---- the main job: the paper's setting (issue 2, item 6) ----
@@ -74,7 +77,7 @@ run: all
 	$(PROGRAM) run --out out/main --force $(RUN_ARGS)
 
 # ---- tests ----
-$(TEST_BIN): $(TEST_SRC) $(wildcard tests/*.h) $(APPLIB) $(LIB) | $(BUILD)/tests
+$(TEST_BIN): $(TEST_SRC) $(wildcard tests/*.h) $(HEADERS) $(APPLIB) $(LIB) | $(BUILD)/tests
 	$(CC) $(ALLCFLAGS) -Itests -o $@ $(TEST_SRC) $(APPLIB) $(LIB) -lcunit $(LDLIBS)
 
 unit: $(TEST_BIN)
@@ -105,8 +108,10 @@ install: program
 	  $(DESTDIR)$(PREFIX)/include/shadowgd
 	install -m 755 $(PROGRAM) $(DESTDIR)$(PREFIX)/bin/shadowgd
 	install -m 644 $(LIB) $(DESTDIR)$(PREFIX)/lib/libshadowgd.a
-	install -m 644 src/rng.h src/detmath.h src/dot.h src/empirical.h src/geometry.h \
-	  src/population.h src/data.h src/init.h src/model.h $(DESTDIR)$(PREFIX)/include/shadowgd
+	install -d $(DESTDIR)$(PREFIX)/include/shadowgd/kernels/relu $(DESTDIR)$(PREFIX)/include/shadowgd/specs
+	install -m 644 $(wildcard src/kernels/*.h) $(DESTDIR)$(PREFIX)/include/shadowgd/kernels
+	install -m 644 $(wildcard src/kernels/relu/*.h) $(DESTDIR)$(PREFIX)/include/shadowgd/kernels/relu
+	install -m 644 $(wildcard specs/*.acsl) $(DESTDIR)$(PREFIX)/include/shadowgd/specs
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/shadowgd $(DESTDIR)$(PREFIX)/lib/libshadowgd.a

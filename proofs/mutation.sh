@@ -16,22 +16,22 @@ rm -rf "$work" && mkdir -p "$work" || exit 2
 # name | file | function | sed expression (must change the file)
 # (wrong-index-grad-W is caught by the RTE goals, semantic-grad-W by the
 # functional postcondition gW == GradW)
-MUTANTS='off-by-one-dot|dot.c|sg_dot|s/for (int l = 0; l < m; l++)/for (int l = 0; l <= m; l++)/
-off-by-one-forward|empirical.c|sg_forward|s/for (int l = 0; l < d; l++) {$/for (int l = 0; l < d - 1; l++) {/
-wrong-index-grad-v|empirical.c|sg_grad_v|s/double p = r\[i\] \* H\[(long)i \* k + j\];/double p = r[j] * H[(long)i * k + j];/
-dropped-term-residual|empirical.c|sg_residual|s/r\[i\] = f\[i\] - y\[i\];/r[i] = f[i];/
-wrong-sign-update|empirical.c|sg_gd_update|s/theta\[i\] = theta\[i\] - s;/theta[i] = theta[i] + s;/
-wrong-index-grad-W|empirical.c|sg_grad_W|s/double p = t \* X\[(long)i \* d + l\];/double p = t * X[(long)i * d + l + 1];/
-semantic-grad-W|empirical.c|sg_grad_W|s/if (Z\[(long)i \* k + j\] > 0.0) {/if (Z[(long)i * k + j] >= 0.0) {/
-wrong-index-output|empirical.c|sg_output|s/double p = H\[(long)i \* k + j\] \* v\[j\];/double p = H[(long)i * k + j] * v[0];/
-dropped-scale-loss|empirical.c|sg_loss|s/return s \/ two_n;/return s;/'
+MUTANTS='off-by-one-dot|kernels/dot.c|sg_dot|s/for (int l = 0; l < m; l++)/for (int l = 0; l <= m; l++)/
+off-by-one-forward|kernels/relu/empirical.c|sg_forward|s/for (int l = 0; l < d; l++) {$/for (int l = 0; l < d - 1; l++) {/
+wrong-index-grad-v|kernels/relu/empirical.c|sg_grad_v|s/double p = r\[i\] \* H\[(long)i \* k + j\];/double p = r[j] * H[(long)i * k + j];/
+dropped-term-residual|kernels/relu/empirical.c|sg_residual|s/r\[i\] = f\[i\] - y\[i\];/r[i] = f[i];/
+wrong-sign-update|kernels/relu/empirical.c|sg_gd_update|s/theta\[i\] = theta\[i\] - s;/theta[i] = theta[i] + s;/
+wrong-index-grad-W|kernels/relu/empirical.c|sg_grad_W|s/double p = t \* X\[(long)i \* d + l\];/double p = t * X[(long)i * d + l + 1];/
+semantic-grad-W|kernels/relu/empirical.c|sg_grad_W|s/if (Z\[(long)i \* k + j\] > 0.0) {/if (Z[(long)i * k + j] >= 0.0) {/
+wrong-index-output|kernels/relu/empirical.c|sg_output|s/double p = H\[(long)i \* k + j\] \* v\[j\];/double p = H[(long)i * k + j] * v[0];/
+dropped-scale-loss|kernels/relu/empirical.c|sg_loss|s/return s \/ two_n;/return s;/'
 
 # prove FUNCTION in copy DIR; print "proved total"
 prove() {
   t=${3:-$TIMEOUT}
-  "$FRAMAC" -machdep x86_64 -cpp-extra-args=-I"$1"/src -warn-special-float none \
+  "$FRAMAC" -machdep x86_64 -cpp-extra-args="-I$1/src -I$1" -warn-special-float none \
     -wp -wp-model real -wp-rte -wp-prover z3,cvc5,cvc4 -wp-par 2 -wp-timeout "$t" \
-    -wp-fct "$2" "$1"/src/dot.c "$1"/src/empirical.c > "$1/wp-$2.log" 2>&1
+    -wp-fct "$2" "$1"/src/kernels/dot.c "$1"/src/kernels/relu/empirical.c > "$1/wp-$2.log" 2>&1
   sed -n 's/^\[wp\] Proved goals: *\([0-9]*\) \/ \([0-9]*\).*/\1 \2/p' "$1/wp-$2.log"
 }
 

@@ -25,11 +25,12 @@ WP_CACHE    ?= update
 export WHY3CONFIG := $(WHY3CONF)
 
 # Kernel files whose every function is proved (RTE + contracts) by WP.
-PROOF_SRC   := src/dot.c src/empirical.c src/rng.c src/detmath.c src/geometry.c src/data.c src/init.c src/population.c
+PROOF_SRC   := src/kernels/dot.c src/kernels/relu/empirical.c src/kernels/rng.c src/kernels/detmath.c \
+               src/kernels/geometry.c src/kernels/data.c src/kernels/relu/init.c src/kernels/relu/population.c
 # Files whose annotations the literal check scans.
-ANNOT_FILES := $(wildcard src/*.h src/*.c specs/*.acsl proofs/eva/*.c)
+ANNOT_FILES := $(HEADERS) $(wildcard src/*/*.c src/*/*/*.c proofs/eva/*.c)
 
-FC_COMMON   := -machdep x86_64 -cpp-extra-args=-Isrc
+FC_COMMON   := -machdep x86_64 -cpp-extra-args="-Isrc -I."
 # -warn-special-float none: WP's real model cannot see NaN or infinities
 # (it "proves" a*a finite for a >= 1e300), so float-special goals would be
 # vacuous there; they are the Eva run's job (proofs/README.md, 3c).
@@ -37,7 +38,7 @@ WP_FLAGS    := $(FC_COMMON) -warn-special-float none \
                -wp -wp-model real -wp-rte -wp-prover $(WP_PROVERS) \
                -wp-par $(WP_PAR) -wp-timeout $(WP_TIMEOUT) \
                -wp-session proofs/.session -wp-cache-dir proofs/.cache -wp-cache $(WP_CACHE)
-EVA_FLAGS   := -machdep x86_64 -cpp-extra-args=-I$(PROOFS_OUT)/eva/src \
+EVA_FLAGS   := -machdep x86_64 -cpp-extra-args="-I$(PROOFS_OUT)/eva/src -I$(PROOFS_OUT)/eva" \
                -eva -eva-no-show-progress -eva-print -warn-special-float non-finite
 
 .PHONY: proofs proofs-report proofs-literals proofs-literal-test proofs-wp proofs-eva \
@@ -80,11 +81,13 @@ proofs-wp: $(WHY3CONF) proofs-literals | $(PROOFS_OUT)
 	if [ $$rc -ne 0 ]; then echo "proofs: frama-c failed (exit $$rc), see $(PROOFS_OUT)/wp.log"; exit 1; fi
 
 # ---- 3. Eva: no overflow / NaN in one empirical step inside the safe region ----
-EVA_KERNELS := dot.c dot.h empirical.c empirical.h safe_region.h
+EVA_KERNELS := kernels/dot.c kernels/dot.h kernels/relu/empirical.c kernels/relu/empirical.h \
+               models/relu/safe_region.h
 proofs-eva: | $(PROOFS_OUT)/eva/src
-	@for f in $(EVA_KERNELS); do sh proofs/strip-acsl.sh src/$$f $(PROOFS_OUT)/eva/src/$$f; done
+	@for f in $(EVA_KERNELS); do mkdir -p $(PROOFS_OUT)/eva/src/$$(dirname $$f); \
+	  sh proofs/strip-acsl.sh src/$$f $(PROOFS_OUT)/eva/src/$$f; done
 	@$(FRAMAC) $(EVA_FLAGS) proofs/eva/empirical_step.c \
-	  $(PROOFS_OUT)/eva/src/empirical.c $(PROOFS_OUT)/eva/src/dot.c > $(PROOFS_OUT)/eva.log 2>&1 \
+	  $(PROOFS_OUT)/eva/src/kernels/relu/empirical.c $(PROOFS_OUT)/eva/src/kernels/dot.c > $(PROOFS_OUT)/eva.log 2>&1 \
 	  || { tail -20 $(PROOFS_OUT)/eva.log; exit 1; }
 	@sed -n '/Values at end of function main/,/__retres/p' $(PROOFS_OUT)/eva.log
 	@grep -A1 'alarms generated\|No errors' $(PROOFS_OUT)/eva.log

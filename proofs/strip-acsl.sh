@@ -17,6 +17,6 @@ awk '
       else { out = out line; line = "" }
     }
   }
-  if (out ~ /^#include "\.\.\/specs\//) out = ""
+  if (out ~ /^#include "specs\//) out = ""
   print out
 }' "$1" > "$2"

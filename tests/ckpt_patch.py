@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Edit a shadowgd checkpoint for the rejection tests (format: src/checkpoint.h).
+"""Edit a shadowgd checkpoint for the rejection tests (format: src/run/checkpoint.h).
 
 ckpt_patch.py FILE flip OFFSET          xor one byte with 0x5a (checksum left stale)
 ckpt_patch.py FILE u32 OFFSET VALUE     set a u32 and re-seal (length, checksum)

@@ -49,12 +49,12 @@ robust-valgrind: program
 FUZZ_SECONDS ?= 60
 FUZZ_BUILD   := $(BUILD)/fuzz
 FUZZ_NAMES   := cli target checkpoint
-FUZZ_SRC     := $(filter-out src/main.c,$(wildcard src/*.c))
+FUZZ_SRC     := $(filter-out src/app/main.c,$(wildcard src/*/*.c src/*/*/*.c))
 FUZZ_BINS    := $(addprefix $(FUZZ_BUILD)/fuzz_,$(FUZZ_NAMES))
 
-$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_SRC) $(wildcard src/*.h)
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_SRC) $(HEADERS)
 	@mkdir -p $(FUZZ_BUILD)
-	clang $(CSTD) -O1 -g $(FPFLAGS) -Isrc -fsanitize=fuzzer,address,undefined \
+	clang $(CSTD) -O1 -g $(FPFLAGS) -Isrc -I. -fsanitize=fuzzer,address,undefined \
 	  -fno-sanitize-recover=undefined -o $@ $< $(FUZZ_SRC) $(LDLIBS)
 
 fuzz-build: $(FUZZ_BINS)

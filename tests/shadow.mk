@@ -5,7 +5,7 @@
 # the compiler neither folds constants nor moves operations across the
 # fesetround calls.  Only this object gets the flag; the kernels keep the
 # pinned flags of the Makefile.
-$(BUILD)/obj/bounds.o: CFLAGS += -frounding-math
+$(BUILD)/obj/shadow/relu/bounds.o: CFLAGS += -frounding-math
 
 # end-to-end checks of the shadow's options and outputs
 .PHONY: shadow-cli

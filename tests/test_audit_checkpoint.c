@@ -11,13 +11,13 @@
  *    part and out-of-range fields are rejected (-1), and a rejected load
  *    leaves the audit as it was; a run of other dimensions rejects it.
  */
-#include "audit.h"
-#include "binio.h"
-#include "checkpoint.h"
-#include "cli.h"
-#include "empirical.h"
-#include "json.h"
-#include "shadow_audit.h"
+#include "audit/relu/audit.h"
+#include "io/binio.h"
+#include "run/checkpoint.h"
+#include "app/cli.h"
+#include "kernels/relu/empirical.h"
+#include "io/json.h"
+#include "shadow/relu/shadow_audit.h"
 #include <CUnit/CUnit.h>
 #include <stdlib.h>
 #include <string.h>

@@ -2,9 +2,9 @@
  * exact round trip of the double state and the observer state; every
  * truncation and every single-byte corruption rejected; mismatched
  * version, dataset, initial state and observers rejected. */
-#include "checkpoint.h"
-#include "cli.h"
-#include "hash.h"
+#include "run/checkpoint.h"
+#include "app/cli.h"
+#include "io/hash.h"
 #include <CUnit/CUnit.h>
 #include <fcntl.h>
 #include <unistd.h>

@@ -1,8 +1,8 @@
 /* test_cli.c -- `shadowgd run` option parsing: accepted spellings give the
  * intended values; each rejected one returns 2 (the one-line message and
  * the untouched output directory are checked by tests/bad_inputs.sh). */
-#include "cli.h"
-#include "run.h"
+#include "app/cli.h"
+#include "run/run.h"
 #include <CUnit/CUnit.h>
 #include <fcntl.h>
 #include <string.h>

@@ -1,8 +1,8 @@
 /* test_data.c -- dataset, labels, targets (incl. the file reader) and the
  * three initialisations of design section 2. */
-#include "dot.h"
-#include "geometry.h"
-#include "target_file.h"
+#include "kernels/dot.h"
+#include "kernels/geometry.h"
+#include "io/target_file.h"
 #include "test_util.h"
 #include <CUnit/CUnit.h>
 #include <stdio.h>

@@ -1,6 +1,6 @@
 /* test_divergence.c -- the finiteness and proved-region checks. */
-#include "divergence.h"
-#include "run.h"
+#include "run/divergence.h"
+#include "run/run.h"
 #include <CUnit/CUnit.h>
 #include <math.h>
 #include <string.h>

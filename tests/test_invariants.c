@@ -7,14 +7,14 @@
  * sg_loss_grad, sg_gd_update) and fed to a checker exactly as the audit
  * observer feeds it; a corruption is applied to what the checker sees (or,
  * for the ascent step, to the trajectory itself).  Seeds are printed. */
-#include "audit.h"
-#include "empirical.h"
-#include "invariants.h"
-#include "invariants_shadow.h"
-#include "json.h"
-#include "plots.h"
-#include "run.h"
-#include "tolerance.h"
+#include "audit/relu/audit.h"
+#include "kernels/relu/empirical.h"
+#include "audit/relu/invariants.h"
+#include "audit/relu/invariants_shadow.h"
+#include "io/json.h"
+#include "app/plots.h"
+#include "run/run.h"
+#include "audit/relu/tolerance.h"
 #include <CUnit/CUnit.h>
 #include <math.h>
 #include <stdio.h>

@@ -2,8 +2,8 @@
  * central finite differences, the homogeneity identity and the one-step
  * imbalance identity of design section 2.  Every identity check is paired
  * with a negative control showing the same tolerance rejects a broken input. */
-#include "dot.h"
-#include "empirical.h"
+#include "kernels/dot.h"
+#include "kernels/relu/empirical.h"
 #include "test_util.h"
 #include <CUnit/CUnit.h>
 #include <stdio.h>

@@ -1,8 +1,8 @@
 /* test_population.c -- the closed-form population loss and gradients:
  * finite differences, Theorem 1's saddles, global optima (k = 2 and k = 4),
  * agreement with the empirical gradient at large n, the w = 0 convention. */
-#include "dot.h"
-#include "population.h"
+#include "kernels/dot.h"
+#include "kernels/relu/population.h"
 #include "test_util.h"
 #include <CUnit/CUnit.h>
 #include <stdio.h>

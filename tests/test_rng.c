@@ -1,7 +1,7 @@
 /* test_rng.c -- known answers of SplitMix64 and xoshiro256**, determinism of
  * the streams, the deterministic logarithm, and moments of 10^6 normals. */
-#include "detmath.h"
-#include "rng.h"
+#include "kernels/detmath.h"
+#include "kernels/rng.h"
 #include <CUnit/CUnit.h>
 #include <math.h>
 #include <stdio.h>

@@ -1,10 +1,10 @@
 /* test_safe_region.c -- the run-time check of the proved floating-point
- * region (src/safe_region.h, proofs/README.md item 3c): it stays silent on
+ * region (src/models/relu/safe_region.h, proofs/README.md item 3c): it stays silent on
  * the default run and stops a run whose state leaves the region. */
-#include "config.h"
-#include "run.h"
-#include "divergence.h"
-#include "safe_region.h"
+#include "app/config.h"
+#include "run/run.h"
+#include "run/divergence.h"
+#include "models/relu/safe_region.h"
 #include <CUnit/CUnit.h>
 #include <math.h>
 #include <stdio.h>

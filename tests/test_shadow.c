@@ -20,13 +20,13 @@
  *     600-bit one, and fails with the bound of a 128-bit model;
  *   - checkpoint save/load round-trips and rejects malformed input.
  * Seeds are printed. */
-#include "bounds.h"
-#include "dot.h"
-#include "empirical.h"
-#include "shadow.h"
-#include "shadow_audit.h"
+#include "shadow/relu/bounds.h"
+#include "kernels/dot.h"
+#include "kernels/relu/empirical.h"
+#include "shadow/relu/shadow.h"
+#include "shadow/relu/shadow_audit.h"
 #include "test_util.h"
-#include "xacc.h"
+#include "shadow/xacc.h"
 #include <CUnit/CUnit.h>
 #include <gmp.h>
 #include <mpfr.h>

@@ -1,5 +1,5 @@
 /* test_target_file.c -- the --target PATH reader on in-memory files. */
-#include "target_file.h"
+#include "io/target_file.h"
 #include <CUnit/CUnit.h>
 #include <math.h>
 #include <string.h>

@@ -2,9 +2,9 @@
 #ifndef SG_TEST_UTIL_H
 #define SG_TEST_UTIL_H
 
-#include "data.h"
-#include "init.h"
-#include "model.h"
+#include "kernels/data.h"
+#include "kernels/relu/init.h"
+#include "kernels/relu/problem.h"
 #include <math.h>
 #include <stdlib.h>
 

@@ -19,8 +19,8 @@
  * |f|, |r| <= 1e60, |grad| <= 1e120, |theta'| <= 1e150 -- all finite.
  */
 #include "__fc_builtin.h"
-#include "empirical.h"
-#include "safe_region.h"
+#include "kernels/relu/empirical.h"
+#include "models/relu/safe_region.h"
 
 #define NMAX SG_SAFE_N_MAX
 #define DMAX SG_SAFE_D_MAX

@@ -5,8 +5,8 @@
 #ifndef SG_BENCH_COMMON_H
 #define SG_BENCH_COMMON_H
 
-#include "data.h"
-#include "model.h"
+#include "kernels/data.h"
+#include "kernels/relu/problem.h"
 #include <stdlib.h>
 
 static inline int bench_cmp_double(const void *x, const void *y)

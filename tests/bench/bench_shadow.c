@@ -12,12 +12,12 @@
  * MPFR/double.  It fails if the
  * audit reports a bound violation. */
 #include "bench_common.h"
-#include "data.h"
-#include "empirical.h"
-#include "init.h"
-#include "model.h"
-#include "shadow_audit.h"
-#include "xacc.h"
+#include "kernels/data.h"
+#include "kernels/relu/empirical.h"
+#include "kernels/relu/init.h"
+#include "kernels/relu/problem.h"
+#include "shadow/relu/shadow_audit.h"
+#include "shadow/xacc.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

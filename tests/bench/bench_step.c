@@ -7,9 +7,9 @@
  * The BLAS step also serves as an independent check: its gradient must agree
  * with ours to 1e-10 relative, or the benchmark fails. */
 #include "bench_common.h"
-#include "data.h"
-#include "init.h"
-#include "model.h"
+#include "kernels/data.h"
+#include "kernels/relu/init.h"
+#include "kernels/relu/problem.h"
 #include <cblas.h>
 #include <math.h>
 #include <stdio.h>

@@ -4,8 +4,8 @@
  * validation; the rest is the checkpoint.  A checkpoint that parses and
  * describes a small run is also applied to a freshly set-up context
  * (dataset, theta_0 and observer checks, the digest observer's load). */
-#include "checkpoint.h"
-#include "hash.h"
+#include "run/checkpoint.h"
+#include "io/hash.h"
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>

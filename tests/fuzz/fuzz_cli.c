@@ -1,6 +1,6 @@
 /* fuzz_cli.c -- libFuzzer harness for `shadowgd run` option parsing.
  * The input is split at NUL bytes into at most 24 arguments after "run". */
-#include "cli.h"
+#include "app/cli.h"
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>

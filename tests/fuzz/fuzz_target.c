@@ -1,6 +1,6 @@
 /* fuzz_target.c -- libFuzzer harness for the --target PATH reader.
  * First byte: d = 1 + byte % 16; the rest is the file's content. */
-#include "target_file.h"
+#include "io/target_file.h"
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>

@@ -1,0 +1,45 @@
+/* main.c -- `shadowgd COMMAND [options]`. */
+#include "app/cli.h"
+#include "run/resume.h"
+#include "run/run.h"
+#include <stdio.h>
+#include <string.h>
+
+static void usage(FILE *fp)
+{
+    fputs("usage: shadowgd run [options]     (shadowgd run --help for the options)\n"
+          "       shadowgd resume DIR [--quiet]   (continue from DIR/checkpoint.bin)\n"
+          "       shadowgd --help | --version\n", fp);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return SG_EXIT_USAGE;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        usage(stdout);
+        sg_cli_usage(stdout);
+        return SG_EXIT_OK;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("shadowgd %s\n", SG_VERSION);
+        return SG_EXIT_OK;
+    }
+    if (strcmp(argv[1], "run") == 0) {
+        sg_config cfg;
+        sg_config_defaults(&cfg);
+        int rc = sg_cli_parse_run(argc - 1, argv + 1, &cfg);
+        if (rc < 0)
+            return SG_EXIT_OK;
+        if (rc != 0)
+            return rc;
+        return sg_run_main(&cfg);
+    }
+    if (strcmp(argv[1], "resume") == 0)
+        return sg_resume_main(argc - 1, argv + 1);
+    fprintf(stderr, "shadowgd: unknown command '%s' (expected run or resume; see shadowgd "
+                    "--help)\n", argv[1]);
+    return SG_EXIT_USAGE;
+}

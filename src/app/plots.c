@@ -1,0 +1,220 @@
+/* plots.c -- gnuplot scripts for the figures of a run (see plots.h). */
+#include "app/plots.h"
+#include "kernels/relu/init.h"
+#include "io/outfile.h"
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+int sg_have_gnuplot(void)
+{
+    const char *path = getenv("PATH");
+    if (!path)
+        return 0;
+    char buf[4096];
+    while (*path) {
+        const char *e = strchr(path, ':');
+        size_t n = e ? (size_t)(e - path) : strlen(path);
+        if (n > 0 && n < sizeof buf - 16) {
+            memcpy(buf, path, n);
+            strcpy(buf + n, "/gnuplot");
+            if (access(buf, X_OK) == 0)
+                return 1;
+        }
+        path += n + (e ? 1 : 0);
+    }
+    return 0;
+}
+
+/* the header line of trajectory.csv contains column name? */
+static int csv_has_column(const char *dir, const char *name)
+{
+    char path[4200], line[65536];
+    snprintf(path, sizeof path, "%s/trajectory.csv", dir);
+    FILE *fp = fopen(path, "r");
+    if (!fp)
+        return 0;
+    int found = 0;
+    if (fgets(line, sizeof line, fp)) {
+        line[strcspn(line, "\r\n")] = '\0';
+        for (char *tok = strtok(line, ","); tok; tok = strtok(NULL, ","))
+            if (strcmp(tok, name) == 0)
+                found = 1;
+    }
+    fclose(fp);
+    return found;
+}
+
+static void band(FILE *fp, int id, long from, long to, const char *rgb, const char *label)
+{
+    if (to <= from)
+        return;
+    fprintf(fp,
+            "set object %d rect from %ld, graph 0 to %ld, graph 1 fc rgb '%s' fs solid 0.5 "
+            "noborder behind\n",
+            id, from, to, rgb);
+    fprintf(fp, "set label %d '%s' at %g, graph 1.03 center font ',10'\n", id, label,
+            0.5 * (double)(from + to));
+}
+
+static void write_fig3(FILE *fp, const sg_config *c, const sg_inv_phases *ph)
+{
+    long end = c->steps;
+    long t1 = ph->T1_observed >= 0 ? ph->T1_observed : end;
+    long t2 = ph->T2_end >= 0 ? ph->T2_end : end;
+    char setting[160];
+    if (c->loss == SG_LOSS_EMPIRICAL)
+        snprintf(setting, sizeof setting, "empirical loss, d=%d k=%d n=%d", c->d, c->k, c->n);
+    else
+        snprintf(setting, sizeof setting, "population loss, d=%d k=%d", c->d, c->k);
+    fprintf(fp,
+            "# fig3.gp -- shadowgd: the paper's Fig. 3 view of this run.\n"
+            "# Regenerate: gnuplot fig3.gp  (in this directory; reads trajectory.csv)\n"
+            "# Phase bands from the double trajectory's audit: T1 = %ld (first step with every\n"
+            "# angle <= %g deg), end of phase 2 = %ld (growth-end conditions); -1: not reached.\n"
+            "set terminal pngcairo size 1100,620 enhanced font ',11'\n"
+            "set output 'fig3.png'\n"
+            "set datafile separator ','\n"
+            "set title \"shadowgd: %s, init %s, sigma=%g, mu=%g, seed=%llu\" offset 0,1\n"
+            "set tmargin 5\n"
+            "set xlabel 'GD step'\n"
+            "set ylabel 'loss, |v_1|, ||w_1||  (log scale)'\n"
+            "set y2label 'angle between w_j and its target ray s_j a (degrees)'\n"
+            "set logscale y\n"
+            "set format y '10^{%%L}'\n"
+            "set xrange [0:%ld]\n"
+            "set ytics nomirror\n"
+            "set y2tics\n"
+            "set y2range [0:*]\n"
+            "set key outside right center box opaque\n"
+            "set grid xtics ytics lc rgb '#dddddd'\n"
+            "pos(x) = x > 0 ? x : NaN\n",
+            ph->T1_observed, c->inv.align_deg, ph->T2_end, setting, sg_init_name(c->init),
+            c->sigma, c->mu, (unsigned long long)c->seed, end);
+    band(fp, 1, 0, t1, "#d6e4f5", "1: align");
+    band(fp, 2, t1, t2, "#f7e7c6", "2: growth");
+    band(fp, 3, t2, end, "#d9f0d3", "3: refinement");
+    if (t1 == t2 && t1 < end)
+        fprintf(fp, "set arrow 4 from %ld, graph 0 to %ld, graph 1 nohead lc rgb '#c08020' lw 2 dt 2\n"
+                    "set label 5 'T1 = %ld = end of phase 2 (no band 2)' at %ld, graph 0.94 left offset 0.5,0 font ',9'\n",
+                t1, t1, t1, t1);
+    fprintf(fp,
+            "set arrow 6 from graph 0, second %g to graph 1, second %g nohead lc rgb '#d62728' dt 3\n"
+            "set label 7 '%g deg' at graph 1, second %g right offset -0.5,0.6 font ',9' tc rgb '#d62728'\n",
+            c->inv.align_deg, c->inv.align_deg, c->inv.align_deg, c->inv.align_deg);
+    fprintf(fp,
+            "plot 'trajectory.csv' using 'step':(pos(column('loss'))) with lines lw 2.5 lc rgb '#000000' title 'loss', \\\n"
+            "     '' using 'step':(abs(column('v_1'))) with lines lw 2 lc rgb '#1f77b4' title '|v_1|', \\\n"
+            "     '' using 'step':'wnorm_1' with lines lw 2 dt 2 lc rgb '#ff7f0e' title '||w_1||'");
+    int kk = c->k < 4 ? c->k : 4;
+    const char *col[4] = {"#d62728", "#9467bd", "#2ca02c", "#8c564b"};
+    for (int j = 1; j <= kk; j++)
+        fprintf(fp, ", \\\n     '' using 'step':'angle_%d' axes x1y2 with lines lw 1.5 lc rgb '%s' title 'angle_%d (deg)'",
+                j, col[j - 1], j);
+    fputc('\n', fp);
+}
+
+static void write_audit(FILE *fp, int shadow)
+{
+    fprintf(fp,
+            "# audit.gp -- shadowgd: the audit view of this run.\n"
+            "# Regenerate: gnuplot audit.gp  (in this directory; reads trajectory.csv)\n"
+            "# homog_ratio, imbal_ratio: |residual|/tolerance of the exact identities on the\n"
+            "# double trajectory (<= 1: held).  max_err_ratio, divergence: the MPFR shadow's\n"
+            "# error/bound ratio and relative divergence (columns present only with the shadow).\n"
+            "set terminal pngcairo size 1100,620 enhanced font ',11'\n"
+            "set output 'audit.png'\n"
+            "set datafile separator ','\n"
+            "set title 'shadowgd audit: residual/tolerance per step (<= 1 means within bound)'\n"
+            "set xlabel 'GD step'\n"
+            "set ylabel 'ratio (log scale)'\n"
+            "set logscale y\n"
+            "set format y '10^{%%L}'\n"
+            "set key outside right center box opaque\n"
+            "set grid xtics ytics lc rgb '#dddddd'\n"
+            "set yrange [*:10]\n"
+            "pos(x) = x > 0 ? x : NaN\n"
+            "# a divergence of exactly 0 is drawn at 1e-18 (log scale)\n"
+            "floorpos(x) = x > 1e-18 ? x : 1e-18\n");
+    if (!shadow)
+        fprintf(fp, "set label 1 'no MPFR shadow in this run: max error/bound and divergence "
+                    "curves need the shadow (issue 4)' at graph 0.02, graph 0.05 font ',9'\n");
+    if (shadow)
+        fprintf(fp,
+                "set y2label 'relative divergence double vs MPFR (log scale)'\n"
+                "set logscale y2\n"
+                "set y2range [1e-18:*]\n"
+                "set format y2 '10^{%%L}'\n"
+                "set y2tics\n"
+                "set ytics nomirror\n");
+    fprintf(fp,
+            "plot 1 with lines lc rgb '#aa0000' dt 2 title 'bound (ratio = 1)', \\\n"
+            "     'trajectory.csv' using 'step':(pos(column('homog_ratio'))) with lines lw 1.5 lc rgb '#1f77b4' title 'HOMOG |res|/tol', \\\n"
+            "     '' using 'step':(pos(column('imbal_ratio'))) with lines lw 1.5 lc rgb '#ff7f0e' title 'IMBAL |res|/tol'");
+    if (shadow)
+        fprintf(fp,
+                ", \\\n     '' using 'step':(pos(column('max_err_ratio'))) with lines lw 2 lc rgb '#2ca02c' title 'shadow max error/bound', \\\n"
+                "     '' using 'step':(floorpos(column('divergence'))) axes x1y2 with lines lw 2 lc rgb '#000000' title 'divergence'");
+    fputc('\n', fp);
+}
+
+static int run_gnuplot(const char *dir, const char *script)
+{
+    fflush(stdout);
+    fflush(stderr);
+    pid_t pid = fork();
+    if (pid < 0)
+        return -1;
+    if (pid == 0) {
+        if (chdir(dir) != 0)
+            _exit(127);
+        /* gnuplot's warnings go to gnuplot.log next to the scripts */
+        if (!freopen("gnuplot.log", "a", stderr))
+            _exit(127);
+        execlp("gnuplot", "gnuplot", script, (char *)NULL);
+        _exit(127);
+    }
+    int st;
+    if (waitpid(pid, &st, 0) < 0)
+        return -1;
+    return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
+}
+
+int sg_plots_write(const sg_config *cfg, const sg_inv_phases *ph, char *msg, size_t len)
+{
+    const char *dir = cfg->out_dir;
+    int shadow = csv_has_column(dir, "max_err_ratio") && csv_has_column(dir, "divergence");
+    sg_outfile o;
+    if (sg_outfile_open(&o, dir, "fig3.gp") != 0)
+        return -1;
+    write_fig3(o.fp, cfg, ph);
+    if (sg_outfile_commit(&o) != 0)
+        return -1;
+    if (sg_outfile_open(&o, dir, "audit.gp") != 0)
+        return -1;
+    write_audit(o.fp, shadow);
+    if (sg_outfile_commit(&o) != 0)
+        return -1;
+    const char *note = shadow ? "" : "; the audit figure's error/bound and divergence curves "
+                                     "need the MPFR shadow (no max_err_ratio/divergence columns)";
+    if (cfg->plots == 0) {
+        snprintf(msg, len, "figures: --no-plots; scripts %s/fig3.gp, %s/audit.gp", dir, dir);
+        return 0;
+    }
+    if (!sg_have_gnuplot()) {
+        snprintf(msg, len,
+                 "figures: gnuplot not found, PNGs skipped (install gnuplot-nox, then run "
+                 "`gnuplot fig3.gp` in %s)", dir);
+        return 0;
+    }
+    int e1 = run_gnuplot(dir, "fig3.gp"), e2 = run_gnuplot(dir, "audit.gp");
+    if (e1 || e2) {
+        snprintf(msg, len, "figures: gnuplot failed on %s%s%s (scripts kept in %s; see gnuplot.log)",
+                 e1 ? "fig3.gp" : "", e1 && e2 ? " and " : "", e2 ? "audit.gp" : "", dir);
+        return 0;
+    }
+    snprintf(msg, len, "figures: %s/fig3.png, %s/audit.png (gnuplot scripts *.gp next to them)%s",
+             dir, dir, note);
+    return 0;
+}

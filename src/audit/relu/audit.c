@@ -1,0 +1,389 @@
+/* audit.c -- the invariant audit observer of a run (see audit.h). */
+#include "audit/relu/audit.h"
+#include "io/binio.h"
+#include "audit/relu/invariants_shadow.h"
+#include "io/json.h"
+#include "app/plots.h"
+#include "audit/relu/tolerance.h"
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+struct sg_audit {
+    sg_run_ctx *ctx;
+    sg_inv_problem prob;
+    sg_inv_checker *dbl, *mp;
+    double *homog_tol, *imbal_tol; /* k each */
+    double loss_tol;
+    int same_sign;
+    int progress;                  /* stderr is a terminal and not --quiet */
+    double t0, last_print;
+    int printed;
+    char figures[512];             /* one line about the figures          */
+    char stuck[400];
+    int stuck_found;
+    void *ext;
+    void (*free_ext)(void *);
+    void (*finish_ext)(void *, sg_audit *);
+    int finished;
+};
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static void progress(sg_audit *a, sg_run_ctx *ctx)
+{
+    if (!a->progress)
+        return;
+    double t = now_s(), el = t - a->t0;
+    long done = ctx->step, total = ctx->cfg.steps;
+    if (el < 1.0 || t - a->last_print < 0.25 || done == 0)
+        return;
+    double left = el * (double)(total - done) / (double)done;
+    if (!a->printed && el + left < 2.0)
+        return;
+    a->last_print = t;
+    a->printed = 1;
+    fprintf(stderr, "\rstep %ld/%ld  loss %.3e  phase %d  %.0f s left   ", done, total,
+            ctx->loss, sg_inv_phase_now(a->dbl), left);
+    fflush(stderr);
+}
+
+static void progress_clear(sg_audit *a)
+{
+    if (a->printed) {
+        fprintf(stderr, "\r%72s\r", "");
+        fflush(stderr);
+        a->printed = 0;
+    }
+}
+
+static int obs_observe(void *self, sg_run_ctx *ctx)
+{
+    sg_audit *a = self;
+    sg_tol_state(&ctx->prob, ctx->theta, &ctx->ws, a->homog_tol, &a->loss_tol);
+    sg_inv_state_rec s = {ctx->step, ctx->theta, ctx->ws.grad, ctx->loss, a->loss_tol,
+                          NULL, a->homog_tol};
+    sg_inv_state(a->dbl, &s);
+    progress(a, ctx);
+    return 0;
+}
+
+static int obs_after_update(void *self, sg_run_ctx *ctx, const double *prev)
+{
+    sg_audit *a = self;
+    int d = ctx->cfg.d, k = ctx->cfg.k;
+    sg_tol_step(d, k, ctx->cfg.mu, ctx->ws.grad, ctx->theta, a->homog_tol, a->imbal_tol);
+    sg_inv_step_rec s = {ctx->step - 1, prev, ctx->ws.grad, ctx->theta, NULL, a->imbal_tol, NULL};
+    sg_inv_step(a->dbl, &s);
+    return 0;
+}
+
+static void put_num(FILE *fp, double x)
+{
+    if (isfinite(x))
+        fprintf(fp, ",%.6g", x);
+    else
+        fputc(',', fp);
+}
+
+static void obs_csv_header(void *self, FILE *fp)
+{
+    (void)self;
+    fputs(",phase,dist2_opt,homog_ratio,imbal_ratio", fp);
+}
+
+/* row t: phase and dist^2 at theta_t, HOMOG ratio at theta_t, IMBAL ratio of
+   the step t-1 -> t (empty in row 0) */
+static void obs_csv_row(void *self, FILE *fp)
+{
+    sg_audit *a = self;
+    fprintf(fp, ",%d", sg_inv_phase_now(a->dbl));
+    fprintf(fp, ",%.17g", sg_inv_dist2_now(a->dbl));
+    put_num(fp, sg_inv_homog_ratio_now(a->dbl));
+    put_num(fp, a->ctx->step > 0 ? sg_inv_imbal_ratio_now(a->dbl) : NAN);
+}
+
+static void finish_all(sg_audit *a)
+{
+    sg_inv_finish(a->dbl);
+    if (a->mp)
+        sg_inv_finish(a->mp);
+    if (!a->finished && a->ext && a->finish_ext)
+        a->finish_ext(a->ext, a);
+    a->finished = 1;
+    sg_run_ctx *ctx = a->ctx;
+    if (!a->stuck_found && ctx->status != SG_STATUS_DIVERGED)
+        a->stuck_found = sg_inv_stuck(a->dbl, ctx->theta, ctx->loss, a->stuck, sizeof a->stuck);
+}
+
+static void obs_summary(void *self, sg_json *j)
+{
+    sg_audit *a = self;
+    finish_all(a);
+    sg_inv_json(j, a->dbl, a->mp);
+    sg_inv_json_phases(j, a->dbl, a->mp);
+    sg_json_open(j, "stationary_point");
+    sg_json_bool(j, "same_sign_warning", a->same_sign);
+    sg_json_bool(j, "identified", a->stuck_found);
+    if (a->stuck_found)
+        sg_json_str(j, "description", a->stuck);
+    else
+        sg_json_null(j, "description");
+    sg_json_close(j);
+}
+
+static void obs_report(void *self, FILE *fp)
+{
+    sg_audit *a = self;
+    finish_all(a);
+    progress_clear(a);
+    if (a->stuck_found)
+        fprintf(fp, "stationary point: %s\n", a->stuck);
+    if (a->figures[0])
+        fprintf(fp, "%s\n", a->figures);
+    fputc('\n', fp);
+    sg_inv_table(fp, a->dbl, a->mp);
+    sg_run_ctx *ctx = a->ctx;
+    if (ctx->status != SG_STATUS_DIVERGED) {
+        int d = ctx->cfg.d, k = ctx->cfg.k;
+        if (sg_inv_classify(k, ctx->sign0) == SG_CLASS_PAIR)
+            fprintf(fp, "final (double): loss %.3e, |diag(v)W - W*|_F = %.3e\n", ctx->loss,
+                    sqrt(sg_opt_dist2_pair(d, k, ctx->prob.a, ctx->theta)));
+        else
+            fprintf(fp, "final (double): loss %.3e, |sum_j v_j w_j - 2a| = %.3e, worst line "
+                        "sum %.3e |a|\n",
+                    ctx->loss, sg_opt_sum_dist(d, k, ctx->prob.a, ctx->theta),
+                    sg_opt_line_residual(d, k, ctx->prob.a, ctx->theta, ctx->cfg.inv.line_deg,
+                                         NULL));
+    }
+}
+
+/* ---- checkpoints ---- */
+
+#define AUDIT_MAGIC "SGAUDIT\n"
+#define AUDIT_VERSION 1u
+enum { AUDIT_HAS_MPFR = 1, AUDIT_HAS_FEED = 2 };
+
+/* u64 length, then the checker's section */
+static void save_checker(sg_bw *w, const sg_inv_checker *c)
+{
+    char *mem = NULL;
+    size_t n = 0;
+    FILE *m = open_memstream(&mem, &n);
+    int rc = m ? sg_inv_save(c, m) : -1;
+    if (m && fclose(m) != 0)
+        rc = -1;
+    if (rc == 0) {
+        sg_bw_u64(w, (uint64_t)n);
+        sg_bw_bytes(w, mem, n);
+    } else {
+        w->bad = 1;
+    }
+    free(mem);
+}
+
+/* a new checker like c (name, problem, thresholds) loaded from the next
+   length-prefixed section; NULL (r->bad set) if that fails */
+static sg_inv_checker *load_checker(sg_audit *a, sg_br *r, const char *name)
+{
+    uint64_t n = sg_br_u64(r);
+    sg_inv_checker *c = NULL;
+    if (!r->bad && n <= r->left)
+        c = sg_inv_new(name, &a->prob, &a->ctx->cfg.inv);
+    if (c && sg_inv_load(c, r->fp, (size_t)n) == 0) {
+        r->left -= (size_t)n;
+        return c;
+    }
+    sg_inv_free(c);
+    r->bad = 1;
+    return NULL;
+}
+
+int sg_audit_save(sg_audit *a, FILE *fp)
+{
+    if (a->finished)
+        return -1;
+    sg_bw w = {fp, 0};
+    sg_bw_bytes(&w, AUDIT_MAGIC, 8);
+    sg_bw_u32(&w, AUDIT_VERSION);
+    sg_bw_u32(&w, (a->mp ? AUDIT_HAS_MPFR : 0) | (a->ext ? AUDIT_HAS_FEED : 0));
+    sg_bw_u32(&w, (uint32_t)a->prob.d);
+    sg_bw_u32(&w, (uint32_t)a->prob.k);
+    sg_bw_u64(&w, (uint64_t)a->prob.steps);
+    save_checker(&w, a->dbl);
+    if (a->mp)
+        save_checker(&w, a->mp);
+    return w.bad ? -1 : 0;
+}
+
+int sg_audit_load(sg_audit *a, FILE *fp, size_t len)
+{
+    sg_br r = {fp, len, 0};
+    char magic[8];
+    sg_br_bytes(&r, magic, 8);
+    uint32_t version = sg_br_u32(&r), flags = sg_br_u32(&r);
+    uint32_t d = sg_br_u32(&r), k = sg_br_u32(&r);
+    uint64_t steps = sg_br_u64(&r);
+    if (r.bad || a->finished || memcmp(magic, AUDIT_MAGIC, 8) != 0 ||
+        version != AUDIT_VERSION || (flags & ~(uint32_t)(AUDIT_HAS_MPFR | AUDIT_HAS_FEED)) ||
+        ((flags & AUDIT_HAS_FEED) && !(flags & AUDIT_HAS_MPFR)) ||
+        d != (uint32_t)a->prob.d || k != (uint32_t)a->prob.k ||
+        steps != (uint64_t)a->prob.steps)
+        return -1;
+    sg_inv_checker *dbl = load_checker(a, &r, sg_inv_trajectory(a->dbl)), *mp = NULL;
+    if (dbl && (flags & AUDIT_HAS_MPFR))
+        mp = load_checker(a, &r, "mpfr");
+    if (r.bad || r.left != 0) {
+        sg_inv_free(dbl);
+        sg_inv_free(mp);
+        return -1;
+    }
+    sg_inv_free(a->dbl);
+    sg_inv_free(a->mp);
+    a->dbl = dbl;
+    a->mp = mp;
+    if (!(flags & AUDIT_HAS_FEED)) {
+        if (a->ext)
+            sg_audit_set_ext(a, NULL, NULL, NULL);
+        return 0;
+    }
+    if (!a->ext && sg_inv_feed_shadow_restore(a->ctx, a) != 0)
+        return -1;
+    return 0;
+}
+
+static int obs_save(void *self, FILE *fp)
+{
+    return sg_audit_save(self, fp);
+}
+
+static int obs_load(void *self, FILE *fp, size_t len)
+{
+    return sg_audit_load(self, fp, len);
+}
+
+/* the observer owns the audit: sg_run_free calls this */
+static void obs_destroy(void *self)
+{
+    sg_audit_free(self);
+}
+
+sg_audit *sg_audit_attach(sg_run_ctx *ctx)
+{
+    const sg_config *c = &ctx->cfg;
+    sg_audit *a = calloc(1, sizeof *a);
+    if (!a) {
+        fprintf(stderr, "shadowgd: out of memory for the invariant audit\n");
+        return NULL;
+    }
+    a->ctx = ctx;
+    a->prob.d = c->d;
+    a->prob.k = c->k;
+    a->prob.mu = c->mu;
+    a->prob.sigma = c->sigma;
+    a->prob.a = ctx->prob.a;
+    a->prob.sign0 = ctx->sign0;
+    a->prob.steps = c->steps;
+    a->dbl = sg_inv_new("double", &a->prob, &c->inv);
+    a->homog_tol = calloc((size_t)c->k, sizeof(double));
+    a->imbal_tol = calloc((size_t)c->k, sizeof(double));
+    if (!a->dbl || !a->homog_tol || !a->imbal_tol) {
+        fprintf(stderr, "shadowgd: out of memory for the invariant audit\n");
+        sg_audit_free(a);
+        return NULL;
+    }
+    a->same_sign = sg_inv_classify(c->k, ctx->sign0) == SG_CLASS_SAME_SIGN;
+    if (a->same_sign)
+        fprintf(stderr,
+                "shadowgd: warning: k = 2 with equal initial output signs (v_1(0), v_2(0) "
+                "both %s): the theory's known failure case; GD is expected to stall at a "
+                "saddle with both neurons on one ray (loss ~ |a|^2/4), unless an output weight "
+                "changes sign early (possible when |v_j(0)| < |w_j(0)|)\n",
+                ctx->sign0[0] > 0 ? "positive" : "negative");
+    a->progress = !c->quiet && isatty(STDERR_FILENO);
+    a->t0 = now_s();
+    sg_observer o = {.name = "invariants", .self = a, .observe = obs_observe,
+                     .after_update = obs_after_update, .csv_header = obs_csv_header,
+                     .csv_row = obs_csv_row, .summary = obs_summary, .report = obs_report};
+    o.save = obs_save;
+    o.load = obs_load;
+    o.destroy = obs_destroy;
+    if (sg_run_add_observer(ctx, &o) != 0) {
+        fprintf(stderr, "shadowgd: too many observers\n");
+        sg_audit_free(a);
+        return NULL;
+    }
+    return a;
+}
+
+sg_inv_checker *sg_audit_mpfr(sg_audit *a)
+{
+    if (!a->mp)
+        a->mp = sg_inv_new("mpfr", &a->prob, &a->ctx->cfg.inv);
+    return a->mp;
+}
+
+sg_inv_checker *sg_audit_double(sg_audit *a)
+{
+    return a->dbl;
+}
+
+const sg_inv_thresholds *sg_audit_thresholds(sg_audit *a)
+{
+    return &a->ctx->cfg.inv;
+}
+
+sg_audit *sg_audit_of(sg_run_ctx *ctx)
+{
+    for (int q = 0; q < ctx->nobs; q++)
+        if (ctx->obs[q].name && strcmp(ctx->obs[q].name, "invariants") == 0)
+            return ctx->obs[q].self;
+    return NULL;
+}
+
+void *sg_audit_ext(sg_audit *a)
+{
+    return a->ext;
+}
+
+void sg_audit_set_ext(sg_audit *a, void *ext, void (*free_ext)(void *),
+                      void (*finish_ext)(void *ext, sg_audit *a))
+{
+    if (a->ext && a->free_ext)
+        a->free_ext(a->ext);
+    a->ext = ext;
+    a->free_ext = free_ext;
+    a->finish_ext = finish_ext;
+}
+
+int sg_audit_after_run(sg_audit *a, sg_run_ctx *ctx)
+{
+    finish_all(a);
+    progress_clear(a);
+    if (ctx->status == SG_STATUS_DIVERGED) {
+        snprintf(a->figures, sizeof a->figures, "figures: none (the run diverged)");
+        return 0;
+    }
+    return sg_plots_write(&ctx->cfg, sg_inv_get_phases(a->dbl), a->figures,
+                          sizeof a->figures);
+}
+
+void sg_audit_free(sg_audit *a)
+{
+    if (!a)
+        return;
+    if (a->ext && a->free_ext)
+        a->free_ext(a->ext);
+    sg_inv_free(a->dbl);
+    sg_inv_free(a->mp);
+    free(a->homog_tol);
+    free(a->imbal_tol);
+    free(a);
+}

@@ -1,0 +1,77 @@
+/* outdir.c -- refusing to clobber earlier results (see outdir.h). */
+#include "io/outdir.h"
+#include "run/run.h"
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* 1 if dir holds an entry other than . and .., 0 if empty, -1 on error */
+static int dir_nonempty(const char *path)
+{
+    DIR *dp = opendir(path);
+    if (!dp)
+        return -1;
+    int found = 0;
+    struct dirent *e;
+    while (!found && (e = readdir(dp)) != NULL)
+        found = strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+    closedir(dp);
+    return found;
+}
+
+int sg_outdir_check(const char *path, int force)
+{
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        if (errno == ENOENT)
+            return 0;
+        fprintf(stderr, "shadowgd: invalid value '%s' for --out: %s\n", path, strerror(errno));
+        return SG_EXIT_USAGE;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        fprintf(stderr, "shadowgd: invalid value '%s' for --out: exists and is not a directory\n",
+                path);
+        return SG_EXIT_USAGE;
+    }
+    if (force)
+        return 0;
+    int ne = dir_nonempty(path);
+    if (ne < 0) {
+        fprintf(stderr, "shadowgd: invalid value '%s' for --out: cannot list: %s\n", path,
+                strerror(errno));
+        return SG_EXIT_USAGE;
+    }
+    if (ne) {
+        fprintf(stderr, "shadowgd: invalid value '%s' for --out: directory exists and is not "
+                        "empty (use --force to overwrite)\n", path);
+        return SG_EXIT_USAGE;
+    }
+    return 0;
+}
+
+static const char *const known[] = {
+    "trajectory.csv", "summary.json", "checkpoint.bin", "data/X.csv", "data/y.csv",
+    "data/a.csv", "data/W0.csv", "data/v0.csv",
+    /* the figures of the invariant audit (plots.h) */
+    "fig3.gp", "fig3.png", "audit.gp", "audit.png", "gnuplot.log",
+};
+
+int sg_outdir_clean(const char *path)
+{
+    char buf[4200];
+    for (size_t q = 0; q < sizeof known / sizeof known[0]; q++) {
+        for (int tmp = 0; tmp < 2; tmp++) {
+            int len = snprintf(buf, sizeof buf, "%s/%s%s", path, known[q], tmp ? ".tmp" : "");
+            if (len < 0 || (size_t)len >= sizeof buf)
+                return -1;
+            if (remove(buf) != 0 && errno != ENOENT) {
+                fprintf(stderr, "shadowgd: --force: cannot remove %s: %s\n", buf,
+                        strerror(errno));
+                return -1;
+            }
+        }
+    }
+    return 0;
+}

@@ -1,0 +1,66 @@
+/* data.c -- Gaussian design, planted linear labels, targets. */
+#include "kernels/data.h"
+#include "kernels/dot.h"
+#include "kernels/geometry.h"
+
+void sg_data_gaussian(sg_rng *rng, int n, int d, double *X)
+{
+    /*@ loop invariant q_range: 0 <= q <= n*d;
+        loop assigns q, *rng, X[0 .. n*d - 1], errno;
+        loop variant n*d - q;
+    */
+    for (long q = 0; q < (long)n * d; q++)
+        X[q] = sg_rng_normal(rng);
+}
+
+/*@ ghost
+  /@ requires 0 <= i < n && 0 <= d;
+     assigns \nothing;
+     ensures row: 0 <= i * d && i * d + d <= n * d;
+  @/
+  void sg_data_row_lemma(long i, long n, long d) { }
+*/
+
+void sg_labels(int n, int d, const double *X, const double *a, double *y)
+{
+    /*@ loop invariant i_range: 0 <= i <= n;
+        loop assigns i, y[0 .. n - 1];
+        loop variant n - i;
+    */
+    for (int i = 0; i < n; i++) {
+        //@ ghost sg_data_row_lemma(i, n, d);
+        y[i] = sg_dot(d, X + (long)i * d, a);
+    }
+}
+
+void sg_target_e1(int d, double *a)
+{
+    /*@ loop invariant l_range: 0 <= l <= d;
+        loop assigns l, a[0 .. d - 1];
+        loop variant d - l;
+    */
+    for (int l = 0; l < d; l++)
+        a[l] = 0.0;
+    a[0] = 1.0;
+}
+
+void sg_target_random(sg_rng *rng, int d, double *a)
+{
+    double nrm;
+    /*@ loop assigns nrm, *rng, a[0 .. d - 1], errno; */
+    do {
+        /*@ loop invariant l_range: 0 <= l <= d;
+            loop assigns l, *rng, a[0 .. d - 1], errno;
+            loop variant d - l;
+        */
+        for (int l = 0; l < d; l++)
+            a[l] = sg_rng_normal(rng);
+        nrm = sg_norm(d, a);
+    } while (nrm == 0.0); /* probability zero; keeps the division safe */
+    /*@ loop invariant l_range: 0 <= l <= d;
+        loop assigns l, a[0 .. d - 1];
+        loop variant d - l;
+    */
+    for (int l = 0; l < d; l++)
+        a[l] = a[l] / nrm;
+}

@@ -1,0 +1,53 @@
+/* data.h -- dataset and planted target (design section 2).
+ *
+ * X has i.i.d. N(0,1) entries drawn row by row (i, then l) from the data
+ * stream; y_i = x_i . a by sg_dot (left to right).  The target is e_1, a
+ * uniformly random unit vector (a normalised Gaussian from the target
+ * stream), or read from a file (target_file.h).
+ */
+#ifndef SG_DATA_H
+#define SG_DATA_H
+
+#include "kernels/rng.h"
+#include <limits.h>
+
+/* X[i*d + l] ~ N(0, 1), i = 0..n-1, l = 0..d-1 in that order */
+/*@ requires sizes: 0 <= n && 0 <= d && n * d <= LONG_MAX;
+    requires valid_rng: \valid(rng);
+    requires valid_X: \valid(X + (0 .. n*d - 1));
+    requires sep: \separated(rng, X + (0 .. n*d - 1));
+    assigns *rng, X[0 .. n*d - 1], errno;
+*/
+void sg_data_gaussian(sg_rng *rng, int n, int d, double *X);
+
+/* y[i] <- x_i . a */
+/* The values y[i] == Dot(x_i, a) are not in the proved contract (a call of
+   sg_dot after a store needs a frame induction, proofs/README.md). */
+/*@ requires sizes: 0 <= n && 0 <= d && n * d <= LONG_MAX;
+    requires valid_X: \valid_read(X + (0 .. n*d - 1));
+    requires valid_a: \valid_read(a + (0 .. d - 1));
+    requires valid_y: \valid(y + (0 .. n - 1));
+    requires sep_y_X: \separated(y + (0 .. n - 1), X + (0 .. n*d - 1));
+    requires sep_y_a: \separated(y + (0 .. n - 1), a + (0 .. d - 1));
+    assigns y[0 .. n - 1];
+*/
+void sg_labels(int n, int d, const double *X, const double *a, double *y);
+
+/* a <- e_1 */
+/*@ requires size: 1 <= d;
+    requires valid_a: \valid(a + (0 .. d - 1));
+    assigns a[0 .. d - 1];
+    ensures e1: a[0] == 1.0;
+*/
+void sg_target_e1(int d, double *a);
+
+/* a <- g / |g|, g ~ N(0, I_d) */
+/*@ requires size: 0 <= d;
+    requires valid_rng: \valid(rng);
+    requires valid_a: \valid(a + (0 .. d - 1));
+    requires sep: \separated(rng, a + (0 .. d - 1));
+    assigns *rng, a[0 .. d - 1], errno;
+*/
+void sg_target_random(sg_rng *rng, int d, double *a);
+
+#endif

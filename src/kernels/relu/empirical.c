@@ -1,0 +1,280 @@
+/* empirical.c -- forward pass, residual, loss, gradients and GD update.
+ * The operation order is documented in empirical.h and is part of the
+ * contract: the MPFR shadow and the round-off bounds are derived from it.
+ *
+ * The ACSL annotations (loop invariants, ghost code) only serve the proofs
+ * (proofs/README.md); ghost code is not compiled.  Two ghost devices recur:
+ *  - row lemmas: i < n ==> i*d + d <= n*d, a non-linear fact the provers
+ *    find once in a tiny lemma function but not inside a big goal;
+ *  - frame loops: a ghost loop proving Dot{Pre}(x, y, l) == Dot{Here}(x, y, l)
+ *    by induction on l, because a kernel that has written its output since
+ *    Pre calls sg_dot in a different memory state, and SMT provers do not
+ *    do the induction that equates the two recursive sums. */
+#include "kernels/relu/empirical.h"
+#include "kernels/dot.h"
+
+/*@ ghost
+  /@ requires 0 <= i < n && 0 <= d;
+     assigns \nothing;
+     ensures row_first: 0 <= i * d;
+     ensures row_last: i * d + d <= n * d;
+  @/
+  void sg_row_lemma(long i, long n, long d) { }
+*/
+
+/*@ ghost
+  /@ requires 0 <= i && 0 <= k;
+     assigns \nothing;
+     ensures next_row: (i + 1) * k == i * k + k;
+  @/
+  void sg_next_row_lemma(long i, long k) { }
+*/
+
+/*@ ghost
+  /@ requires 0 <= j && 0 <= l < d;
+     assigns \nothing;
+     ensures div: (j*d + l) / d == j;
+  @/
+  void sg_divmod_lemma(long j, long l, long d) { }
+*/
+
+double sg_relu(double z)
+{
+    return z > 0.0 ? z : 0.0;
+}
+
+/* Z[i][j] <- w_j . x_i ; H[i][j] <- max(Z[i][j], 0)
+ * Every (i, j) is independent; rows and columns are visited from the last
+ * (results are bit-identical in any visiting order), the dot product over l
+ * runs left to right as in sg_dot, with the same operations.  Why this shape:
+ *  - the dot product is written out instead of calling sg_dot: after the
+ *    first store, a call would make WP compare Dot in two memory states,
+ *    an induction the provers cannot do;
+ *  - loops that end at -1 rather than at n or k keep WP's simplifier from
+ *    renaming n or k into the loop counter inside products (i*k vs k*n),
+ *    which the provers then fail to identify;
+ *  - the activation invariant quantifies over the flat index q = i*k + j,
+ *    keeping products out of quantified formulas.
+ *  - Z[i][j] == PreAct(X, W, d, i, j) is carried at the flat index q of Z
+ *    (PreActq), a contiguous done-range since both loops count down;
+ *    sg_divmod_lemma gives (i*k + j) / k == i at the store, and the asserts
+ *    cell / cell_q restate z at the cell before it is stored. */
+void sg_forward(int n, int d, int k, const double *X, const double *W,
+                double *Z, double *H)
+{
+    /*@ loop invariant i_range: -1 <= row < n;
+        loop invariant h_done: \forall integer q; (row + 1) * k <= q < n*k ==>
+          H[q] == Relu(Z[q]);
+        loop invariant z_done: \forall integer q; (row + 1) * k <= q < n*k ==>
+          Z[q] == PreActq{Pre}(X, W, d, k, q);
+        loop assigns row, Z[0 .. n*k - 1], H[0 .. n*k - 1];
+        loop variant row + 1;
+    */
+    for (int row = n - 1; row >= 0; row--) {
+        //@ ghost sg_row_lemma(row, n, d);
+        //@ ghost sg_row_lemma(row, n, k);
+        //@ ghost sg_next_row_lemma(row, k);
+        /*@ loop invariant j_range: -1 <= j < k;
+            loop invariant h_done: \forall integer q; row*k + j + 1 <= q < n*k ==>
+              H[q] == Relu(Z[q]);
+            loop invariant z_done: \forall integer q; row*k + j + 1 <= q < n*k ==>
+              Z[q] == PreActq{Pre}(X, W, d, k, q);
+            loop assigns j, Z[row*k .. row*k + k - 1], H[row*k .. row*k + k - 1];
+            loop variant j + 1;
+        */
+        for (int j = k - 1; j >= 0; j--) {
+            //@ ghost sg_row_lemma(j, k, d);
+            double z = 0.0;
+            /*@ loop invariant l_range: 0 <= l <= d;
+                loop invariant partial: z == RowDot{Pre}(X, row*d, W, j*d, l);
+                loop assigns l, z;
+                loop variant d - l;
+            */
+            for (int l = 0; l < d; l++) {
+                /*@ assert same: \let a = row*d + l; \let b = j*d + l;
+                      X[a] == \at(X[a], Pre) && W[b] == \at(W[b], Pre); */
+                /*@ assert next: \let a = row*d + l; \let b = j*d + l;
+                      RowDot{Pre}(X, row*d, W, j*d, l + 1) ==
+                      RowDot{Pre}(X, row*d, W, j*d, l) + \at(X[a] * W[b], Pre); */
+                double p = X[(long)row * d + l] * W[(long)j * d + l];
+                /*@ assert term: \let a = row*d + l; \let b = j*d + l;
+                      p == \at(X[a], Pre) * \at(W[b], Pre); */
+                z = z + p;
+            }
+            //@ assert cell: z == PreAct{Pre}(X, W, d, row, j);
+            //@ ghost sg_divmod_lemma(row, j, k);
+            //@ assert cell_q: z == PreActq{Pre}(X, W, d, k, row*k + j);
+            Z[(long)row * k + j] = z;
+            H[(long)row * k + j] = sg_relu(z);
+        }
+    }
+}
+
+/* f[i] <- sum_j H[i][j] v[j]  (sg_dot written out, see sg_forward) */
+void sg_output(int n, int k, const double *H, const double *v, double *f)
+{
+    /*@ loop invariant i_range: 0 <= i <= n;
+        loop invariant done: \forall integer a; 0 <= a < i ==> f[a] == Output{Pre}(H, v, k, a);
+        loop assigns i, f[0 .. n - 1];
+        loop variant n - i;
+    */
+    for (int i = 0; i < n; i++) {
+        //@ ghost sg_row_lemma(i, n, k);
+        double s = 0.0;
+        /*@ loop invariant j_range: 0 <= j <= k;
+            loop invariant partial: s == RowDot{Pre}(H, i*k, v, 0, j);
+            loop assigns j, s;
+            loop variant k - j;
+        */
+        for (int j = 0; j < k; j++) {
+            /*@ assert same: \let a = i*k + j; \let b = j;
+                  H[a] == \at(H[a], Pre) && v[b] == \at(v[b], Pre); */
+            /*@ assert next: \let a = i*k + j; \let b = j;
+                  RowDot{Pre}(H, i*k, v, 0, j + 1) ==
+                  RowDot{Pre}(H, i*k, v, 0, j) + \at(H[a] * v[b], Pre); */
+            double p = H[(long)i * k + j] * v[j];
+            s = s + p;
+        }
+        f[i] = s;
+    }
+}
+
+/* r[i] <- f[i] - y[i] */
+void sg_residual(int n, const double *f, const double *y, double *r)
+{
+    /*@ loop invariant i_range: 0 <= i <= n;
+        loop invariant done: \forall integer a; 0 <= a < i ==> r[a] == Residual{Pre}(f, y, a);
+        loop assigns i, r[0 .. n - 1];
+        loop variant n - i;
+    */
+    for (int i = 0; i < n; i++)
+        r[i] = f[i] - y[i];
+}
+
+/* L <- (sum_i r[i]^2) / (2n) */
+double sg_loss(int n, const double *r)
+{
+    double s = sg_dot(n, r, r);
+    double two_n = 2.0 * (double)n;
+    return s / two_n;
+}
+
+/* gv[j] <- (sum_i r[i] H[i][j]) / n
+ * Loop order j (from the last), then i: each gv[j] is still accumulated
+ * from 0.0 over i = 0..n-1 in increasing order and divided by n once, so
+ * the result is bit-identical to the i-outer order of empirical.h. */
+void sg_grad_v(int n, int k, const double *r, const double *H, double *gv)
+{
+    double dn = (double)n;
+    /*@ loop invariant j_range: -1 <= j < k;
+        loop invariant done: \forall integer b; j < b < k ==> gv[b] == GradV{Pre}(r, H, n, k, b);
+        loop assigns j, gv[0 .. k - 1];
+        loop variant j + 1;
+    */
+    for (int j = k - 1; j >= 0; j--) {
+        double acc = 0.0;
+        /*@ loop invariant i_range: 0 <= i <= n;
+            loop invariant partial: acc == GvSum{Pre}(r, H, k, j, i);
+            loop assigns i, acc;
+            loop variant n - i;
+        */
+        for (int i = 0; i < n; i++) {
+            //@ ghost sg_row_lemma(i, n, k);
+            /*@ assert same: \let a = i*k + j; \let b = i;
+                  H[a] == \at(H[a], Pre) && r[b] == \at(r[b], Pre); */
+            /*@ assert next: \let a = i*k + j; \let b = i;
+                  GvSum{Pre}(r, H, k, j, i + 1) ==
+                  GvSum{Pre}(r, H, k, j, i) + \at(r[b] * H[a], Pre); */
+            double p = r[i] * H[(long)i * k + j];
+            acc = acc + p;
+        }
+        gv[j] = acc / dn;
+    }
+}
+
+/* gW[j][l] <- (sum_{i : Z[i][j] > 0} (r[i] v[j]) X[i][l]) / n
+ * Loop order j, l (both from the last), then i: every cell is still
+ * accumulated from 0.0 over the active i in increasing order, with the same
+ * roundings (t = r[i]*v[j] first, then t*X[i][l], then the sum), and
+ * divided by n once, so the result is bit-identical to the i-outer order
+ * documented in empirical.h.  Each cell is written once.
+ * Proof shape: the done-invariants quantify over the flat index q of gW
+ * (a contiguous range, since j and l count down), through GradWq, so that
+ * no product or division appears under a quantifier; sg_divmod_lemma gives
+ * (j*d + l) / d == j at the store.  Inside the i loop, the unfolding step of
+ * GwSum and the two products are asserted one by one (term_t, term_p): with
+ * the outer invariants in context, Z3 and CVC5 do not prove these trivial
+ * steps, CVC4 does (proofs/README.md). */
+void sg_grad_W(int n, int d, int k, const double *X, const double *Z,
+               const double *r, const double *v, double *gW)
+{
+    double dn = (double)n;
+    /*@ loop invariant j_range: -1 <= j < k;
+        loop invariant done: \forall integer q; (j + 1)*d <= q < k*d ==>
+          gW[q] == GradWq{Pre}(X, Z, r, v, n, d, k, q);
+        loop assigns j, gW[0 .. k*d - 1];
+        loop variant j + 1;
+    */
+    for (int j = k - 1; j >= 0; j--) {
+        //@ ghost sg_row_lemma(j, k, d);
+        //@ ghost sg_next_row_lemma(j, d);
+        /*@ loop invariant l_range: -1 <= l < d;
+            loop invariant done: \forall integer q; j*d + l < q < k*d ==>
+              gW[q] == GradWq{Pre}(X, Z, r, v, n, d, k, q);
+            loop assigns l, gW[j*d .. j*d + d - 1];
+            loop variant l + 1;
+        */
+        for (int l = d - 1; l >= 0; l--) {
+            double acc = 0.0;
+            /*@ loop invariant i_range: 0 <= i <= n;
+                loop invariant partial: acc == GwSum{Pre}(X, Z, r, v, d, k, j, l, i);
+                loop assigns i, acc;
+                loop variant n - i;
+            */
+            for (int i = 0; i < n; i++) {
+                //@ ghost sg_row_lemma(i, n, k);
+                //@ ghost sg_row_lemma(i, n, d);
+                /*@ assert same: \let a = i*k + j; \let b = i*d + l; \let c = i; \let e = j;
+                      Z[a] == \at(Z[a], Pre) && X[b] == \at(X[b], Pre) &&
+                      r[c] == \at(r[c], Pre) && v[e] == \at(v[e], Pre); */
+                /*@ assert next_off: \let a = i*k + j;
+                      !(\at(Z[a], Pre) > 0.0) ==>
+                      GwSum{Pre}(X, Z, r, v, d, k, j, l, i + 1) ==
+                      GwSum{Pre}(X, Z, r, v, d, k, j, l, i); */
+                if (Z[(long)i * k + j] > 0.0) {
+                    double t = r[i] * v[j];
+                    double p = t * X[(long)i * d + l];
+                    /*@ assert next_on: \let b = i*d + l; \let c = i; \let e = j;
+                          GwSum{Pre}(X, Z, r, v, d, k, j, l, i + 1) ==
+                          GwSum{Pre}(X, Z, r, v, d, k, j, l, i) +
+                          (\at(r[c], Pre) * \at(v[e], Pre)) * \at(X[b], Pre); */
+                    /*@ assert term_t: \let c = i; \let e = j;
+                          t == \at(r[c], Pre) * \at(v[e], Pre); */
+                    /*@ assert term_p: \let b = i*d + l;
+                          p == t * \at(X[b], Pre); */
+                    /*@ assert on: acc + p == GwSum{Pre}(X, Z, r, v, d, k, j, l, i + 1); */
+                    acc = acc + p;
+                }
+            }
+            //@ ghost sg_divmod_lemma(j, l, d);
+            gW[(long)j * d + l] = acc / dn;
+        }
+    }
+}
+
+/* theta[i] <- theta[i] - mu g[i] */
+void sg_gd_update(int m, double mu, const double *g, double *theta)
+{
+    /*@ loop invariant i_range: 0 <= i <= m;
+        loop invariant done: \forall integer a; 0 <= a < i ==>
+          theta[a] == Step(\at(theta[a], Pre), mu, \at(g[a], Pre));
+        loop invariant todo: \forall integer a; i <= a < m ==> theta[a] == \at(theta[a], Pre);
+        loop assigns i, theta[0 .. m - 1];
+        loop variant m - i;
+    */
+    for (int i = 0; i < m; i++) {
+        /*@ assert same: \let a = i; g[a] == \at(g[a], Pre) && theta[a] == \at(theta[a], Pre); */
+        double s = mu * g[i];
+        theta[i] = theta[i] - s;
+    }
+}

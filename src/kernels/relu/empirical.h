@@ -1,0 +1,145 @@
+/* empirical.h -- double-precision kernels of the empirical loss (design section 2).
+ *
+ * Shapes (all row-major, caller-owned, no allocation inside a kernel):
+ *   X  n x d   samples x_i          W  k x d   hidden weights w_j
+ *   Z  n x k   Z[i][j] = w_j . x_i  H  n x k   ReLU(Z)
+ *   v  k       output weights       f, y, r  n
+ *   gW k x d   dL/dW                gv k     dL/dv
+ *
+ * Operation order (fixed; the shadow mirrors it and the bounds assume it):
+ *   Z[i][j] = sg_dot(d, x_i, w_j)                 (l = 0..d-1, left to right)
+ *   H[i][j] = Z[i][j] > 0 ? Z[i][j] : 0           (exact)
+ *   f[i]    = sg_dot(k, H_i, v)                   (j = 0..k-1; product H*v)
+ *   r[i]    = f[i] - y[i]
+ *   L       = sg_dot(n, r, r) / (2n)              (2n exact for n < 2^52)
+ *   gv[j]   = (sum_{i=0..n-1} r[i]*H[i][j]) / n   (i left to right)
+ *   gW[j][l]= (sum_{i: Z[i][j] > 0} (r[i]*v[j]) * X[i][l]) / n
+ *             (i left to right; the product r[i]*v[j] is rounded first)
+ * Inactive terms of gW are skipped, not added as zero; in IEEE arithmetic
+ * the two differ only in the sign of an all-zero sum.
+ */
+#ifndef SG_EMPIRICAL_H
+#define SG_EMPIRICAL_H
+
+#include <limits.h>
+
+#ifdef __FRAMAC__
+#include "specs/sg_network.acsl"
+#endif
+
+/* Contracts (ACSL, proved by `make proofs`, see proofs/README.md): the
+ * kernels equal their logic functions of specs/sg_network.acsl in WP's real
+ * model.  sg_forward's and sg_grad_W's postconditions are stated at the flat
+ * row-major index q of Z (q = i*k + j) and gW (q = j*d + l): PreActq and
+ * GradWq are PreAct and GradW at row q / k (q / d) and column q - row*k
+ * (q - row*d).
+ * Sizes may be 0; the products n*d, k*d, n*k must fit a long (the kernels
+ * index with long), and every output is separated from every input. */
+
+/* max(z, 0), the comparison in IEEE double */
+/*@ assigns \nothing;
+    behavior active:
+      assumes positive: z > 0.0;
+      ensures identity: \result == z;
+    behavior inactive:
+      assumes not_positive: !(z > 0.0);
+      ensures zero: \result == 0.0;
+    complete behaviors;
+    disjoint behaviors;
+*/
+double sg_relu(double z);
+
+/*@ requires sizes: 0 <= n && 0 <= d && 0 <= k;
+    requires index_nd: n * d <= LONG_MAX;
+    requires index_kd: k * d <= LONG_MAX;
+    requires index_nk: n * k <= LONG_MAX;
+    requires valid_X: \valid_read(X + (0 .. n*d - 1));
+    requires valid_W: \valid_read(W + (0 .. k*d - 1));
+    requires valid_Z: \valid(Z + (0 .. n*k - 1));
+    requires valid_H: \valid(H + (0 .. n*k - 1));
+    requires sep_Z_X: \separated(Z + (0 .. n*k - 1), X + (0 .. n*d - 1));
+    requires sep_Z_W: \separated(Z + (0 .. n*k - 1), W + (0 .. k*d - 1));
+    requires sep_H_X: \separated(H + (0 .. n*k - 1), X + (0 .. n*d - 1));
+    requires sep_H_W: \separated(H + (0 .. n*k - 1), W + (0 .. k*d - 1));
+    requires sep_Z_H: \separated(Z + (0 .. n*k - 1), H + (0 .. n*k - 1));
+    assigns Z[0 .. n*k - 1], H[0 .. n*k - 1];
+    ensures activation: \forall integer q; 0 <= q < n*k ==> H[q] == Relu(Z[q]);
+    ensures preact: \forall integer q; 0 <= q < n*k ==> Z[q] == PreActq{Pre}(X, W, d, k, q);
+*/
+void sg_forward(int n, int d, int k, const double *X, const double *W,
+                double *Z, double *H);
+
+/*@ requires sizes: 0 <= n && 0 <= k;
+    requires index_nk: n * k <= LONG_MAX;
+    requires valid_H: \valid_read(H + (0 .. n*k - 1));
+    requires valid_v: \valid_read(v + (0 .. k - 1));
+    requires valid_f: \valid(f + (0 .. n - 1));
+    requires sep_f_H: \separated(f + (0 .. n - 1), H + (0 .. n*k - 1));
+    requires sep_f_v: \separated(f + (0 .. n - 1), v + (0 .. k - 1));
+    assigns f[0 .. n - 1];
+    ensures output: \forall integer i; 0 <= i < n ==> f[i] == Output{Pre}(H, v, k, i);
+*/
+void sg_output(int n, int k, const double *H, const double *v, double *f);
+
+/*@ requires sizes: 0 <= n;
+    requires valid_f: \valid_read(f + (0 .. n - 1));
+    requires valid_y: \valid_read(y + (0 .. n - 1));
+    requires valid_r: \valid(r + (0 .. n - 1));
+    requires sep_r_f: \separated(r + (0 .. n - 1), f + (0 .. n - 1));
+    requires sep_r_y: \separated(r + (0 .. n - 1), y + (0 .. n - 1));
+    assigns r[0 .. n - 1];
+    ensures residual: \forall integer i; 0 <= i < n ==> r[i] == Residual{Pre}(f, y, i);
+*/
+void sg_residual(int n, const double *f, const double *y, double *r);
+
+/*@ requires sizes: 0 < n;
+    requires valid_r: \valid_read(r + (0 .. n - 1));
+    assigns \nothing;
+    ensures loss: \result == Loss(r, n);
+*/
+double sg_loss(int n, const double *r);
+
+/*@ requires sizes: 0 < n && 0 <= k;
+    requires index_nk: n * k <= LONG_MAX;
+    requires valid_r: \valid_read(r + (0 .. n - 1));
+    requires valid_H: \valid_read(H + (0 .. n*k - 1));
+    requires valid_gv: \valid(gv + (0 .. k - 1));
+    requires sep_gv_r: \separated(gv + (0 .. k - 1), r + (0 .. n - 1));
+    requires sep_gv_H: \separated(gv + (0 .. k - 1), H + (0 .. n*k - 1));
+    assigns gv[0 .. k - 1];
+    ensures grad_v: \forall integer j; 0 <= j < k ==> gv[j] == GradV{Pre}(r, H, n, k, j);
+*/
+void sg_grad_v(int n, int k, const double *r, const double *H, double *gv);
+
+/*@ requires sizes: 0 < n && 0 <= d && 0 <= k;
+    requires index_nd: n * d <= LONG_MAX;
+    requires index_kd: k * d <= LONG_MAX;
+    requires index_nk: n * k <= LONG_MAX;
+    requires valid_X: \valid_read(X + (0 .. n*d - 1));
+    requires valid_Z: \valid_read(Z + (0 .. n*k - 1));
+    requires valid_r: \valid_read(r + (0 .. n - 1));
+    requires valid_v: \valid_read(v + (0 .. k - 1));
+    requires valid_gW: \valid(gW + (0 .. k*d - 1));
+    requires sep_gW_X: \separated(gW + (0 .. k*d - 1), X + (0 .. n*d - 1));
+    requires sep_gW_Z: \separated(gW + (0 .. k*d - 1), Z + (0 .. n*k - 1));
+    requires sep_gW_r: \separated(gW + (0 .. k*d - 1), r + (0 .. n - 1));
+    requires sep_gW_v: \separated(gW + (0 .. k*d - 1), v + (0 .. k - 1));
+    assigns gW[0 .. k*d - 1];
+    ensures grad_W: \forall integer q; 0 <= q < k*d ==>
+      gW[q] == GradWq{Pre}(X, Z, r, v, n, d, k, q);
+*/
+void sg_grad_W(int n, int d, int k, const double *X, const double *Z,
+               const double *r, const double *v, double *gW);
+
+/* theta[i] <- theta[i] - mu * g[i]  (two roundings: mu*g, then the difference) */
+/*@ requires sizes: 0 <= m;
+    requires valid_g: \valid_read(g + (0 .. m - 1));
+    requires valid_theta: \valid(theta + (0 .. m - 1));
+    requires sep_theta_g: \separated(theta + (0 .. m - 1), g + (0 .. m - 1));
+    assigns theta[0 .. m - 1];
+    ensures step: \forall integer i; 0 <= i < m ==>
+      theta[i] == Step(\old(theta[i]), mu, \old(g[i]));
+*/
+void sg_gd_update(int m, double mu, const double *g, double *theta);
+
+#endif
