@@ -27,7 +27,7 @@ cat <<EVA
 
 ## Eva: no overflow, NaN or other run-time error in one empirical GD step
 
-Harness proofs/eva/empirical_step.c over the whole region of src/models/relu/safe_region.h
+Harness proofs/eva/empirical_step.c over the whole region of src/kernels/relu/region.h
 (n <= 1048576, d <= 4096, k <= 256, |x| <= 1e4, |y| <= 1e12, |w| <= 1e8,
 |v| <= 1e8, 0 <= mu <= 1e3).
 

@@ -82,7 +82,7 @@ proofs-wp: $(WHY3CONF) proofs-literals | $(PROOFS_OUT)
 
 # ---- 3. Eva: no overflow / NaN in one empirical step inside the safe region ----
 EVA_KERNELS := kernels/dot.c kernels/dot.h kernels/relu/empirical.c kernels/relu/empirical.h \
-               models/relu/safe_region.h
+               kernels/relu/region.h
 proofs-eva: | $(PROOFS_OUT)/eva/src
 	@for f in $(EVA_KERNELS); do mkdir -p $(PROOFS_OUT)/eva/src/$$(dirname $$f); \
 	  sh proofs/strip-acsl.sh src/$$f $(PROOFS_OUT)/eva/src/$$f; done

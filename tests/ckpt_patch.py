@@ -3,7 +3,10 @@
 
 ckpt_patch.py FILE flip OFFSET          xor one byte with 0x5a (checksum left stale)
 ckpt_patch.py FILE u32 OFFSET VALUE     set a u32 and re-seal (length, checksum)
-ckpt_patch.py FILE field NAME VALUE     set a named u32 config field and re-seal
+ckpt_patch.py FILE field NAME VALUE     set a named u32 field and re-seal
+                                        (model: the first 4 bytes of the model name;
+                                        model_hash: the low half of the model's
+                                        config hash; dump, digest: the flags)
 ckpt_patch.py FILE offset NAME          print the offset of a named field
 """
 import struct
@@ -18,24 +21,20 @@ def fnv1a(data):
 
 
 def offsets(b):
-    """offsets of the u32 fields up to the config's digest flag"""
+    """offsets of the u32 fields up to the model's config hash (format 2)"""
     off = {"version": 8, "flags": 12}
     p = 24
-    n = struct.unpack_from("<I", b, p)[0]
+    n = struct.unpack_from("<I", b, p)[0]   # program version
     p += 4 + n
-    for name in ("loss", "d", "k", "n"):
-        off[name] = p
-        p += 4
-    p += 8 + 8 + 8          # sigma, mu, steps
-    off["init"] = p
-    p += 4 + 8              # init, seed
-    off["target"] = p
-    p += 4
-    n = struct.unpack_from("<I", b, p)[0]
+    n = struct.unpack_from("<I", b, p)[0]   # model name
+    off["model"] = p + 4
     p += 4 + n
+    p += 8 + 8 + 8          # mu, steps, seed
     off["dump"] = p
     p += 4 + 8              # dump, checkpoint_every
     off["digest"] = p
+    p += 4
+    off["model_hash"] = p
     return off
 
 

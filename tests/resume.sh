@@ -169,12 +169,14 @@ mk flipped;     $PY "$here/ckpt_patch.py" "$(ck flipped)" flip 300
 reject flipped "checksum"
 mk flipsum;     $PY "$here/ckpt_patch.py" "$(ck flipsum)" flip $(( $(size "$(ck flipsum)") - 3 ))
 reject flipsum "checksum"
-mk version;     $PY "$here/ckpt_patch.py" "$(ck version)" u32 8 2
-reject version "format version 2"
-mk badd;        $PY "$here/ckpt_patch.py" "$(ck badd)" field d 0
-reject badd "bad sizes"
-mk badenum;     $PY "$here/ckpt_patch.py" "$(ck badenum)" field init 7
-reject badenum "enumeration"
+mk version;     $PY "$here/ckpt_patch.py" "$(ck version)" u32 8 1
+reject version "format version 1"
+mk badmodel;    $PY "$here/ckpt_patch.py" "$(ck badmodel)" field model 2021161080
+reject badmodel "the checkpoint is of model xxxx"
+mk badhash;     $PY "$here/ckpt_patch.py" "$(ck badhash)" field model_hash 7
+reject badhash "disagree"
+mk badflag;     $PY "$here/ckpt_patch.py" "$(ck badflag)" field dump 7
+reject badflag "bad flag"
 mk digestflag;   $PY "$here/ckpt_patch.py" "$(ck digestflag)" field digest 0
 reject digestflag "disagree"
 mk otherrun;    mk other --seed 2; cp "$(ck other)" "$(ck otherrun)"

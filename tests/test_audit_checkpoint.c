@@ -11,6 +11,7 @@
  *    part and out-of-range fields are rejected (-1), and a rejected load
  *    leaves the audit as it was; a run of other dimensions rejects it.
  */
+#include "test_util.h"
 #include "audit/relu/audit.h"
 #include "io/binio.h"
 #include "run/checkpoint.h"
@@ -49,8 +50,8 @@ static int make(sg_run_ctx *ctx, int population, const char *steps, const char *
    0 after the last row. */
 static int advance(sg_run_ctx *ctx, FILE *csv)
 {
-    long len = sg_theta_len(ctx->cfg.d, ctx->cfg.k);
-    ctx->loss = sg_loss_grad(&ctx->prob, ctx->theta, &ctx->ws);
+    long len = ctx->len;
+    ctx->loss = ctx->model->loss_grad(ctx->m, ctx->theta, &ctx->grad);
     if (ctx->step == 0)
         ctx->loss0 = ctx->loss;
     for (int q = 0; q < ctx->nobs; q++)
@@ -65,7 +66,7 @@ static int advance(sg_run_ctx *ctx, FILE *csv)
     if (ctx->step >= ctx->cfg.steps)
         return 0;
     memcpy(ctx->theta_prev, ctx->theta, (size_t)len * sizeof(double));
-    sg_gd_update((int)len, ctx->cfg.mu, ctx->ws.grad, ctx->theta);
+    sg_gd_update((int)len, ctx->cfg.mu, RELU(ctx)->ws.grad, ctx->theta);
     ctx->step++;
     for (int q = 0; q < ctx->nobs; q++)
         if (ctx->obs[q].after_update)
@@ -137,7 +138,7 @@ static void resume_at(int population, long t)
     CU_ASSERT_FATAL(sg_ckpt_encode(&a, &buf, &len) == 0);
     sg_ckpt ck;
     char err[256];
-    CU_ASSERT_FATAL(sg_ckpt_parse(buf, len, &ck, err, sizeof err) == 0);
+    CU_ASSERT_FATAL(sg_ckpt_parse(buf, len, &ck, sg_cli_parse_run, err, sizeof err) == 0);
     CU_ASSERT_FATAL(sg_run_setup(&b, &ck.cfg) == 0 && sg_run_register_observers(&b) == 0);
     CU_ASSERT_FATAL(sg_ckpt_apply(&b, &ck, err, sizeof err) == 0);
     /* the audit's bytes came back exactly */

@@ -2,6 +2,7 @@
  * exact round trip of the double state and the observer state; every
  * truncation and every single-byte corruption rejected; mismatched
  * version, dataset, initial state and observers rejected. */
+#include "test_util.h"
 #include "run/checkpoint.h"
 #include "app/cli.h"
 #include "io/hash.h"
@@ -52,14 +53,14 @@ static int make_ctx(sg_run_ctx *ctx, uint64_t seed)
     small_config(&c, seed);
     if (sg_run_setup(ctx, &c) != 0 || sg_run_register_observers(ctx) != 0)
         return -1;
-    long len = sg_theta_len(c.d, c.k);
+    long len = sg_theta_len(RC(&c)->d, RC(&c)->k);
     int g = digest_index(ctx);
     if (g < 0)
         return -1;
     for (int t = 0; t < 5; t++) {
         ctx->obs[g].observe(ctx->obs[g].self, ctx);
         memcpy(ctx->theta_prev, ctx->theta, (size_t)len * sizeof(double));
-        sg_gd_step(&ctx->prob, c.mu, ctx->theta, &ctx->ws);
+        sg_gd_step(&RELU(ctx)->prob, c.mu, ctx->theta, &RELU(ctx)->ws);
     }
     ctx->step = ctx->nrows = 5;
     ctx->loss = 0.25;
@@ -80,8 +81,8 @@ static void test_round_trip(void)
     CU_ASSERT_FATAL(sg_ckpt_encode(&a, &buf, &len) == 0);
     sg_ckpt ck;
     char err[256];
-    CU_ASSERT_FATAL(sg_ckpt_parse(buf, len, &ck, err, sizeof err) == 0);
-    CU_ASSERT_EQUAL(ck.cfg.d, 4);
+    CU_ASSERT_FATAL(sg_ckpt_parse(buf, len, &ck, sg_cli_parse_run, err, sizeof err) == 0);
+    CU_ASSERT_EQUAL(RC(&ck.cfg)->d, 4);
     CU_ASSERT_EQUAL(ck.cfg.seed, 7);
     CU_ASSERT_EQUAL(ck.cfg.checkpoint_every, 5);
     CU_ASSERT_EQUAL(ck.step, 5);
@@ -133,7 +134,7 @@ static void test_truncations_and_flips(void)
     for (size_t cut = 0; cut < len; cut++) {
         unsigned char *p = malloc(cut ? cut : 1);
         memcpy(p, buf, cut);
-        if (sg_ckpt_parse(p, cut, &ck, err, sizeof err) == 0) {
+        if (sg_ckpt_parse(p, cut, &ck, sg_cli_parse_run, err, sizeof err) == 0) {
             accepted++;
             sg_ckpt_free(&ck);
         }
@@ -143,14 +144,14 @@ static void test_truncations_and_flips(void)
     for (size_t q = 0; q < len; q++)
         for (int bit = 0; bit < 8; bit++) {
             buf[q] ^= (unsigned char)(1u << bit);
-            if (sg_ckpt_parse(buf, len, &ck, err, sizeof err) == 0) {
+            if (sg_ckpt_parse(buf, len, &ck, sg_cli_parse_run, err, sizeof err) == 0) {
                 accepted++;
                 sg_ckpt_free(&ck);
             }
             buf[q] ^= (unsigned char)(1u << bit);
         }
     CU_ASSERT_EQUAL(accepted, 0);
-    CU_ASSERT(sg_ckpt_parse(buf, len, &ck, err, sizeof err) == 0);
+    CU_ASSERT(sg_ckpt_parse(buf, len, &ck, sg_cli_parse_run, err, sizeof err) == 0);
     sg_ckpt_free(&ck);
     free(buf);
 }
@@ -173,20 +174,20 @@ static void test_version_and_ranges(void)
     sg_run_free(&a);
     sg_ckpt ck;
     char err[256];
-    buf[8] = 2; /* format version 2 */
+    buf[8] = 1; /* format version 1: before the model interface */
     reseal(buf, len);
-    CU_ASSERT(sg_ckpt_parse(buf, len, &ck, err, sizeof err) != 0);
-    CU_ASSERT(strstr(err, "version 2") != NULL);
-    buf[8] = 1;
+    CU_ASSERT(sg_ckpt_parse(buf, len, &ck, sg_cli_parse_run, err, sizeof err) != 0);
+    CU_ASSERT(strstr(err, "version 1") != NULL);
+    buf[8] = 2;
     /* program version string "0.1.0" -> "9.1.0" */
     CU_ASSERT_FATAL(buf[28] == '0');
     buf[28] = '9';
     reseal(buf, len);
-    CU_ASSERT(sg_ckpt_parse(buf, len, &ck, err, sizeof err) != 0);
+    CU_ASSERT(sg_ckpt_parse(buf, len, &ck, sg_cli_parse_run, err, sizeof err) != 0);
     CU_ASSERT(strstr(err, "9.1.0") != NULL);
     buf[28] = '0';
     reseal(buf, len);
-    CU_ASSERT(sg_ckpt_parse(buf, len, &ck, err, sizeof err) == 0);
+    CU_ASSERT(sg_ckpt_parse(buf, len, &ck, sg_cli_parse_run, err, sizeof err) == 0);
     sg_ckpt_free(&ck);
     /* extra bytes before the checksum */
     unsigned char *big = malloc(len + 3);
@@ -195,7 +196,7 @@ static void test_version_and_ranges(void)
     for (int i = 0; i < 8; i++)
         big[16 + i] = (unsigned char)((uint64_t)(len + 3) >> (8 * i));
     reseal(big, len + 3);
-    CU_ASSERT(sg_ckpt_parse(big, len + 3, &ck, err, sizeof err) != 0);
+    CU_ASSERT(sg_ckpt_parse(big, len + 3, &ck, sg_cli_parse_run, err, sizeof err) != 0);
     CU_ASSERT(strstr(err, "unexpected bytes") != NULL);
     free(big);
     free(buf);
@@ -215,7 +216,7 @@ static void test_options_disagree(void)
     sg_run_free(&a);
     sg_ckpt ck;
     char err[256];
-    CU_ASSERT(sg_ckpt_parse(buf, len, &ck, err, sizeof err) != 0);
+    CU_ASSERT(sg_ckpt_parse(buf, len, &ck, sg_cli_parse_run, err, sizeof err) != 0);
     CU_ASSERT(strstr(err, "disagree") != NULL);
     free(buf);
 }
@@ -254,7 +255,7 @@ static void test_mismatch(void)
     sg_run_free(&a);
     sg_ckpt ck;
     char err[256];
-    CU_ASSERT_FATAL(sg_ckpt_parse(buf, len, &ck, err, sizeof err) == 0);
+    CU_ASSERT_FATAL(sg_ckpt_parse(buf, len, &ck, sg_cli_parse_run, err, sizeof err) == 0);
     /* another seed: the regenerated dataset differs */
     sg_config c = ck.cfg;
     c.seed = 4;
@@ -264,7 +265,7 @@ static void test_mismatch(void)
     sg_run_free(&b);
     /* same data, different sigma: theta_0 differs */
     c = ck.cfg;
-    c.sigma = 0.2;
+    RC(&c)->sigma = 0.2;
     CU_ASSERT_FATAL(sg_run_setup(&b, &c) == 0 && sg_run_register_observers(&b) == 0);
     CU_ASSERT(sg_ckpt_apply(&b, &ck, err, sizeof err) != 0);
     CU_ASSERT(strstr(err, "initial state") != NULL);

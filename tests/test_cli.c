@@ -1,6 +1,7 @@
 /* test_cli.c -- `shadowgd run` option parsing: accepted spellings give the
  * intended values; each rejected one returns 2 (the one-line message and
  * the untouched output directory are checked by tests/bad_inputs.sh). */
+#include "test_util.h"
 #include "app/cli.h"
 #include "run/run.h"
 #include <CUnit/CUnit.h>
@@ -49,20 +50,20 @@ static void test_accepted(void)
 {
     sg_config c;
     CU_ASSERT(parse(&c, ARGS("--d", "7", "--k=3", "--n", "11")) == 0);
-    CU_ASSERT(c.d == 7 && c.k == 3 && c.n == 11);
+    CU_ASSERT(RC(&c)->d == 7 && RC(&c)->k == 3 && RC(&c)->n == 11);
     CU_ASSERT(parse(&c, ARGS("--seed", "0x10")) == 0 && c.seed == 16);
     CU_ASSERT(parse(&c, ARGS("--seed", "010")) == 0 && c.seed == 10);
     CU_ASSERT(parse(&c, ARGS("--seed", "18446744073709551615")) == 0 &&
               c.seed == 18446744073709551615ULL);
-    CU_ASSERT(parse(&c, ARGS("--sigma=0x1p-10")) == 0 && c.sigma == 0x1p-10);
+    CU_ASSERT(parse(&c, ARGS("--sigma=0x1p-10")) == 0 && RC(&c)->sigma == 0x1p-10);
     CU_ASSERT(parse(&c, ARGS("--mu", "1e100")) == 0 && c.mu == 1e100);
     CU_ASSERT(parse(&c, ARGS("--mu", "2.2250738585072014e-308")) == 0);
-    CU_ASSERT(parse(&c, ARGS("--d", "5", "--d", "6")) == 0 && c.d == 6); /* last wins */
+    CU_ASSERT(parse(&c, ARGS("--d", "5", "--d", "6")) == 0 && RC(&c)->d == 6); /* last wins */
     CU_ASSERT(parse(&c, ARGS("--checkpoint-every", "0")) == 0 && c.checkpoint_every == 0);
     CU_ASSERT(parse(&c, ARGS("--force", "--digest", "--dump", "--quiet")) == 0);
     CU_ASSERT(c.force && c.digest && c.dump && c.quiet);
-    CU_ASSERT(parse(&c, ARGS("--target", "random")) == 0 && c.target == SG_TARGET_RANDOM);
-    CU_ASSERT(parse(&c, ARGS("--target", "./e1")) == 0 && c.target == SG_TARGET_FILE);
+    CU_ASSERT(parse(&c, ARGS("--target", "random")) == 0 && RC(&c)->target == SG_TARGET_RANDOM);
+    CU_ASSERT(parse(&c, ARGS("--target", "./e1")) == 0 && RC(&c)->target == SG_TARGET_FILE);
     CU_ASSERT(parse(&c, ARGS("--loss", "population", "--k", "46340")) == 0);
     CU_ASSERT(parse(&c, ARGS("--steps", "0")) == 0 && c.steps == 0);
     CU_ASSERT(parse(&c, ARGS("--out", "r\xc3\xa9sultats/\xe2\x82\xac\xf0\x9f\x98\x80")) == 0);

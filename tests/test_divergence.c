@@ -1,4 +1,5 @@
 /* test_divergence.c -- the finiteness and proved-region checks. */
+#include "test_util.h"
 #include "run/divergence.h"
 #include "run/run.h"
 #include <CUnit/CUnit.h>
@@ -36,24 +37,30 @@ static void test_loss_grad(void)
     CU_ASSERT_EQUAL(dv.index, 1);
 }
 
+static void name_4_3(void *m, long q, char *buf, size_t len)
+{
+    (void)m;
+    sg_relu_component_name(4, 3, q, buf, len);
+}
+
 static void test_names(void)
 {
     sg_divergence dv = {SG_DIV_NONFINITE, 3, 0, 0, 0.0};
     char b[64];
-    /* d = 4, k = 3: theta = [W (12) | v (3)] */
-    sg_div_component(&dv, 4, 3, b, sizeof b);
+    /* d = 4, k = 3: theta = [W (12) | v (3)], the ReLU model's names */
+    sg_div_component(&dv, name_4_3, NULL, b, sizeof b);
     CU_ASSERT_STRING_EQUAL(b, "W[1,1]");
     dv.index = 6;
-    sg_div_component(&dv, 4, 3, b, sizeof b);
+    sg_div_component(&dv, name_4_3, NULL, b, sizeof b);
     CU_ASSERT_STRING_EQUAL(b, "W[2,3]");
     dv.index = 13;
-    sg_div_component(&dv, 4, 3, b, sizeof b);
+    sg_div_component(&dv, name_4_3, NULL, b, sizeof b);
     CU_ASSERT_STRING_EQUAL(b, "v[2]");
     dv.what = 2;
-    sg_div_component(&dv, 4, 3, b, sizeof b);
+    sg_div_component(&dv, name_4_3, NULL, b, sizeof b);
     CU_ASSERT_STRING_EQUAL(b, "grad v[2]");
     dv.what = 1;
-    sg_div_component(&dv, 4, 3, b, sizeof b);
+    sg_div_component(&dv, name_4_3, NULL, b, sizeof b);
     CU_ASSERT_STRING_EQUAL(b, "loss");
     CU_ASSERT_STRING_EQUAL(sg_div_reason_name(SG_DIV_REGION), "outside_region");
     CU_ASSERT_STRING_EQUAL(sg_div_reason_name(SG_DIV_NONFINITE), "non_finite");
@@ -85,9 +92,9 @@ static void run_with(int (*cb)(void *, sg_run_ctx *, const double *), sg_run_ctx
 {
     sg_config c;
     sg_config_defaults(&c);
-    c.d = 3;
-    c.k = 2;
-    c.n = 10;
+    RC(&c)->d = 3;
+    RC(&c)->k = 2;
+    RC(&c)->n = 10;
     c.steps = 10;
     CU_ASSERT_FATAL(sg_run_setup(ctx, &c) == 0);
     sg_observer o = {0};
@@ -95,12 +102,12 @@ static void run_with(int (*cb)(void *, sg_run_ctx *, const double *), sg_run_ctx
     o.after_update = cb;
     CU_ASSERT_FATAL(sg_run_add_observer(ctx, &o) == 0);
     /* theta_2 by hand, for comparison */
-    long len = sg_theta_len(c.d, c.k);
+    long len = sg_theta_len(RC(&c)->d, RC(&c)->k);
     sg_workspace ws;
-    CU_ASSERT_FATAL(sg_workspace_alloc(&ws, &ctx->prob) == 0);
+    CU_ASSERT_FATAL(sg_workspace_alloc(&ws, &RELU(ctx)->prob) == 0);
     memcpy(theta2, ctx->theta, (size_t)len * sizeof(double));
-    sg_gd_step(&ctx->prob, c.mu, theta2, &ws);
-    sg_gd_step(&ctx->prob, c.mu, theta2, &ws);
+    sg_gd_step(&RELU(ctx)->prob, c.mu, theta2, &ws);
+    sg_gd_step(&RELU(ctx)->prob, c.mu, theta2, &ws);
     sg_workspace_free(&ws);
     sg_run_loop(ctx, NULL);
 }

@@ -7,12 +7,13 @@
  * sg_loss_grad, sg_gd_update) and fed to a checker exactly as the audit
  * observer feeds it; a corruption is applied to what the checker sees (or,
  * for the ascent step, to the trajectory itself).  Seeds are printed. */
+#include "test_util.h"
 #include "audit/relu/audit.h"
 #include "kernels/relu/empirical.h"
 #include "audit/relu/invariants.h"
 #include "audit/relu/invariants_shadow.h"
 #include "io/json.h"
-#include "app/plots.h"
+#include "audit/relu/plots.h"
 #include "run/run.h"
 #include "audit/relu/tolerance.h"
 #include <CUnit/CUnit.h>
@@ -27,10 +28,10 @@ enum { C_NONE = 0, C_SIGN, C_ROTATE, C_ASCENT, C_IMBAL, C_HOMOG };
 static void small_config(sg_config *c, sg_loss_kind loss)
 {
     sg_config_defaults(c);
-    c->loss = loss;
-    c->d = 20;
-    c->n = 800;
-    c->sigma = 1e-3;
+    RC(c)->loss = loss;
+    RC(c)->d = 20;
+    RC(c)->n = 800;
+    RC(c)->sigma = 1e-3;
     c->steps = 500;
     c->quiet = 1;
     c->plots = 0;
@@ -42,10 +43,10 @@ static sg_inv_checker *drive(const sg_config *cfg, int kind, long at)
 {
     sg_run_ctx ctx;
     CU_ASSERT_FATAL(sg_run_setup(&ctx, cfg) == 0);
-    int d = cfg->d, k = cfg->k;
+    int d = RC(cfg)->d, k = RC(cfg)->k;
     long len = sg_theta_len(d, k);
-    sg_inv_problem p = {d, k, cfg->mu, cfg->sigma, ctx.prob.a, ctx.sign0, cfg->steps};
-    sg_inv_checker *c = sg_inv_new("double", &p, &cfg->inv);
+    sg_inv_problem p = {d, k, cfg->mu, RC(cfg)->sigma, RELU(&ctx)->prob.a, RELU(&ctx)->sign0, cfg->steps};
+    sg_inv_checker *c = sg_inv_new("double", &p, &RC(cfg)->inv);
     CU_ASSERT_FATAL(c != NULL);
     double *th = malloc((size_t)len * sizeof(double));
     double *g = malloc((size_t)len * sizeof(double));
@@ -54,10 +55,10 @@ static sg_inv_checker *drive(const sg_config *cfg, int kind, long at)
     double ltol;
     printf("[seed %llu] ", (unsigned long long)cfg->seed);
     for (long t = 0;; t++) {
-        double L = sg_loss_grad(&ctx.prob, ctx.theta, &ctx.ws);
-        sg_tol_state(&ctx.prob, ctx.theta, &ctx.ws, ht, &ltol);
+        double L = sg_loss_grad(&RELU(&ctx)->prob, ctx.theta, &RELU(&ctx)->ws);
+        sg_tol_state(&RELU(&ctx)->prob, ctx.theta, &RELU(&ctx)->ws, ht, &ltol);
         memcpy(th, ctx.theta, (size_t)len * sizeof(double));
-        memcpy(g, ctx.ws.grad, (size_t)len * sizeof(double));
+        memcpy(g, RELU(&ctx)->ws.grad, (size_t)len * sizeof(double));
         if (t == at && kind == C_SIGN)
             th[(long)k * d] = -th[(long)k * d];          /* flip v_1 */
         if (t >= at && kind == C_ROTATE) {               /* w_1 turned to e_2 */
@@ -76,14 +77,14 @@ static sg_inv_checker *drive(const sg_config *cfg, int kind, long at)
             break;
         memcpy(prev, ctx.theta, (size_t)len * sizeof(double));
         if (t == at && kind == C_ASCENT)
-            sg_gd_update((int)len, -cfg->mu, ctx.ws.grad, ctx.theta); /* an ascent step */
+            sg_gd_update((int)len, -cfg->mu, RELU(&ctx)->ws.grad, ctx.theta); /* an ascent step */
         else
-            sg_gd_update((int)len, cfg->mu, ctx.ws.grad, ctx.theta);
-        sg_tol_step(d, k, cfg->mu, ctx.ws.grad, ctx.theta, ht, it);
+            sg_gd_update((int)len, cfg->mu, RELU(&ctx)->ws.grad, ctx.theta);
+        sg_tol_step(d, k, cfg->mu, RELU(&ctx)->ws.grad, ctx.theta, ht, it);
         memcpy(th, ctx.theta, (size_t)len * sizeof(double));
         if (t == at && kind == C_IMBAL)
             th[0] *= 1.0 + 1e-9;                          /* b_1+ perturbed */
-        sg_inv_step_rec st = {t, prev, ctx.ws.grad, th, NULL, it, NULL};
+        sg_inv_step_rec st = {t, prev, RELU(&ctx)->ws.grad, th, NULL, it, NULL};
         sg_inv_step(c, &st);
     }
     sg_inv_finish(c);
@@ -508,16 +509,16 @@ static void test_same_sign_stuck(void)
 {
     sg_config cfg;
     small_config(&cfg, SG_LOSS_POPULATION);
-    cfg.d = 100;          /* the paper's d; at d = 20 xavier's |v_j(0)| < |w_j(0)| often */
-    cfg.sigma = 1e-4;     /* lets an output weight change sign and escape the saddle     */
-    cfg.init = SG_INIT_XAVIER;
+    RC(&cfg)->d = 100;          /* the paper's d; at d = 20 xavier's |v_j(0)| < |w_j(0)| often */
+    RC(&cfg)->sigma = 1e-4;     /* lets an output weight change sign and escape the saddle     */
+    RC(&cfg)->init = SG_INIT_XAVIER;
     cfg.steps = 1500;
     int found = 0;
     for (uint64_t seed = 1; seed < 64 && !found; seed++) {
         cfg.seed = seed;
         sg_run_ctx ctx;
         CU_ASSERT_FATAL(sg_run_setup(&ctx, &cfg) == 0);
-        found = ctx.sign0[0] == ctx.sign0[1];
+        found = RELU(&ctx)->sign0[0] == RELU(&ctx)->sign0[1];
         sg_run_free(&ctx);
     }
     CU_ASSERT_FATAL(found);
@@ -541,13 +542,15 @@ static void test_same_sign_stuck(void)
 /* audit.gp plots the shadow's columns only when trajectory.csv has them */
 static void plots_case(int with_shadow)
 {
-    sg_config cfg;
-    sg_config_defaults(&cfg);
-    cfg.plots = 0;
-    snprintf(cfg.out_dir, sizeof cfg.out_dir, "%s/plots%d", tmpdir, with_shadow);
-    CU_ASSERT_FATAL(sg_make_dir(cfg.out_dir) == 0);
+    sg_plot_setup cfg = {.plots = 0, .steps = 600, .setting = "empirical loss, d=100 k=2 n=2000",
+                         .init = "theory", .sigma = 1e-4, .mu = 0.1, .seed = 1,
+                         .align_deg = 9.0, .k = 2};
+    char dir[4200];
+    snprintf(dir, sizeof dir, "%s/plots%d", tmpdir, with_shadow);
+    cfg.dir = dir;
+    CU_ASSERT_FATAL(sg_make_dir(cfg.dir) == 0);
     char path[4200];
-    snprintf(path, sizeof path, "%s/trajectory.csv", cfg.out_dir);
+    snprintf(path, sizeof path, "%s/trajectory.csv", cfg.dir);
     FILE *fp = fopen(path, "w");
     CU_ASSERT_FATAL(fp != NULL);
     fprintf(fp, "step,loss,v_1,wnorm_1,angle_1,phase,dist2_opt,homog_ratio,imbal_ratio%s\n",
@@ -559,14 +562,14 @@ static void plots_case(int with_shadow)
     ph.T2_end = 20;
     char msg[512];
     CU_ASSERT_EQUAL(sg_plots_write(&cfg, &ph, msg, sizeof msg), 0);
-    snprintf(path, sizeof path, "%s/audit.gp", cfg.out_dir);
+    snprintf(path, sizeof path, "%s/audit.gp", cfg.dir);
     char *gp = slurp(path);
     CU_ASSERT_FATAL(gp != NULL);
     CU_ASSERT_EQUAL(strstr(gp, "column('max_err_ratio')") != NULL, with_shadow);
     CU_ASSERT_EQUAL(strstr(gp, "column('divergence')") != NULL, with_shadow);
     CU_ASSERT_EQUAL(strstr(gp, "no MPFR shadow in this run") != NULL, !with_shadow);
     free(gp);
-    snprintf(path, sizeof path, "%s/fig3.gp", cfg.out_dir);
+    snprintf(path, sizeof path, "%s/fig3.gp", cfg.dir);
     gp = slurp(path);
     CU_ASSERT_FATAL(gp != NULL);
     CU_ASSERT_PTR_NOT_NULL(strstr(gp, "set object 1 rect from 0, graph 0 to 10"));

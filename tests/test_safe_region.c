@@ -1,7 +1,8 @@
 /* test_safe_region.c -- the run-time check of the proved floating-point
  * region (src/models/relu/safe_region.h, proofs/README.md item 3c): it stays silent on
  * the default run and stops a run whose state leaves the region. */
-#include "app/config.h"
+#include "test_util.h"
+#include "run/config.h"
 #include "run/run.h"
 #include "run/divergence.h"
 #include "models/relu/safe_region.h"
@@ -42,7 +43,7 @@ static void test_default_run_inside(void)
     sg_config_defaults(&cfg);
     sg_run_ctx ctx;
     CU_ASSERT_EQUAL_FATAL(sg_run_setup(&ctx, &cfg), 0);
-    CU_ASSERT_EQUAL(sg_safe_region_attach(&ctx), 0);
+    CU_ASSERT_EQUAL(sg_safe_region_attach(&ctx, &RELU(&ctx)->prob), 0);
     sg_run_loop(&ctx, NULL);
     CU_ASSERT_EQUAL(ctx.status, SG_STATUS_COMPLETED);
     CU_ASSERT_EQUAL(ctx.step, cfg.steps);
@@ -54,12 +55,12 @@ static void test_run_stopped_outside(void)
 {
     sg_config cfg;
     sg_config_defaults(&cfg);
-    cfg.n = 50;
-    cfg.d = 5;
+    RC(&cfg)->n = 50;
+    RC(&cfg)->d = 5;
     cfg.steps = 10;
     sg_run_ctx ctx;
     CU_ASSERT_EQUAL_FATAL(sg_run_setup(&ctx, &cfg), 0);
-    CU_ASSERT_EQUAL(sg_safe_region_attach(&ctx), 0);
+    CU_ASSERT_EQUAL(sg_safe_region_attach(&ctx, &RELU(&ctx)->prob), 0);
     ctx.theta[0] = 10.0 * SG_SAFE_W_MAX; /* W[0][0] far outside */
     sg_run_loop(&ctx, NULL);
     CU_ASSERT_EQUAL(ctx.status, SG_STATUS_DIVERGED);
@@ -70,7 +71,7 @@ static void test_run_stopped_outside(void)
     /* the configuration outside the box: mu > SG_SAFE_MU_MAX stops at step 0 */
     cfg.mu = 2.0 * SG_SAFE_MU_MAX;
     CU_ASSERT_EQUAL_FATAL(sg_run_setup(&ctx, &cfg), 0);
-    CU_ASSERT_EQUAL(sg_safe_region_attach(&ctx), 0);
+    CU_ASSERT_EQUAL(sg_safe_region_attach(&ctx, &RELU(&ctx)->prob), 0);
     fprintf(stderr, "(expected below: a 'left the proved floating-point region' line)\n");
     sg_run_loop(&ctx, NULL);
     CU_ASSERT_EQUAL(ctx.status, SG_STATUS_STOPPED);

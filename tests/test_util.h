@@ -5,10 +5,17 @@
 #include "kernels/data.h"
 #include "kernels/relu/init.h"
 #include "kernels/relu/problem.h"
+#include "app/assemble.h"
+#include "app/cli.h"
+#include "models/relu/relu_model.h"
 #include <math.h>
 #include <stdlib.h>
 
 #define U_ROUND 0x1.0p-53 /* unit round-off of binary64 */
+
+/* the ReLU model's run state and options of a run context / configuration */
+#define RELU(ctx) ((sg_relu_run *)(ctx)->m)
+#define RC(cfgp) SG_RELU_CFG(cfgp)
 
 /* A random problem: X ~ N(0, I) (empirical only), a given or random, and a
    theta from the given init at scale sigma.  theta has k*d + k entries. */

@@ -20,7 +20,7 @@
  */
 #include "__fc_builtin.h"
 #include "kernels/relu/empirical.h"
-#include "models/relu/safe_region.h"
+#include "kernels/relu/region.h"
 
 #define NMAX SG_SAFE_N_MAX
 #define DMAX SG_SAFE_D_MAX

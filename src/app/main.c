@@ -1,7 +1,7 @@
 /* main.c -- `shadowgd COMMAND [options]`. */
+#include "app/assemble.h"
 #include "app/cli.h"
-#include "run/resume.h"
-#include "run/run.h"
+#include "app/resume.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -20,7 +20,7 @@ int main(int argc, char **argv)
     }
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
         usage(stdout);
-        sg_cli_usage(stdout);
+        sg_cli_usage(stdout, NULL);
         return SG_EXIT_OK;
     }
     if (strcmp(argv[1], "--version") == 0) {

@@ -1,6 +1,6 @@
 /* outdir.c -- refusing to clobber earlier results (see outdir.h). */
 #include "io/outdir.h"
-#include "run/run.h"
+#include "io/exit_status.h"
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>

@@ -2,7 +2,6 @@
  * checkpoint.h). */
 #include "run/checkpoint.h"
 #include "io/binio.h"
-#include "app/cli.h"
 #include "io/hash.h"
 #include <errno.h>
 #include <limits.h>
@@ -68,45 +67,28 @@ static void put_str(dynbuf *b, const char *s)
     put(b, s, n);
 }
 
-uint64_t sg_ckpt_data_hash(const sg_run_ctx *ctx)
-{
-    const sg_problem *p = &ctx->prob;
-    uint64_t h = sg_fnv1a_doubles(SG_FNV_INIT, p->a, p->d);
-    if (p->loss == SG_LOSS_EMPIRICAL) {
-        h = sg_fnv1a_doubles(h, p->X, (long)p->n * p->d);
-        h = sg_fnv1a_doubles(h, p->y, p->n);
-    }
-    return h;
-}
-
 int sg_ckpt_encode(sg_run_ctx *ctx, unsigned char **out, size_t *outlen)
 {
     const sg_config *c = &ctx->cfg;
-    long len = sg_theta_len(c->d, c->k);
+    long len = ctx->len;
     dynbuf b = {0};
     put(&b, SG_CKPT_MAGIC, 8);
     put_u32(&b, SG_CKPT_VERSION);
     put_u32(&b, 0);
     put_u64(&b, 0); /* file length, patched below */
     put_str(&b, SG_VERSION);
-    put_u32(&b, (uint32_t)c->loss);
-    put_u32(&b, (uint32_t)c->d);
-    put_u32(&b, (uint32_t)c->k);
-    put_u32(&b, (uint32_t)c->n);
-    put_f64(&b, c->sigma);
+    put_str(&b, ctx->model->name);
     put_f64(&b, c->mu);
     put_u64(&b, (uint64_t)c->steps);
-    put_u32(&b, (uint32_t)c->init);
     put_u64(&b, c->seed);
-    put_u32(&b, (uint32_t)c->target);
-    put_str(&b, c->target == SG_TARGET_FILE ? c->target_path : "");
     put_u32(&b, (uint32_t)c->dump);
     put_u64(&b, (uint64_t)c->checkpoint_every);
     put_u32(&b, (uint32_t)c->digest);
+    put_u64(&b, ctx->model->config_hash(c));
     put_u32(&b, (uint32_t)c->argc);
     for (int i = 0; i < c->argc; i++)
         put_str(&b, c->argv[i]);
-    put_u64(&b, sg_ckpt_data_hash(ctx));
+    put_u64(&b, ctx->model->data_hash(ctx->m));
     put_u64(&b, sg_fnv1a_doubles(SG_FNV_INIT, ctx->theta0, len));
     put_u64(&b, (uint64_t)ctx->step);
     put_u64(&b, (uint64_t)ctx->nrows);
@@ -216,11 +198,6 @@ static int fail(char *err, size_t errlen, const char *fmt, ...)
     return -1;
 }
 
-static int positive_normal(double x)
-{
-    return isnormal(x) && x > 0.0 && x <= 1e100;
-}
-
 void sg_ckpt_free(sg_ckpt *ck)
 {
     free(ck->theta);
@@ -230,40 +207,50 @@ void sg_ckpt_free(sg_ckpt *ck)
     ck->args = NULL;
 }
 
-/* the stored options re-parsed by the CLI must give back every field the
-   checkpoint also stores in binary; the result (with the options of other
-   layers) replaces ck->cfg */
-static int reparse_options(sg_ckpt *ck, char *err, size_t errlen)
+/* the stored options re-parsed by the run's own parser must give back the
+   model and every field the checkpoint also stores in binary (the model's
+   options through its config_hash); the result replaces ck->cfg */
+static int reparse_options(sg_ckpt *ck, sg_ckpt_reparse reparse, const char *model,
+                           uint64_t model_hash, char *err, size_t errlen)
 {
-    sg_config r;
-    sg_config_defaults(&r);
+    sg_config *r = malloc(sizeof *r);
+    if (!r)
+        return fail(err, errlen, "out of memory");
     char *argv[SG_CKPT_MAX_ARGS + 2];
     argv[0] = (char *)"run";
     for (int i = 0; i < ck->cfg.argc; i++)
         argv[i + 1] = ck->args[i];
     argv[ck->cfg.argc + 1] = NULL;
-    if (sg_cli_parse_run(ck->cfg.argc + 1, argv, &r) != 0)
+    if (reparse(ck->cfg.argc + 1, argv, r) != 0) {
+        free(r);
         return fail(err, errlen, "its stored command-line options are rejected");
+    }
+    if (strcmp(r->model->name, model) != 0) {
+        fail(err, errlen, "its stored options select model %s, the checkpoint is of model %s",
+             r->model->name, model);
+        free(r);
+        return -1;
+    }
     const sg_config *g = &ck->cfg;
-    if (r.loss != g->loss || r.d != g->d || r.k != g->k || r.n != g->n ||
-        memcmp(&r.sigma, &g->sigma, sizeof r.sigma) != 0 ||
-        memcmp(&r.mu, &g->mu, sizeof r.mu) != 0 || r.steps != g->steps || r.init != g->init ||
-        r.seed != g->seed || r.target != g->target ||
-        (r.target == SG_TARGET_FILE && strcmp(r.target_path, g->target_path) != 0) ||
-        r.dump != g->dump || r.checkpoint_every != g->checkpoint_every ||
-        r.digest != g->digest)
+    if (memcmp(&r->mu, &g->mu, sizeof r->mu) != 0 || r->steps != g->steps ||
+        r->seed != g->seed || r->dump != g->dump ||
+        r->checkpoint_every != g->checkpoint_every || r->digest != g->digest ||
+        r->model->config_hash(r) != model_hash) {
+        free(r);
         return fail(err, errlen, "its stored options disagree with its configuration");
-    r.argc = ck->cfg.argc;
-    r.argv = ck->args;
-    r.out_dir[0] = '\0';
-    r.quiet = 0;
-    r.force = 0;
-    ck->cfg = r;
+    }
+    r->argc = ck->cfg.argc;
+    r->argv = ck->args;
+    r->out_dir[0] = '\0';
+    r->quiet = 0;
+    r->force = 0;
+    ck->cfg = *r;
+    free(r);
     return 0;
 }
 
-int sg_ckpt_parse(const unsigned char *buf, size_t len, sg_ckpt *ck, char *err,
-                  size_t errlen)
+int sg_ckpt_parse(const unsigned char *buf, size_t len, sg_ckpt *ck, sg_ckpt_reparse reparse,
+                  char *err, size_t errlen)
 {
     memset(ck, 0, sizeof *ck);
     if (len < 8 || memcmp(buf, SG_CKPT_MAGIC, 8) != 0)
@@ -290,20 +277,16 @@ int sg_ckpt_parse(const unsigned char *buf, size_t len, sg_ckpt *ck, char *err,
     if (strcmp(ck->version, SG_VERSION) != 0)
         return fail(err, errlen, "written by shadowgd %s, this is %s", ck->version, SG_VERSION);
     sg_config *g = &ck->cfg;
-    sg_config_defaults(g);
-    g->out_dir[0] = '\0';
-    uint32_t loss = get_u32(&c), d = get_u32(&c), k = get_u32(&c), n = get_u32(&c);
-    g->sigma = get_f64(&c);
+    char model[SG_CKPT_NAME_MAX + 1];
+    if (get_str(&c, model, sizeof model) != 0 || model[0] == '\0')
+        return fail(err, errlen, "bad model name field");
     g->mu = get_f64(&c);
     uint64_t steps = get_u64(&c);
-    uint32_t init = get_u32(&c);
     g->seed = get_u64(&c);
-    uint32_t target = get_u32(&c);
-    if (get_str(&c, g->target_path, SG_PATH_MAX - 64) != 0)
-        return fail(err, errlen, "bad target path field");
     uint32_t dump = get_u32(&c);
     uint64_t every = get_u64(&c);
     uint32_t digest = get_u32(&c);
+    uint64_t model_hash = get_u64(&c);
     uint32_t argc = get_u32(&c);
     if (c.bad)
         return fail(err, errlen, "truncated configuration");
@@ -325,33 +308,17 @@ int sg_ckpt_parse(const unsigned char *buf, size_t len, sg_ckpt *ck, char *err,
     }
     g->argc = (int)argc;
     g->argv = ck->args;
-    if (loss > 1 || init > 2 || target > 2 || dump > 1 || digest > 1)
-        return sg_ckpt_free(ck), fail(err, errlen, "bad enumeration in the configuration");
-    if (d < 1 || d > SG_MAX_DIM || k < 1 || k > SG_MAX_DIM || n < 1 || n > 100000000)
-        return sg_ckpt_free(ck), fail(err, errlen, "bad sizes d=%u k=%u n=%u", d, k, n);
-    if (!positive_normal(g->sigma) || !positive_normal(g->mu))
-        return sg_ckpt_free(ck), fail(err, errlen, "bad sigma or mu");
+    if (dump > 1 || digest > 1)
+        return sg_ckpt_free(ck), fail(err, errlen, "bad flag in the configuration");
+    if (!(isnormal(g->mu) && g->mu > 0.0 && g->mu <= 1e100))
+        return sg_ckpt_free(ck), fail(err, errlen, "bad mu");
     if (steps > (uint64_t)SG_MAX_STEPS || every < 1 || every > (uint64_t)SG_MAX_STEPS)
         return sg_ckpt_free(ck), fail(err, errlen, "bad steps or checkpoint interval");
-    if ((target == SG_TARGET_FILE) != (g->target_path[0] != '\0'))
-        return sg_ckpt_free(ck), fail(err, errlen, "target path does not match the target kind");
-    g->loss = (sg_loss_kind)loss;
-    g->d = (int)d;
-    g->k = (int)k;
-    g->n = (int)n;
     g->steps = (long)steps;
-    g->init = (sg_init_kind)init;
-    g->target = (sg_target_kind)target;
     g->dump = (int)dump;
     g->checkpoint_every = (long)every;
     g->digest = (int)digest;
-    long nn = g->loss == SG_LOSS_EMPIRICAL ? g->n : 1;
-    if ((g->loss == SG_LOSS_EMPIRICAL && (long)g->n * g->d > SG_MAX_ELEMS) ||
-        nn * g->k > SG_MAX_ELEMS || (long)g->k * g->d + g->k > SG_MAX_ELEMS ||
-        (g->loss == SG_LOSS_POPULATION && (long)g->k * g->k > SG_MAX_ELEMS))
-        return sg_ckpt_free(ck), fail(err, errlen, "sizes d=%u k=%u n=%u exceed the limits", d, k, n);
-
-    if (argc > 0 && reparse_options(ck, err, errlen) != 0) {
+    if (reparse_options(ck, reparse, model, model_hash, err, errlen) != 0) {
         sg_ckpt_free(ck);
         return -1;
     }
@@ -373,9 +340,9 @@ int sg_ckpt_parse(const unsigned char *buf, size_t len, sg_ckpt *ck, char *err,
         return sg_ckpt_free(ck), fail(err, errlen, "non-finite loss or time in the run state");
     ck->step = (long)step;
     ck->nrows = (long)nrows;
-    ck->len = sg_theta_len(g->d, g->k);
+    ck->len = g->model->theta_len(g);
     if (tlen != (uint64_t)ck->len)
-        return sg_ckpt_free(ck), fail(err, errlen, "state length %llu, expected k*d+k = %ld",
+        return sg_ckpt_free(ck), fail(err, errlen, "state length %llu, expected %ld",
                     (unsigned long long)tlen, ck->len);
     if ((c.end - c.pos) / 16 < (size_t)ck->len)
         return sg_ckpt_free(ck), fail(err, errlen, "truncated state vector");
@@ -389,9 +356,10 @@ int sg_ckpt_parse(const unsigned char *buf, size_t len, sg_ckpt *ck, char *err,
         ck->theta[q] = get_f64(&c);
     for (long q = 0; q < ck->len; q++)
         ck->theta_prev[q] = get_f64(&c);
+    double box = g->model->theta_max;
     for (long q = 0; q < ck->len; q++)
-        if (!isfinite(ck->theta[q]) || fabs(ck->theta[q]) > SG_REGION_THETA_MAX ||
-            !isfinite(ck->theta_prev[q]) || fabs(ck->theta_prev[q]) > SG_REGION_THETA_MAX) {
+        if (!isfinite(ck->theta[q]) || fabs(ck->theta[q]) > box ||
+            !isfinite(ck->theta_prev[q]) || fabs(ck->theta_prev[q]) > box) {
             sg_ckpt_free(ck);
             return fail(err, errlen, "state component %ld is not finite or outside the region",
                         q);
@@ -429,10 +397,10 @@ int sg_ckpt_parse(const unsigned char *buf, size_t len, sg_ckpt *ck, char *err,
 
 int sg_ckpt_apply(sg_run_ctx *ctx, const sg_ckpt *ck, char *err, size_t errlen)
 {
-    long len = sg_theta_len(ctx->cfg.d, ctx->cfg.k);
-    if (len != ck->len)
+    long len = ctx->len;
+    if (len != ck->len || ctx->model != ck->cfg.model)
         return fail(err, errlen, "state length differs from the configuration");
-    if (sg_ckpt_data_hash(ctx) != ck->data_hash)
+    if (ctx->model->data_hash(ctx->m) != ck->data_hash)
         return fail(err, errlen, "the regenerated dataset or target differs from the "
                                  "checkpoint's (target file changed?)");
     if (sg_fnv1a_doubles(SG_FNV_INIT, ctx->theta0, len) != ck->theta0_hash)

@@ -5,24 +5,27 @@
  * atomically (temporary + fsync + rename), by a file holding everything
  * the loop needs to continue from theta_t exactly as if it had never
  * stopped.  Format version 1, all integers little-endian, doubles as their
- * IEEE-754 binary64 bits (so the state is exact):
+ * IEEE-754 binary64 bits (so the state is exact).  Format version 2 (version
+ * 1, before the model interface, held the ReLU model's fields in binary):
  *
  *   offset 0   magic "SGDCKPT\n" (8 bytes)
- *          8   u32 format version (1)            12  u32 flags (0)
+ *          8   u32 format version (2)            12  u32 flags (0)
  *         16   u64 file length in bytes, checksum included
  *         24   str program version (u32 length <= 63, bytes)
- *              configuration: u32 loss, u32 d, u32 k, u32 n, f64 sigma,
- *                f64 mu, u64 steps, u32 init, u64 seed, u32 target,
- *                str target_path, u32 dump, u64 checkpoint_every, u32 digest
+ *              str model name (run/model.h)
+ *              configuration: f64 mu, u64 steps, u64 seed, u32 dump,
+ *                u64 checkpoint_every, u32 digest, u64 the model's
+ *                config_hash of its own options
  *              options: u32 count, count x str -- the command-line options
  *                of the run as given (after "run"); resume re-parses them
- *                with the run's own parser, so the options of later layers
- *                (MPFR precision, audit cadence, ...) come back without a
- *                format change, and every field above must agree with them
- *              u64 data hash (FNV-1a of a, X, y), u64 theta_0 hash
+ *                with the run's own parser (sg_ckpt_reparse), so every
+ *                option (the model's, the shadow's, ...) comes back without
+ *                a format change, and the model and every field above must
+ *                agree with them
+ *              u64 data hash (the model's data_hash), u64 theta_0 hash
  *              u64 step t, u64 rows logged (= t), f64 L(theta_{t-1}),
  *                f64 L(theta_0), f64 loop seconds so far
- *              u64 len = k*d + k, f64[len] theta_t, f64[len] theta_{t-1}
+ *              u64 len (model->theta_len), f64[len] theta_t, f64[len] theta_{t-1}
  *              u64 trajectory bytes B, u64 FNV-1a of those B bytes
  *              u32 observer count; per observer: str name,
  *                u64 payload length, payload (the observer's save();
@@ -55,7 +58,7 @@
 #include <stdint.h>
 
 #define SG_CKPT_MAGIC "SGDCKPT\n"
-#define SG_CKPT_VERSION 1u
+#define SG_CKPT_VERSION 2u
 #define SG_CKPT_NAME "checkpoint.bin"
 #define SG_CKPT_NAME_MAX 63
 #define SG_CKPT_MAX_ARGS 256
@@ -85,14 +88,16 @@ typedef struct {
 /* Serialise the run's state; *buf is malloc'ed.  0, or -1 (message). */
 int sg_ckpt_encode(sg_run_ctx *ctx, unsigned char **buf, size_t *len);
 
+/* The options parser of `run` (argv[0] is "run"): fills *cfg (model
+   included) and returns 0, or non-zero when the options are rejected.  The
+   application layer passes its own (app/cli.h, sg_cli_parse_run). */
+typedef int (*sg_ckpt_reparse)(int argc, char **argv, sg_config *cfg);
+
 /* Validate and decode buf[0..len).  0, or -1 with a one-line reason in
    err.  ck->obs[].data point into buf. */
-int sg_ckpt_parse(const unsigned char *buf, size_t len, sg_ckpt *ck, char *err,
-                  size_t errlen);
+int sg_ckpt_parse(const unsigned char *buf, size_t len, sg_ckpt *ck, sg_ckpt_reparse reparse,
+                  char *err, size_t errlen);
 void sg_ckpt_free(sg_ckpt *ck);
-
-/* FNV-1a of the dataset (a, then X and y for the empirical loss). */
-uint64_t sg_ckpt_data_hash(const sg_run_ctx *ctx);
 
 /* Check ck against a context set up from ck->cfg (dataset, theta_0,
    observers by name and order), then load the observers' states and the

@@ -64,7 +64,7 @@ int sg_digest_register(sg_run_ctx *ctx)
     if (!g)
         return -1;
     g->h = SG_FNV_INIT;
-    g->len = sg_theta_len(ctx->cfg.d, ctx->cfg.k);
+    g->len = ctx->len;
     sg_observer o = {0};
     o.name = "digest";
     o.self = g;

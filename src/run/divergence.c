@@ -42,18 +42,16 @@ sg_div_reason sg_check_loss_grad(double loss, long len, const double *grad,
     return SG_DIV_NONE;
 }
 
-void sg_div_component(const sg_divergence *dv, int d, int k, char *buf, size_t len)
+void sg_div_component(const sg_divergence *dv, void (*name)(void *m, long q, char *buf, size_t len),
+                      void *m, char *buf, size_t len)
 {
     if (dv->what == 1) {
         snprintf(buf, len, "loss");
         return;
     }
-    const char *pre = dv->what == 2 ? "grad " : "";
-    long kd = (long)k * d;
-    if (dv->index < kd)
-        snprintf(buf, len, "%sW[%ld,%ld]", pre, dv->index / d + 1, dv->index % d + 1);
-    else
-        snprintf(buf, len, "%sv[%ld]", pre, dv->index - kd + 1);
+    char comp[64];
+    name(m, dv->index, comp, sizeof comp);
+    snprintf(buf, len, "%s%s", dv->what == 2 ? "grad " : "", comp);
 }
 
 const char *sg_div_reason_name(sg_div_reason r)

@@ -1,21 +1,22 @@
-/* run.h -- the run loop: parameters -> dataset -> initial state ->
- * [GD step -> measurements -> log] x T -> summary.
+/* run.h -- the generic run loop: a model (run/model.h) -> dataset and
+ * initial state -> [loss and gradient -> observers -> CSV row -> GD update
+ * -> observers -> checkpoint] x T -> outputs.
  *
- * The context owns every buffer of a run.  Setup, the loop and the report
- * are separate functions so that tests (and later layers: shadow, audit,
- * checkpoints) can drive a run step by step.
+ * The loop knows a model only through its table of operations and its
+ * observers only through the sg_observer callbacks: whoever assembles a run
+ * (the application layer) sets it up, registers the observers, and calls
+ * sg_run_execute.  The context owns the parameter vectors; the model owns
+ * its dataset and workspace (ctx->m).
  */
 #ifndef SG_RUN_H
 #define SG_RUN_H
 
-#include "app/config.h"
-#include "run/divergence.h"
-#include "kernels/relu/problem.h"
+#include "io/exit_status.h"
 #include "io/outfile.h"
+#include "run/config.h"
+#include "run/divergence.h"
+#include "run/model.h"
 #include <stdio.h>
-
-/* exit statuses of `shadowgd run` */
-enum { SG_EXIT_OK = 0, SG_EXIT_FAIL = 1, SG_EXIT_USAGE = 2, SG_EXIT_DIVERGED = 3 };
 
 typedef enum { SG_STATUS_COMPLETED = 0, SG_STATUS_DIVERGED, SG_STATUS_STOPPED } sg_status;
 
@@ -44,7 +45,11 @@ struct sg_json;
  * it.  Both return 0 on success; load must reject malformed input with -1,
  * never crash.  With --checkpoint-every, every observer must have both (a
  * stateless one: save writes nothing, load accepts len == 0); a run with an
- * observer lacking them is refused (exit 2) rather than resumed wrongly. */
+ * observer lacking them is refused (exit 2) rather than resumed wrongly.
+ *
+ * after_run(ctx) runs once after the loop, after trajectory.csv and
+ * summary.json are committed and before the human report (e.g. figures);
+ * non-zero fails the run (exit 1, the observer printed why). */
 typedef struct {
     const char *name;
     void *self;
@@ -56,6 +61,7 @@ typedef struct {
     void (*report)(void *self, FILE *fp);      /* human lines at the end */
     int (*save)(void *self, FILE *fp);         /* checkpoint: state -> bytes */
     int (*load)(void *self, FILE *fp, size_t len); /* bytes -> state    */
+    int (*after_run)(void *self, struct sg_run_ctx *ctx); /* after outputs */
     void (*destroy)(void *self);               /* called by sg_run_free  */
 } sg_observer;
 
@@ -63,13 +69,12 @@ typedef struct {
 
 typedef struct sg_run_ctx {
     sg_config cfg;
-    sg_problem prob;
-    sg_workspace ws;
-    double *theta;      /* current parameters [W | v]              */
+    const sg_model *model; /* cfg.model                            */
+    void *m;            /* the model's run state (model->setup)    */
+    long len;           /* parameters: model->theta_len(cfg)       */
+    double *theta;      /* current parameters (model's layout)     */
     double *theta0;     /* initial parameters                      */
-    double *sign0;      /* sign of v_j(0)                          */
-    double *wnorm, *angle_deg, *scratch; /* per-step measurements  */
-    double a_norm;      /* |a|                                     */
+    const double *grad; /* gradient at theta (model-owned), after loss_grad */
     long step;          /* number of GD steps taken                */
     double loss0, loss; /* loss at theta0 and at theta             */
     sg_status status;
@@ -92,8 +97,11 @@ typedef struct sg_run_ctx {
 /* Register an observer (after setup, before the loop).  0, or -1 if full. */
 int sg_run_add_observer(sg_run_ctx *ctx, const sg_observer *o);
 
-/* Allocate and fill dataset, target and initial state.  Returns 0, or an
-   exit status with a one-line message printed. */
+/* The observer registered under name, or NULL. */
+void *sg_run_observer(const sg_run_ctx *ctx, const char *name);
+
+/* The model's setup: parameter vectors, dataset and initial state for
+   cfg->model.  Returns 0, or an exit status with a one-line message. */
 int sg_run_setup(sg_run_ctx *ctx, const sg_config *cfg);
 
 /* Run cfg.steps GD steps writing trajectory.csv rows to fp (NULL: none). */
@@ -101,17 +109,12 @@ void sg_run_loop(sg_run_ctx *ctx, FILE *csv);
 
 void sg_run_free(sg_run_ctx *ctx);
 
-/* Register the observers cfg asks for (after setup).  `run` and `resume`
-   both call it, so a resumed run has the same observers in the same order.
-   0, or an exit status with a message. */
-int sg_run_register_observers(sg_run_ctx *ctx);
+/* "W[2,17]", "loss", "grad v[1]": the component that made the run diverge */
+void sg_run_div_component(const sg_run_ctx *ctx, char *buf, size_t len);
 
 /* Loop, commit trajectory.csv (csv is open on its temporary), write
-   summary.json, print the human summary, free ctx.  Returns the exit
-   status.  Shared by `run` and `resume`. */
+   summary.json, the observers' after_run, print the human summary, free
+   ctx.  Returns the exit status.  Shared by `run` and `resume`. */
 int sg_run_execute(sg_run_ctx *ctx, sg_outfile *csv);
-
-/* The whole `shadowgd run`: setup, loop, outputs.  Returns an exit status. */
-int sg_run_main(const sg_config *cfg);
 
 #endif

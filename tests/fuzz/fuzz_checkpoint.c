@@ -4,8 +4,11 @@
  * validation; the rest is the checkpoint.  A checkpoint that parses and
  * describes a small run is also applied to a freshly set-up context
  * (dataset, theta_0 and observer checks, the digest observer's load). */
-#include "run/checkpoint.h"
+#include "app/assemble.h"
+#include "app/cli.h"
 #include "io/hash.h"
+#include "models/relu/relu_model.h"
+#include "run/checkpoint.h"
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,10 +32,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     sg_ckpt ck;
     char err[512];
-    if (sg_ckpt_parse(buf, len, &ck, err, sizeof err) == 0) {
+    if (sg_ckpt_parse(buf, len, &ck, sg_cli_parse_run, err, sizeof err) == 0) {
         const sg_config *c = &ck.cfg;
-        if (c->d <= 64 && c->k <= 16 && (c->loss != SG_LOSS_EMPIRICAL || c->n <= 256) &&
-            c->target != SG_TARGET_FILE) {
+#define RC(cfg) SG_RELU_CFG_C(cfg)
+        if (c->model == &sg_model_relu && RC(c)->d <= 64 && RC(c)->k <= 16 && (RC(c)->loss != SG_LOSS_EMPIRICAL || RC(c)->n <= 256) &&
+            RC(c)->target != SG_TARGET_FILE) {
             sg_run_ctx ctx;
             sg_config cfg = *c;
             strcpy(cfg.out_dir, "/nonexistent");

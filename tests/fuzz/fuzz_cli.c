@@ -1,6 +1,7 @@
 /* fuzz_cli.c -- libFuzzer harness for `shadowgd run` option parsing.
  * The input is split at NUL bytes into at most 24 arguments after "run". */
 #include "app/cli.h"
+#include "models/relu/relu_model.h"
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,11 +26,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     sg_config c;
     sg_config_defaults(&c);
     int rc = sg_cli_parse_run(argc, argv, &c);
-    if (rc == 0) { /* an accepted configuration satisfies every limit */
-        if (c.d < 1 || c.k < 1 || c.n < 1 || !(c.sigma > 0) || !(c.mu > 0) || c.steps < 0 ||
-            c.checkpoint_every < 0 || (long)c.k * c.d + c.k > SG_MAX_ELEMS)
+    if (rc == 0 && c.model == &sg_model_relu) { /* an accepted configuration satisfies every limit */
+        const sg_relu_config *r = SG_RELU_CFG_C(&c);
+        if (r->d < 1 || r->k < 1 || r->n < 1 || !(r->sigma > 0) || !(c.mu > 0) || c.steps < 0 ||
+            c.checkpoint_every < 0 || (long)r->k * r->d + r->k > SG_MAX_ELEMS)
             abort();
-    } else if (rc != -1 && rc != 2) {
+    } else if (rc != 0 && rc != -1 && rc != 2) {
         abort();
     }
     free(buf);

@@ -3,7 +3,7 @@
 #include "io/binio.h"
 #include "audit/relu/invariants_shadow.h"
 #include "io/json.h"
-#include "app/plots.h"
+#include "audit/relu/plots.h"
 #include "audit/relu/tolerance.h"
 #include <math.h>
 #include <stdlib.h>
@@ -13,6 +13,7 @@
 
 struct sg_audit {
     sg_run_ctx *ctx;
+    sg_audit_setup set;            /* what the run's model passed in      */
     sg_inv_problem prob;
     sg_inv_checker *dbl, *mp;
     double *homog_tol, *imbal_tol; /* k each */
@@ -67,8 +68,8 @@ static void progress_clear(sg_audit *a)
 static int obs_observe(void *self, sg_run_ctx *ctx)
 {
     sg_audit *a = self;
-    sg_tol_state(&ctx->prob, ctx->theta, &ctx->ws, a->homog_tol, &a->loss_tol);
-    sg_inv_state_rec s = {ctx->step, ctx->theta, ctx->ws.grad, ctx->loss, a->loss_tol,
+    sg_tol_state(a->set.prob, ctx->theta, a->set.ws, a->homog_tol, &a->loss_tol);
+    sg_inv_state_rec s = {ctx->step, ctx->theta, ctx->grad, ctx->loss, a->loss_tol,
                           NULL, a->homog_tol};
     sg_inv_state(a->dbl, &s);
     progress(a, ctx);
@@ -78,9 +79,9 @@ static int obs_observe(void *self, sg_run_ctx *ctx)
 static int obs_after_update(void *self, sg_run_ctx *ctx, const double *prev)
 {
     sg_audit *a = self;
-    int d = ctx->cfg.d, k = ctx->cfg.k;
-    sg_tol_step(d, k, ctx->cfg.mu, ctx->ws.grad, ctx->theta, a->homog_tol, a->imbal_tol);
-    sg_inv_step_rec s = {ctx->step - 1, prev, ctx->ws.grad, ctx->theta, NULL, a->imbal_tol, NULL};
+    int d = a->prob.d, k = a->prob.k;
+    sg_tol_step(d, k, ctx->cfg.mu, ctx->grad, ctx->theta, a->homog_tol, a->imbal_tol);
+    sg_inv_step_rec s = {ctx->step - 1, prev, ctx->grad, ctx->theta, NULL, a->imbal_tol, NULL};
     sg_inv_step(a->dbl, &s);
     return 0;
 }
@@ -152,16 +153,16 @@ static void obs_report(void *self, FILE *fp)
     sg_inv_table(fp, a->dbl, a->mp);
     sg_run_ctx *ctx = a->ctx;
     if (ctx->status != SG_STATUS_DIVERGED) {
-        int d = ctx->cfg.d, k = ctx->cfg.k;
-        if (sg_inv_classify(k, ctx->sign0) == SG_CLASS_PAIR)
+        int d = a->prob.d, k = a->prob.k;
+        const double *av = a->prob.a;
+        if (sg_inv_classify(k, a->prob.sign0) == SG_CLASS_PAIR)
             fprintf(fp, "final (double): loss %.3e, |diag(v)W - W*|_F = %.3e\n", ctx->loss,
-                    sqrt(sg_opt_dist2_pair(d, k, ctx->prob.a, ctx->theta)));
+                    sqrt(sg_opt_dist2_pair(d, k, av, ctx->theta)));
         else
             fprintf(fp, "final (double): loss %.3e, |sum_j v_j w_j - 2a| = %.3e, worst line "
                         "sum %.3e |a|\n",
-                    ctx->loss, sg_opt_sum_dist(d, k, ctx->prob.a, ctx->theta),
-                    sg_opt_line_residual(d, k, ctx->prob.a, ctx->theta, ctx->cfg.inv.line_deg,
-                                         NULL));
+                    ctx->loss, sg_opt_sum_dist(d, k, av, ctx->theta),
+                    sg_opt_line_residual(d, k, av, ctx->theta, a->set.th->line_deg, NULL));
     }
 }
 
@@ -196,7 +197,7 @@ static sg_inv_checker *load_checker(sg_audit *a, sg_br *r, const char *name)
     uint64_t n = sg_br_u64(r);
     sg_inv_checker *c = NULL;
     if (!r->bad && n <= r->left)
-        c = sg_inv_new(name, &a->prob, &a->ctx->cfg.inv);
+        c = sg_inv_new(name, &a->prob, a->set.th);
     if (c && sg_inv_load(c, r->fp, (size_t)n) == 0) {
         r->left -= (size_t)n;
         return c;
@@ -269,13 +270,18 @@ static int obs_load(void *self, FILE *fp, size_t len)
     return sg_audit_load(self, fp, len);
 }
 
+static int obs_after_run(void *self, sg_run_ctx *ctx)
+{
+    return sg_audit_after_run(self, ctx);
+}
+
 /* the observer owns the audit: sg_run_free calls this */
 static void obs_destroy(void *self)
 {
     sg_audit_free(self);
 }
 
-sg_audit *sg_audit_attach(sg_run_ctx *ctx)
+sg_audit *sg_audit_attach(sg_run_ctx *ctx, const sg_audit_setup *set)
 {
     const sg_config *c = &ctx->cfg;
     sg_audit *a = calloc(1, sizeof *a);
@@ -284,37 +290,40 @@ sg_audit *sg_audit_attach(sg_run_ctx *ctx)
         return NULL;
     }
     a->ctx = ctx;
-    a->prob.d = c->d;
-    a->prob.k = c->k;
+    a->set = *set;
+    int k = set->prob->k;
+    a->prob.d = set->prob->d;
+    a->prob.k = k;
     a->prob.mu = c->mu;
-    a->prob.sigma = c->sigma;
-    a->prob.a = ctx->prob.a;
-    a->prob.sign0 = ctx->sign0;
+    a->prob.sigma = set->sigma;
+    a->prob.a = set->prob->a;
+    a->prob.sign0 = set->sign0;
     a->prob.steps = c->steps;
-    a->dbl = sg_inv_new("double", &a->prob, &c->inv);
-    a->homog_tol = calloc((size_t)c->k, sizeof(double));
-    a->imbal_tol = calloc((size_t)c->k, sizeof(double));
+    a->dbl = sg_inv_new("double", &a->prob, set->th);
+    a->homog_tol = calloc((size_t)k, sizeof(double));
+    a->imbal_tol = calloc((size_t)k, sizeof(double));
     if (!a->dbl || !a->homog_tol || !a->imbal_tol) {
         fprintf(stderr, "shadowgd: out of memory for the invariant audit\n");
         sg_audit_free(a);
         return NULL;
     }
-    a->same_sign = sg_inv_classify(c->k, ctx->sign0) == SG_CLASS_SAME_SIGN;
+    a->same_sign = sg_inv_classify(k, set->sign0) == SG_CLASS_SAME_SIGN;
     if (a->same_sign)
         fprintf(stderr,
                 "shadowgd: warning: k = 2 with equal initial output signs (v_1(0), v_2(0) "
                 "both %s): the theory's known failure case; GD is expected to stall at a "
                 "saddle with both neurons on one ray (loss ~ |a|^2/4), unless an output weight "
                 "changes sign early (possible when |v_j(0)| < |w_j(0)|)\n",
-                ctx->sign0[0] > 0 ? "positive" : "negative");
+                set->sign0[0] > 0 ? "positive" : "negative");
     a->progress = !c->quiet && isatty(STDERR_FILENO);
     a->t0 = now_s();
-    sg_observer o = {.name = "invariants", .self = a, .observe = obs_observe,
+    sg_observer o = {.name = SG_AUDIT_NAME, .self = a, .observe = obs_observe,
                      .after_update = obs_after_update, .csv_header = obs_csv_header,
                      .csv_row = obs_csv_row, .summary = obs_summary, .report = obs_report};
     o.save = obs_save;
     o.load = obs_load;
     o.destroy = obs_destroy;
+    o.after_run = obs_after_run;
     if (sg_run_add_observer(ctx, &o) != 0) {
         fprintf(stderr, "shadowgd: too many observers\n");
         sg_audit_free(a);
@@ -326,7 +335,7 @@ sg_audit *sg_audit_attach(sg_run_ctx *ctx)
 sg_inv_checker *sg_audit_mpfr(sg_audit *a)
 {
     if (!a->mp)
-        a->mp = sg_inv_new("mpfr", &a->prob, &a->ctx->cfg.inv);
+        a->mp = sg_inv_new("mpfr", &a->prob, a->set.th);
     return a->mp;
 }
 
@@ -337,15 +346,17 @@ sg_inv_checker *sg_audit_double(sg_audit *a)
 
 const sg_inv_thresholds *sg_audit_thresholds(sg_audit *a)
 {
-    return &a->ctx->cfg.inv;
+    return a->set.th;
 }
 
 sg_audit *sg_audit_of(sg_run_ctx *ctx)
 {
-    for (int q = 0; q < ctx->nobs; q++)
-        if (ctx->obs[q].name && strcmp(ctx->obs[q].name, "invariants") == 0)
-            return ctx->obs[q].self;
-    return NULL;
+    return sg_run_observer(ctx, SG_AUDIT_NAME);
+}
+
+const sg_problem *sg_audit_problem(const sg_audit *a)
+{
+    return a->set.prob;
 }
 
 void *sg_audit_ext(sg_audit *a)
@@ -371,7 +382,7 @@ int sg_audit_after_run(sg_audit *a, sg_run_ctx *ctx)
         snprintf(a->figures, sizeof a->figures, "figures: none (the run diverged)");
         return 0;
     }
-    return sg_plots_write(&ctx->cfg, sg_inv_get_phases(a->dbl), a->figures,
+    return sg_plots_write(&a->set.plot, sg_inv_get_phases(a->dbl), a->figures,
                           sizeof a->figures);
 }
 

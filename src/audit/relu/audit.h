@@ -25,15 +25,33 @@
 #define SG_AUDIT_H
 
 #include "audit/relu/invariants.h"
+#include "audit/relu/plots.h"
+#include "kernels/relu/problem.h"
 #include "run/run.h"
 
 typedef struct sg_audit sg_audit;
+
+#define SG_AUDIT_NAME "invariants"
+
+/* What the audit reads of the run besides the loop's generic state
+   (theta, grad, loss, step); every pointer is borrowed for the run. */
+typedef struct {
+    const sg_problem *prob;       /* dataset, target, sizes               */
+    const sg_workspace *ws;       /* the kernels' intermediates at theta  */
+    const double *sign0;          /* k: sign of v_j(0)                    */
+    const sg_inv_thresholds *th;  /* --align-deg etc.                     */
+    double sigma;                 /* initialisation scale (PHASES' T2)    */
+    sg_plot_setup plot;           /* what the figures say                 */
+} sg_audit_setup;
 
 /* Create the audit of ctx's run and register it as an observer (after
    sg_run_setup, before sg_run_loop).  Prints the same-sign warning (k = 2,
    equal initial output signs) on stderr.  NULL: out of memory (message
    printed). */
-sg_audit *sg_audit_attach(sg_run_ctx *ctx);
+sg_audit *sg_audit_attach(sg_run_ctx *ctx, const sg_audit_setup *set);
+
+/* The problem the audit was attached with. */
+const sg_problem *sg_audit_problem(const sg_audit *a);
 
 /* The MPFR trajectory's checker (created on first call). */
 sg_inv_checker *sg_audit_mpfr(sg_audit *a);
@@ -67,7 +85,8 @@ void sg_audit_set_ext(sg_audit *a, void *ext, void (*free_ext)(void *),
 int sg_audit_save(sg_audit *a, FILE *fp);
 int sg_audit_load(sg_audit *a, FILE *fp, size_t len);
 
-/* After the loop and summary.json: finish, figures.  0 or -1. */
+/* After the loop and summary.json: finish, figures (the observer's
+   after_run).  0 or -1. */
 int sg_audit_after_run(sg_audit *a, sg_run_ctx *ctx);
 
 void sg_audit_free(sg_audit *a);

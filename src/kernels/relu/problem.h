@@ -1,4 +1,4 @@
-/* model.h -- one training problem: dataset, parameter vector and workspace.
+/* problem.h -- the ReLU network's training problem: dataset, parameter vector and workspace.
  *
  * The parameters live in one vector theta = [W (k*d, row-major) | v (k)] and
  * the gradient in grad = [dL/dW | dL/dv] with the same layout, so that one
@@ -6,8 +6,8 @@
  * This layer owns the memory; the kernels (empirical.h, population.h) only
  * see caller-owned buffers.
  */
-#ifndef SG_MODEL_H
-#define SG_MODEL_H
+#ifndef SG_PROBLEM_H
+#define SG_PROBLEM_H
 
 #include "kernels/relu/population.h"
 

@@ -4,10 +4,10 @@
 #ifndef SG_DUMP_H
 #define SG_DUMP_H
 
-#include "run/run.h"
+#include "kernels/relu/problem.h"
 
 /* Writes X.csv (empirical only), y.csv (empirical only), a.csv, W0.csv,
-   v0.csv.  0 on success, -1 with a message. */
-int sg_dump_data(const sg_run_ctx *ctx);
+   v0.csv under out_dir/data.  0 on success, -1 with a message. */
+int sg_relu_dump(const sg_problem *p, const double *theta0, const char *out_dir);
 
 #endif

@@ -1,43 +1,20 @@
-/* safe_region.h -- the magnitude region in which the empirical kernels are
- * proved free of floating-point overflow and NaN (proofs/README.md, 3c).
- *
- * The proof (proofs/eva/empirical_step.c, run by `make proofs`) analyses one
- * whole GD step -- sg_forward, sg_output, sg_residual, sg_loss, sg_grad_v,
- * sg_grad_W, sg_gd_update, composed as model.c composes them -- for every
- * n, d, k, mu, X, y, W, v inside the box below; these constants are the
- * single source of both the proof harness and the run-time check.
- * A run whose data or trajectory leaves the box is stopped with a one-line
- * message instead of silently continuing outside the proved region.
+/* safe_region.h -- the configuration part of the proved floating-point
+ * region (kernels/relu/region.h) checked at run time, as an observer of an
+ * empirical-loss run: sizes, mu, the data and theta_0 are checked at step 0
+ * and a violation stops the run (SG_STATUS_STOPPED, exit status 3) with
+ * ctx->stop_reason set.  The parameters' part of the box is checked after
+ * every update by the run loop itself (the model's theta_max =
+ * SG_SAFE_W_MAX): leaving it is a divergence with reason outside_region.
  */
 #ifndef SG_SAFE_REGION_H
 #define SG_SAFE_REGION_H
 
-#include <stddef.h>
+#include "kernels/relu/problem.h"
+#include "kernels/relu/region.h"
+#include "run/run.h"
 
-#define SG_SAFE_N_MAX 1048576 /* samples                      */
-#define SG_SAFE_D_MAX 4096    /* input dimension              */
-#define SG_SAFE_K_MAX 256     /* hidden neurons               */
-#define SG_SAFE_X_MAX 1.0e4   /* |X_il|                       */
-#define SG_SAFE_Y_MAX 1.0e12  /* |y_i|                        */
-#define SG_SAFE_W_MAX 1.0e8   /* |W_jl|                       */
-#define SG_SAFE_V_MAX 1.0e8   /* |v_j|                        */
-#define SG_SAFE_MU_MAX 1.0e3  /* 0 <= mu <= SG_SAFE_MU_MAX    */
-
-/* Each check returns 0 inside the region, else -1 with a one-line reason
-   (no newline) in msg.  NaN and infinities are outside. */
-int sg_safe_sizes(int n, int d, int k, double mu, char *msg, size_t len);
-int sg_safe_data(int n, int d, const double *X, const double *y, char *msg, size_t len);
-int sg_safe_state(int d, int k, const double *theta, char *msg, size_t len);
-
-struct sg_run_ctx;
-
-/* Register the run-time check of the configuration as an observer of an
-   empirical-loss run: sizes, mu, the data and theta_0 are checked at step 0
-   and a violation stops the run (SG_STATUS_STOPPED, exit status 3) with
-   ctx->stop_reason set.  The parameters' part of the box is checked after
-   every update by the run loop itself (divergence.h, SG_REGION_THETA_MAX =
-   SG_SAFE_W_MAX): leaving it is a divergence with reason outside_region.
-   Returns 0, or -1 if the observer table is full. */
-int sg_safe_region_attach(struct sg_run_ctx *ctx);
+/* Register the check for the run's problem p (borrowed).  0, or -1 if the
+   observer table is full. */
+int sg_safe_region_attach(sg_run_ctx *ctx, const sg_problem *p);
 
 #endif

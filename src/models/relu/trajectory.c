@@ -24,15 +24,13 @@ void sg_neuron_metrics(int d, int k, const double *a, const double *theta,
 
 void sg_traj_header(FILE *fp, int k)
 {
-    fputs("step,loss", fp);
     for (int j = 1; j <= k; j++)
         fprintf(fp, ",v_%d,wnorm_%d,angle_%d", j, j, j);
 }
 
-void sg_traj_row(FILE *fp, long step, double loss, int k, const double *v,
-                 const double *wnorm, const double *angle_deg)
+void sg_traj_row(FILE *fp, int k, const double *v, const double *wnorm,
+                 const double *angle_deg)
 {
-    fprintf(fp, "%ld,%.17g", step, loss);
     for (int j = 0; j < k; j++)
         fprintf(fp, ",%.17g,%.17g,%.17g", v[j], wnorm[j], angle_deg[j]);
 }

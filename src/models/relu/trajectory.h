@@ -1,6 +1,6 @@
 /* trajectory.h -- per-step measurements and the trajectory.csv row format.
  *
- * Columns: step, loss, then for each neuron j = 1..k: v_j, wnorm_j (|w_j|)
+ * Columns (after the run loop's step, loss): for each neuron j = 1..k: v_j, wnorm_j (|w_j|)
  * and angle_j, the angle in degrees between w_j and s_j a with
  * s_j = sign v_j(0) (+1 when v_j(0) = 0): the direction the neuron must
  * reach at the global optimum v_j w_j = s_j a-type solution.  Numbers are
@@ -20,8 +20,9 @@ void sg_neuron_metrics(int d, int k, const double *a, const double *theta,
                        const double *sign, double *wnorm, double *angle_deg,
                        double *scratch);
 
+/* ",v_1,wnorm_1,angle_1,..." and the values of one row */
 void sg_traj_header(FILE *fp, int k);
-void sg_traj_row(FILE *fp, long step, double loss, int k, const double *v,
-                 const double *wnorm, const double *angle_deg);
+void sg_traj_row(FILE *fp, int k, const double *v, const double *wnorm,
+                 const double *angle_deg);
 
 #endif

@@ -516,8 +516,8 @@ static int obs_observe(void *self, sg_run_ctx *ctx)
     if (a->every > 0 && ctx->step % a->every == 0) {
         /* the double's next state, by the kernel itself, into our buffer */
         memcpy(a->tn_pred, ctx->theta, (size_t)a->len * sizeof(double));
-        sg_gd_update((int)a->len, ctx->cfg.mu, ctx->ws.grad, a->tn_pred);
-        sg_shadow_audit_step(a, ctx->step, ctx->theta, &ctx->ws, a->tn_pred);
+        sg_gd_update((int)a->len, ctx->cfg.mu, ctx->grad, a->tn_pred);
+        sg_shadow_audit_step(a, ctx->step, ctx->theta, a->ws, a->tn_pred);
         a->row_audited = 1;
         if (!a->trajectory)
             format_loss(a, a->sa.loss);
@@ -694,23 +694,21 @@ static void obs_destroy(void *self)
 
 sg_shadow_audit *sg_shadow_audit_of(sg_run_ctx *ctx)
 {
-    for (int q = 0; q < ctx->nobs; q++)
-        if (ctx->obs[q].name && strcmp(ctx->obs[q].name, SG_SHADOW_AUDIT_NAME) == 0)
-            return ctx->obs[q].self;
-    return NULL;
+    return sg_run_observer(ctx, SG_SHADOW_AUDIT_NAME);
 }
 
-int sg_shadow_audit_attach(sg_run_ctx *ctx)
+int sg_shadow_audit_attach(sg_run_ctx *ctx, const sg_problem *p, const sg_workspace *ws)
 {
     const sg_config *c = &ctx->cfg;
     if (c->audit_every == 0 && !c->shadow_trajectory)
         return 0;
     sg_shadow_audit *a = malloc(sizeof *a);
-    if (!a || sg_shadow_audit_init(a, &ctx->prob, ctx->theta0, c->mu, (mpfr_prec_t)c->prec,
+    if (!a || sg_shadow_audit_init(a, p, ctx->theta0, c->mu, (mpfr_prec_t)c->prec,
                                    c->audit_every, c->shadow_trajectory) != 0) {
         free(a);
         return SG_EXIT_FAIL;
     }
+    a->ws = ws;
     sg_observer o = sg_shadow_audit_observer(a);
     o.save = sg_shadow_audit_save;
     o.load = sg_shadow_audit_load;

@@ -43,6 +43,7 @@ typedef struct sg_shadow_audit {
     sg_fp_model f64;         /* model of the audited double kernels: binary64
                                 (tests shrink u to show the check is sharp) */
     const sg_problem *prob;
+    const sg_workspace *ws;  /* the audited kernels' intermediates (run's) */
     double mu;
     long len;
     /* MPFR state */
@@ -112,9 +113,11 @@ int sg_shadow_audit_load(void *self, FILE *fp, size_t len);
 /* The observer that wires the above into the run loop. */
 sg_observer sg_shadow_audit_observer(sg_shadow_audit *a);
 
-/* Register the audit observer for cfg (nothing if both parts are off).
-   Returns 0 or an exit status.  The observer owns the audit; sg_run_free frees it (destroy). */
-int sg_shadow_audit_attach(sg_run_ctx *ctx);
+/* Register the audit observer of ctx's run, whose dataset is p and whose
+   kernels leave their intermediates in ws (both borrowed); nothing if both
+   parts are off.  Returns 0 or an exit status.  The observer owns the
+   audit; sg_run_free frees it (destroy). */
+int sg_shadow_audit_attach(sg_run_ctx *ctx, const sg_problem *p, const sg_workspace *ws);
 
 const char *sg_sa_class_name(int c);
 

@@ -7,7 +7,9 @@
  * run was killed between the two renames, trajectory.csv) begins with the
  * bytes the checkpoint recorded.  Then the temporary is cut back to those
  * bytes and the loop continues; the outputs are written as by `run`. */
-#include "run/resume.h"
+#include "app/resume.h"
+#include "app/assemble.h"
+#include "app/cli.h"
 #include "run/checkpoint.h"
 #include "io/hash.h"
 #include <errno.h>
@@ -85,7 +87,7 @@ int sg_resume_main(int argc, char **argv)
         return SG_EXIT_USAGE;
     }
     sg_ckpt ck;
-    if (sg_ckpt_parse(buf, len, &ck, err, sizeof err) != 0) {
+    if (sg_ckpt_parse(buf, len, &ck, sg_cli_parse_run, err, sizeof err) != 0) {
         fprintf(stderr, "shadowgd: resume: %s: %s\n", path, err);
         free(buf);
         return SG_EXIT_USAGE;

@@ -8,17 +8,30 @@
  *                          divergence when trajectory.csv has those columns.
  * Both read trajectory.csv in the same directory, so a user can edit the
  * scripts and rerun `gnuplot fig3.gp` there.  The scripts are always written;
- * gnuplot is run when cfg->plots is 1, or -1 (auto) and gnuplot is on PATH.
+ * gnuplot is run when plots is 1, or -1 (auto) and gnuplot is on PATH.
  */
 #ifndef SG_PLOTS_H
 #define SG_PLOTS_H
 
-#include "app/config.h"
 #include "audit/relu/invariants.h"
+#include <stddef.h>
+
+/* what the figures say about the run (filled by the model) */
+typedef struct {
+    const char *dir;       /* the run's output directory             */
+    int plots;             /* 1 on, 0 off, -1 auto (gnuplot on PATH)  */
+    long steps;
+    char setting[160];     /* e.g. "empirical loss, d=100 k=2 n=2000" */
+    const char *init;      /* initialisation's name                   */
+    double sigma, mu;
+    unsigned long long seed;
+    double align_deg;      /* the alignment threshold drawn           */
+    int k;                 /* neurons (angles of the first 4 drawn)   */
+} sg_plot_setup;
 
 /* Writes the scripts (and runs gnuplot); msg receives one line for the user.
    0, or -1 when a script cannot be written. */
-int sg_plots_write(const sg_config *cfg, const sg_inv_phases *ph, char *msg, size_t len);
+int sg_plots_write(const sg_plot_setup *p, const sg_inv_phases *ph, char *msg, size_t len);
 
 /* 1 if an executable 'gnuplot' is on PATH */
 int sg_have_gnuplot(void);

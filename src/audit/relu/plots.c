@@ -1,6 +1,5 @@
 /* plots.c -- gnuplot scripts for the figures of a run (see plots.h). */
-#include "app/plots.h"
-#include "kernels/relu/init.h"
+#include "audit/relu/plots.h"
 #include "io/outfile.h"
 #include <stdlib.h>
 #include <string.h>
@@ -58,16 +57,12 @@ static void band(FILE *fp, int id, long from, long to, const char *rgb, const ch
             0.5 * (double)(from + to));
 }
 
-static void write_fig3(FILE *fp, const sg_config *c, const sg_inv_phases *ph)
+static void write_fig3(FILE *fp, const sg_plot_setup *c, const sg_inv_phases *ph)
 {
     long end = c->steps;
     long t1 = ph->T1_observed >= 0 ? ph->T1_observed : end;
     long t2 = ph->T2_end >= 0 ? ph->T2_end : end;
-    char setting[160];
-    if (c->loss == SG_LOSS_EMPIRICAL)
-        snprintf(setting, sizeof setting, "empirical loss, d=%d k=%d n=%d", c->d, c->k, c->n);
-    else
-        snprintf(setting, sizeof setting, "population loss, d=%d k=%d", c->d, c->k);
+    const char *setting = c->setting;
     fprintf(fp,
             "# fig3.gp -- shadowgd: the paper's Fig. 3 view of this run.\n"
             "# Regenerate: gnuplot fig3.gp  (in this directory; reads trajectory.csv)\n"
@@ -90,7 +85,7 @@ static void write_fig3(FILE *fp, const sg_config *c, const sg_inv_phases *ph)
             "set key outside right center box opaque\n"
             "set grid xtics ytics lc rgb '#dddddd'\n"
             "pos(x) = x > 0 ? x : NaN\n",
-            ph->T1_observed, c->inv.align_deg, ph->T2_end, setting, sg_init_name(c->init),
+            ph->T1_observed, c->align_deg, ph->T2_end, setting, c->init,
             c->sigma, c->mu, (unsigned long long)c->seed, end);
     band(fp, 1, 0, t1, "#d6e4f5", "1: align");
     band(fp, 2, t1, t2, "#f7e7c6", "2: growth");
@@ -102,7 +97,7 @@ static void write_fig3(FILE *fp, const sg_config *c, const sg_inv_phases *ph)
     fprintf(fp,
             "set arrow 6 from graph 0, second %g to graph 1, second %g nohead lc rgb '#d62728' dt 3\n"
             "set label 7 '%g deg' at graph 1, second %g right offset -0.5,0.6 font ',9' tc rgb '#d62728'\n",
-            c->inv.align_deg, c->inv.align_deg, c->inv.align_deg, c->inv.align_deg);
+            c->align_deg, c->align_deg, c->align_deg, c->align_deg);
     fprintf(fp,
             "plot 'trajectory.csv' using 'step':(pos(column('loss'))) with lines lw 2.5 lc rgb '#000000' title 'loss', \\\n"
             "     '' using 'step':(abs(column('v_1'))) with lines lw 2 lc rgb '#1f77b4' title '|v_1|', \\\n"
@@ -181,9 +176,9 @@ static int run_gnuplot(const char *dir, const char *script)
     return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
 }
 
-int sg_plots_write(const sg_config *cfg, const sg_inv_phases *ph, char *msg, size_t len)
+int sg_plots_write(const sg_plot_setup *cfg, const sg_inv_phases *ph, char *msg, size_t len)
 {
-    const char *dir = cfg->out_dir;
+    const char *dir = cfg->dir;
     int shadow = csv_has_column(dir, "max_err_ratio") && csv_has_column(dir, "divergence");
     sg_outfile o;
     if (sg_outfile_open(&o, dir, "fig3.gp") != 0)

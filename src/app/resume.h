@@ -1,4 +1,4 @@
-/* resume.h -- `shadowgd resume DIR` (see checkpoint.h for the format). */
+/* resume.h -- `shadowgd resume DIR` (see run/checkpoint.h for the format). */
 #ifndef SG_RESUME_H
 #define SG_RESUME_H
 

@@ -1,0 +1,204 @@
+/* relu_config.c -- the ReLU model's options: defaults, parsing, limits,
+ * help and the hash checkpoints compare (see relu_config.h). */
+#include "models/relu/relu_config.h"
+#include "io/binio.h"
+#include "io/exit_status.h"
+#include "io/hash.h"
+#include "io/parse.h"
+#include <string.h>
+#include <unistd.h>
+
+enum {
+    OPT_LOSS = 1, OPT_D, OPT_K, OPT_N, OPT_SIGMA, OPT_INIT, OPT_TARGET, OPT_ALIGN_DEG,
+    OPT_GROWTH_V, OPT_GROWTH_B, OPT_LEMMA3_C, OPT_RATE_FLOOR, OPT_RATE_WINDOW, OPT_LINE_DEG,
+    OPT_DIVERGE_MAX
+};
+
+const sg_model_option sg_relu_options[] = {
+    {"loss", 1, OPT_LOSS},
+    {"d", 1, OPT_D},
+    {"k", 1, OPT_K},
+    {"n", 1, OPT_N},
+    {"sigma", 1, OPT_SIGMA},
+    {"init", 1, OPT_INIT},
+    {"target", 1, OPT_TARGET},
+    {"align-deg", 1, OPT_ALIGN_DEG},
+    {"growth-v", 1, OPT_GROWTH_V},
+    {"growth-b", 1, OPT_GROWTH_B},
+    {"lemma3-c", 1, OPT_LEMMA3_C},
+    {"rate-floor", 1, OPT_RATE_FLOOR},
+    {"rate-min-window", 1, OPT_RATE_WINDOW},
+    {"line-deg", 1, OPT_LINE_DEG},
+    {"diverge-max", 1, OPT_DIVERGE_MAX},
+    {NULL, 0, 0},
+};
+
+/* The paper's setting (design section 2; the main job). */
+void sg_relu_defaults(sg_config *cfg)
+{
+    sg_relu_config *c = SG_RELU_CFG(cfg);
+    memset(c, 0, sizeof *c);
+    c->loss = SG_LOSS_EMPIRICAL;
+    c->d = 100;
+    c->k = 2;
+    c->n = 2000;
+    c->sigma = 1e-4;
+    c->init = SG_INIT_THEORY;
+    c->target = SG_TARGET_E1;
+    sg_inv_thresholds_default(&c->inv);
+    cfg->mu = 0.1;
+    cfg->steps = 600;
+}
+
+int sg_relu_parse_option(sg_config *cfg, int id, const char *arg)
+{
+    sg_relu_config *c = SG_RELU_CFG(cfg);
+    long steps;
+    switch (id) {
+    case OPT_LOSS:
+        if (strcmp(arg, "empirical") == 0) c->loss = SG_LOSS_EMPIRICAL;
+        else if (strcmp(arg, "population") == 0) c->loss = SG_LOSS_POPULATION;
+        else return sg_bad_value("loss", arg, "expected empirical or population");
+        return 0;
+    case OPT_D: return sg_parse_int("d", arg, 1, SG_MAX_DIM, &c->d);
+    case OPT_K: return sg_parse_int("k", arg, 1, SG_MAX_DIM, &c->k);
+    case OPT_N: return sg_parse_int("n", arg, 1, 100000000, &c->n);
+    case OPT_SIGMA: return sg_parse_positive("sigma", arg, 1e100, &c->sigma);
+    case OPT_INIT:
+        if (strcmp(arg, "theory") == 0) c->init = SG_INIT_THEORY;
+        else if (strcmp(arg, "xavier") == 0) c->init = SG_INIT_XAVIER;
+        else if (strcmp(arg, "balanced") == 0) c->init = SG_INIT_BALANCED;
+        else return sg_bad_value("init", arg, "expected theory, xavier or balanced");
+        return 0;
+    case OPT_TARGET:
+        if (strcmp(arg, "e1") == 0) c->target = SG_TARGET_E1;
+        else if (strcmp(arg, "random") == 0) c->target = SG_TARGET_RANDOM;
+        else {
+            c->target = SG_TARGET_FILE;
+            return sg_parse_path("target", arg, c->target_path, sizeof c->target_path);
+        }
+        return 0;
+    case OPT_ALIGN_DEG: return sg_parse_positive("align-deg", arg, 180.0, &c->inv.align_deg);
+    case OPT_GROWTH_V: return sg_parse_positive("growth-v", arg, 1e6, &c->inv.growth_v);
+    case OPT_GROWTH_B: return sg_parse_positive("growth-b", arg, 1e6, &c->inv.growth_b);
+    case OPT_LEMMA3_C: return sg_parse_positive("lemma3-c", arg, 1e100, &c->inv.lemma3_c);
+    case OPT_RATE_FLOOR: return sg_parse_positive("rate-floor", arg, 1.0, &c->inv.rate_floor);
+    case OPT_RATE_WINDOW:
+        if (sg_parse_long("rate-min-window", arg, 2, SG_MAX_STEPS, &steps) != 0)
+            return SG_EXIT_USAGE;
+        c->inv.rate_min_window = steps;
+        return 0;
+    case OPT_LINE_DEG: return sg_parse_positive("line-deg", arg, 90.0, &c->inv.line_deg);
+    case OPT_DIVERGE_MAX:
+        return sg_parse_positive("diverge-max", arg, 1e100, &c->inv.diverge_max);
+    }
+    return SG_EXIT_USAGE;
+}
+
+/* sizes of the buffers: n*d (X), n*k (Z, H), k*d (W) elements */
+int sg_relu_check(const sg_config *cfg)
+{
+    const sg_relu_config *c = SG_RELU_CFG_C(cfg);
+    long n = c->loss == SG_LOSS_EMPIRICAL ? c->n : 1;
+    if ((long)c->n * c->d > SG_MAX_ELEMS && c->loss == SG_LOSS_EMPIRICAL) {
+        fprintf(stderr, "shadowgd: --n %d with --d %d gives %ld > 2^31-1 entries in X\n",
+                c->n, c->d, (long)c->n * c->d);
+        return SG_EXIT_USAGE;
+    }
+    if (n * c->k > SG_MAX_ELEMS) {
+        fprintf(stderr, "shadowgd: --n %d with --k %d gives %ld > 2^31-1 activations\n",
+                c->n, c->k, n * c->k);
+        return SG_EXIT_USAGE;
+    }
+    if ((long)c->k * c->d + c->k > SG_MAX_ELEMS) {
+        fprintf(stderr, "shadowgd: --k %d with --d %d gives %ld > 2^31-1 parameters\n",
+                c->k, c->d, (long)c->k * c->d + c->k);
+        return SG_EXIT_USAGE;
+    }
+    if (c->loss == SG_LOSS_POPULATION && (long)c->k * c->k > SG_MAX_ELEMS) {
+        fprintf(stderr, "shadowgd: --k %d gives %ld > 2^31-1 pairwise angles\n", c->k,
+                (long)c->k * c->k);
+        return SG_EXIT_USAGE;
+    }
+    /* doubles allocated by setup (relu_model.c, run.c): X, y, Z, H, f, r
+       or the population's norms and angles; a, grad, theta, theta0,
+       theta_prev; per-neuron and scratch vectors.  Each term is below 2^31,
+       so the sum of at most 10 of them cannot overflow a long. */
+    long kd = (long)c->k * c->d + c->k;
+    long doubles = c->loss == SG_LOSS_EMPIRICAL
+                       ? (long)c->n * c->d + 2 * n * c->k + 3L * c->n
+                       : (long)c->k * c->k + c->k;
+    doubles += 4 * kd + 3L * c->k + 2L * c->d;
+    double bytes = 8.0 * (double)doubles;
+    double ram = (double)sysconf(_SC_PHYS_PAGES) * (double)sysconf(_SC_PAGESIZE);
+    if (ram > 0 && bytes > ram) {
+        fprintf(stderr, "shadowgd: --n %d --d %d --k %d need %.1f GiB, more than the %.1f GiB "
+                        "of memory of this machine\n", c->n, c->d, c->k, bytes / 1073741824.0,
+                ram / 1073741824.0);
+        return SG_EXIT_USAGE;
+    }
+    return 0;
+}
+
+void sg_relu_usage(FILE *fp)
+{
+    fputs(
+"model relu (default): a two-layer ReLU network f(x) = sum_j v_j ReLU(w_j . x)\n"
+"learning a planted linear target y = a . x (design section 2):\n"
+"  --loss empirical|population  loss to descend (default empirical)\n"
+"  --d N          input dimension (default 100)\n"
+"  --k N          hidden neurons (default 2)\n"
+"  --n N          samples, empirical loss only (default 2000)\n"
+"  --sigma X      initialisation scale, > 0 (default 1e-4)\n"
+"  --init theory|xavier|balanced   initialisation (default theory)\n"
+"  --target e1|random|PATH         planted vector a (default e1)\n"
+"  (defaults of the shared options for this model: --mu 0.1 --steps 600)\n"
+"invariant audit (thresholds; defaults are the paper's):\n"
+"  --align-deg X  alignment threshold in degrees, (0, 180] (default 9 = pi/20)\n"
+"  --growth-v X   phase 2 ends when every |v_j| >= X sqrt|a| (default 0.25)\n"
+"  --growth-b X   ... and every |b_j| <= X |a| (default 0.02 = 1/50)\n"
+"  --lemma3-c X   constant of Lemma 3's imbalance bound (default 6)\n"
+"  --rate-floor X RATE fit stops where dist^2 <= X |a|^2, (0, 1] (default 1e-20)\n"
+"  --rate-min-window N  fewer phase-3 steps: RATE not-applicable (default 10)\n"
+"  --line-deg X   neurons within X degrees share a line, (0, 90] (default 1)\n"
+"  --diverge-max X  DIVERGE holds while |theta - theta_mpfr|/|theta_mpfr| <= X (default 1e-6)\n",
+          fp);
+}
+
+/* every option that defines the run's trajectory (not the audit's
+   thresholds, which the audit's own checkpoint section carries) */
+uint64_t sg_relu_config_hash(const sg_config *cfg)
+{
+    const sg_relu_config *c = SG_RELU_CFG_C(cfg);
+    uint64_t f[6] = {(uint64_t)c->loss, (uint64_t)c->d, (uint64_t)c->k, (uint64_t)c->n,
+                     (uint64_t)c->init, (uint64_t)c->target};
+    unsigned char le[sizeof f]; /* little-endian whatever the host (binio.h) */
+    for (int i = 0; i < 6; i++)
+        sg_le_enc64(le + 8 * i, f[i]);
+    uint64_t h = sg_fnv1a(SG_FNV_INIT, le, sizeof le);
+    h = sg_fnv1a_doubles(h, &c->sigma, 1);
+    if (c->target == SG_TARGET_FILE)
+        h = sg_fnv1a(h, c->target_path, strlen(c->target_path));
+    return h;
+}
+
+long sg_relu_theta_len(const sg_config *cfg)
+{
+    const sg_relu_config *c = SG_RELU_CFG_C(cfg);
+    return sg_theta_len(c->d, c->k);
+}
+
+const char *sg_loss_name(sg_loss_kind l)
+{
+    return l == SG_LOSS_POPULATION ? "population" : "empirical";
+}
+
+const char *sg_target_name(const sg_relu_config *c)
+{
+    switch (c->target) {
+    case SG_TARGET_E1: return "e1";
+    case SG_TARGET_RANDOM: return "random";
+    case SG_TARGET_FILE: return c->target_path;
+    }
+    return "?";
+}

@@ -1,0 +1,47 @@
+/* relu_observers.c -- the ReLU model's observers (see relu_observers.h). */
+#include "models/relu/relu_observers.h"
+#include "audit/relu/audit.h"
+#include "audit/relu/invariants_shadow.h"
+#include "models/relu/relu_model.h"
+#include "models/relu/safe_region.h"
+#include "shadow/relu/shadow_audit.h"
+
+int sg_relu_attach_observers(sg_run_ctx *ctx)
+{
+    sg_relu_run *m = ctx->m;
+    const sg_relu_config *c = m->rc;
+    /* MPFR shadow and round-off audit, registered before the invariant
+       audit, whose MPFR column it feeds and whose verdict table must end
+       stdout (audit.h).  Both are freed by their observers' destroy. */
+    int rc = sg_shadow_audit_attach(ctx, &m->prob, &m->ws);
+    if (rc != 0)
+        return rc;
+    sg_audit_setup set = {&m->prob, &m->ws, m->sign0, &c->inv, c->sigma, {0}};
+    set.plot.dir = ctx->cfg.out_dir;
+    set.plot.plots = ctx->cfg.plots;
+    set.plot.steps = ctx->cfg.steps;
+    if (c->loss == SG_LOSS_EMPIRICAL)
+        snprintf(set.plot.setting, sizeof set.plot.setting, "empirical loss, d=%d k=%d n=%d",
+                 c->d, c->k, c->n);
+    else
+        snprintf(set.plot.setting, sizeof set.plot.setting, "population loss, d=%d k=%d", c->d,
+                 c->k);
+    set.plot.init = sg_init_name(c->init);
+    set.plot.sigma = c->sigma;
+    set.plot.mu = ctx->cfg.mu;
+    set.plot.seed = (unsigned long long)ctx->cfg.seed;
+    set.plot.align_deg = c->inv.align_deg;
+    set.plot.k = c->k;
+    if (!sg_audit_attach(ctx, &set))
+        return SG_EXIT_FAIL;
+    sg_shadow_audit *sa = sg_shadow_audit_of(ctx);
+    if (sa)
+        sa->on_trajectory = sg_inv_feed_shadow;
+    /* the configuration part of the proved floating-point region: sizes,
+       mu and the data, checked at step 0 (registered last, so that every
+       other observer has seen row 0 when it stops the run); the parameters'
+       part is the run loop's own theta_max check */
+    if (c->loss == SG_LOSS_EMPIRICAL && sg_safe_region_attach(ctx, &m->prob) != 0)
+        return SG_EXIT_FAIL;
+    return 0;
+}
