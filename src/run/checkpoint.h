@@ -53,7 +53,9 @@
 #ifndef SG_CHECKPOINT_H
 #define SG_CHECKPOINT_H
 
-#include "run/run.h"
+#include "io/exit_status.h"
+#include "io/outfile.h"
+#include "run/context.h"
 #include <stddef.h>
 #include <stdint.h>
 

@@ -192,7 +192,8 @@ void sg_run_free(sg_run_ctx *ctx)
     ctx->theta = ctx->theta0 = ctx->theta_prev = NULL;
 }
 
-void sg_run_div_component(const sg_run_ctx *ctx, char *buf, size_t len)
+/* "W[2,17]", "loss", "grad v[1]": the component that made the run diverge */
+static void div_component(const sg_run_ctx *ctx, char *buf, size_t len)
 {
     sg_div_component(&ctx->div, ctx->model->component, ctx->m, buf, len);
 }
@@ -205,7 +206,7 @@ static void print_human(const sg_run_ctx *ctx)
         printf("STOPPED at step %ld: %s\n", ctx->step, ctx->stop_reason);
     if (ctx->status == SG_STATUS_DIVERGED) {
         char comp[96];
-        sg_run_div_component(ctx, comp, sizeof comp);
+        div_component(ctx, comp, sizeof comp);
         printf("DIVERGED at step %ld: %s = %g (%s; %s too large?)\n", ctx->div.step, comp,
                ctx->div.value, sg_div_reason_name(ctx->div.reason),
                ctx->div.step == 0 ? ctx->model->init_scale_flag : "step size");
@@ -273,7 +274,7 @@ int sg_run_execute(sg_run_ctx *ctx, sg_outfile *csv)
     int rc = ctx->status == SG_STATUS_COMPLETED ? SG_EXIT_OK : SG_EXIT_DIVERGED;
     if (ctx->status == SG_STATUS_DIVERGED) {
         char comp[96];
-        sg_run_div_component(ctx, comp, sizeof comp);
+        div_component(ctx, comp, sizeof comp);
         fprintf(stderr, "shadowgd: diverged at step %ld: %s = %g (%s)\n", ctx->div.step, comp,
                 ctx->div.value, sg_div_reason_name(ctx->div.reason));
     }

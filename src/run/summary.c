@@ -1,6 +1,8 @@
 /* summary.c -- the machine-readable summary of a run (see summary.h). */
 #include "run/summary.h"
+#include "io/exit_status.h"
 #include "io/json.h"
+#include "io/outfile.h"
 #include <math.h>
 #include <stdio.h>
 
@@ -35,7 +37,7 @@ int sg_summary_write(const sg_run_ctx *ctx)
         /* step: first state that failed; component and its value (as text:
            JSON has no Inf/NaN); the last row and "final" are state step-1 */
         char comp[96], val[40];
-        sg_run_div_component(ctx, comp, sizeof comp);
+        sg_div_component(&ctx->div, ctx->model->component, ctx->m, comp, sizeof comp);
         snprintf(val, sizeof val, "%.17g", ctx->div.value);
         sg_json_open(&j, "diverged");
         sg_json_int(&j, "step", ctx->div.step);

@@ -1,7 +1,6 @@
 /* audit.c -- the invariant audit observer of a run (see audit.h). */
 #include "audit/relu/audit.h"
 #include "io/binio.h"
-#include "audit/relu/invariants_shadow.h"
 #include "io/json.h"
 #include "audit/relu/plots.h"
 #include "audit/relu/tolerance.h"
@@ -28,6 +27,7 @@ struct sg_audit {
     void *ext;
     void (*free_ext)(void *);
     void (*finish_ext)(void *, sg_audit *);
+    int (*restore_ext)(sg_run_ctx *, sg_audit *);
     int finished;
 };
 
@@ -255,7 +255,7 @@ int sg_audit_load(sg_audit *a, FILE *fp, size_t len)
             sg_audit_set_ext(a, NULL, NULL, NULL);
         return 0;
     }
-    if (!a->ext && sg_inv_feed_shadow_restore(a->ctx, a) != 0)
+    if (!a->ext && (!a->restore_ext || a->restore_ext(a->ctx, a) != 0))
         return -1;
     return 0;
 }
@@ -372,6 +372,11 @@ void sg_audit_set_ext(sg_audit *a, void *ext, void (*free_ext)(void *),
     a->ext = ext;
     a->free_ext = free_ext;
     a->finish_ext = finish_ext;
+}
+
+void sg_audit_set_ext_restore(sg_audit *a, int (*restore)(sg_run_ctx *ctx, sg_audit *a))
+{
+    a->restore_ext = restore;
 }
 
 int sg_audit_after_run(sg_audit *a, sg_run_ctx *ctx)

@@ -72,6 +72,11 @@ void *sg_audit_ext(sg_audit *a);
 void sg_audit_set_ext(sg_audit *a, void *ext, void (*free_ext)(void *),
                       void (*finish_ext)(void *ext, sg_audit *a));
 
+/* How a checkpoint that had the extension recreates it on load (the MPFR
+   feed: invariants_shadow.h, sg_inv_feed_shadow_restore), set by whoever
+   assembles the run; without it such a checkpoint is rejected. */
+void sg_audit_set_ext_restore(sg_audit *a, int (*restore)(sg_run_ctx *ctx, sg_audit *a));
+
 /* Checkpoints (the observer's save and load, run.h).  The audit's state is
    its checkers' (invariants.h, sg_inv_save): the section is
      "SGAUDIT\n", u32 version (1), u32 flags (1: an MPFR checker exists,

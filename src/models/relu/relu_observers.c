@@ -2,7 +2,7 @@
 #include "models/relu/relu_observers.h"
 #include "audit/relu/audit.h"
 #include "audit/relu/invariants_shadow.h"
-#include "models/relu/relu_model.h"
+#include "models/relu/relu_run.h"
 #include "models/relu/safe_region.h"
 #include "shadow/relu/shadow_audit.h"
 
@@ -32,11 +32,14 @@ int sg_relu_attach_observers(sg_run_ctx *ctx)
     set.plot.seed = (unsigned long long)ctx->cfg.seed;
     set.plot.align_deg = c->inv.align_deg;
     set.plot.k = c->k;
-    if (!sg_audit_attach(ctx, &set))
+    sg_audit *audit = sg_audit_attach(ctx, &set);
+    if (!audit)
         return SG_EXIT_FAIL;
+    /* the shadow's MPFR trajectory feeds the audit's MPFR column */
     sg_shadow_audit *sa = sg_shadow_audit_of(ctx);
     if (sa)
         sa->on_trajectory = sg_inv_feed_shadow;
+    sg_audit_set_ext_restore(audit, sg_inv_feed_shadow_restore);
     /* the configuration part of the proved floating-point region: sizes,
        mu and the data, checked at step 0 (registered last, so that every
        other observer has seen row 0 when it stops the run); the parameters'

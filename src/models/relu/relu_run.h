@@ -1,0 +1,23 @@
+/* relu_run.h -- the ReLU model's run state (ctx->m of a relu run): what
+ * its operations (relu_model.c) and its observers' registration
+ * (relu_observers.c) share. */
+#ifndef SG_RELU_RUN_H
+#define SG_RELU_RUN_H
+
+#include "kernels/relu/problem.h"
+#include "models/relu/relu_config.h"
+
+/* the model's run state (ctx->m of a relu run) */
+typedef struct {
+    const sg_config *cfg;      /* the run's configuration (in its context) */
+    const sg_relu_config *rc;  /* its model block                          */
+    sg_problem prob;           /* dataset and target                       */
+    sg_workspace ws;           /* loss, gradient and intermediates         */
+    double *sign0;             /* sign of v_j(0)                           */
+    double *wnorm, *angle_deg; /* measurements of the last measured theta  */
+    double *scratch;           /* d                                        */
+    const double *measured;    /* the theta of the last measure()          */
+    double a_norm;             /* |a|                                      */
+} sg_relu_run;
+
+#endif
