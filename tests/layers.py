@@ -6,8 +6,9 @@ or of a lower one, in the order
 
     kernels < io < run < shadow < audit < models < app
 
-and no two modules (a .c with its .h) may include each other, directly or
-through others (the module graph has no cycle).  Exit 1 with one line per
+and no two modules (a .c with its .h; a header X_private.h belongs to module
+X) may include each other, directly or through others (the module graph has
+no cycle).  Exit 1 with one line per
 offence.
 
 Usage: layers.py [SRC_DIR]         check the tree (default src)
@@ -26,6 +27,11 @@ def layer(path):
     return ORDER.index(path.split("/")[0])
 
 
+def module(path):
+    """module of a path without .c/.h: X_private belongs to X"""
+    return path[:-len("_private")] if path.endswith("_private") else path
+
+
 def scan(src):
     """module name (path without .c/.h) -> set of modules it includes"""
     deps = {}
@@ -34,13 +40,13 @@ def scan(src):
             if not f.endswith((".c", ".h")):
                 continue
             rel = os.path.relpath(os.path.join(root, f), src)
-            mod = rel[:-2]
+            mod = module(rel[:-2])
             with open(os.path.join(root, f), encoding="utf-8") as fp:
                 text = fp.read()
             for inc in INCLUDE.findall(text):
                 if inc.startswith("specs/"):
                     continue  # ACSL logic, not a module
-                deps.setdefault(mod, set()).add(inc[:-2] if inc.endswith(".h") else inc)
+                deps.setdefault(mod, set()).add(module(inc[:-2]) if inc.endswith(".h") else inc)
             deps.setdefault(mod, set())
     return deps
 

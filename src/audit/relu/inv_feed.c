@@ -1,0 +1,160 @@
+/* inv_feed.c -- the per-state and per-step checks of a trajectory (see invariants_private.h). */
+#include "audit/relu/invariants_private.h"
+#include "io/binio.h"
+#include "io/json.h"
+#include "kernels/geometry.h"
+#include <float.h>
+#include <limits.h>
+#include <math.h>
+#include <mpfr.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ------------------------------------------------------------- feeding */
+
+void sg_inv_state(sg_inv_checker *c, const sg_inv_state_rec *s)
+{
+    int d = c->p.d, k = c->p.k;
+    const double *th = s->theta, *v = th + (long)k * d, *g = s->grad;
+    long t = s->step;
+    if (!c->started) {
+        c->started = 1;
+        c->loss0 = s->loss;
+    }
+    /* SIGN */
+    double m = INFINITY;
+    for (int j = 0; j < k; j++) {
+        double x = c->p.sign0[j] * v[j];
+        if (x < m || isnan(x))
+            m = isnan(x) ? -INFINITY : x;
+    }
+    inv_note_margin(&c->res[SG_INV_SIGN], t, m);
+
+    /* angles, ALIGN, T1, plateau */
+    double mx = inv_current_angles(c, th);
+    c->last_maxang = mx;
+    int pre_growth = c->ph.growth_step < 0 && c->ph.T1_observed < 0 && !inv_growth_reached(c, th);
+    if (pre_growth && mx < c->ph.plateau_deg) {
+        c->ph.plateau_deg = mx;
+        c->ph.plateau_step = t;
+    }
+    if (c->ph.T1_observed < 0 && mx <= c->th.align_deg) {
+        c->ph.T1_observed = t;
+        c->phase_now = 2;
+    }
+    if (c->ph.T1_observed >= 0 && c->cls == SG_CLASS_PAIR)
+        inv_note_margin(&c->res[SG_INV_ALIGN], t, c->th.align_deg - mx);
+
+    /* end of phase 2: growth condition, then the balance condition */
+    if (c->ph.T1_observed >= 0) {
+        if (c->ph.growth_step < 0 && inv_growth_reached(c, th)) {
+            c->ph.growth_step = t;
+            if (c->cls == SG_CLASS_PAIR) {
+                double bs = inv_balance_slack(c, th);
+                c->growth_margin = bs;
+                if (!(bs >= 0.0)) {
+                    c->growth_violated = 1;
+                    snprintf(c->growth_reason, sizeof c->growth_reason,
+                             "at step %ld (every |v_j| >= %g sqrt|a|) some |b_j| > %g |a|", t,
+                             c->th.growth_v, c->th.growth_b);
+                }
+            }
+        }
+        if (c->ph.T2_end < 0 && c->ph.growth_step >= 0 &&
+            (c->cls != SG_CLASS_PAIR || inv_balance_slack(c, th) >= 0.0)) {
+            c->ph.T2_end = t;
+            c->ph.T2_observed = t - c->ph.T1_observed;
+            c->phase_now = 3;
+        }
+    }
+
+    /* HOMOG */
+    double worst = 0.0;
+    for (int j = 0; j < k; j++) {
+        const double *w = th + (long)j * d;
+        double r = s->homog_res ? s->homog_res[j]
+                                : inv_homog_acc(c->acc, d, w, g + (long)j * d, v[j], g[(long)k * d + j]);
+        double tol = s->homog_tol[j];
+        if (!isfinite(r) || !isfinite(tol)) {
+            worst = NAN; /* overflow: this state cannot be checked */
+            break;
+        }
+        double q = tol > 0.0 ? fabs(r) / tol : (r == 0.0 ? 0.0 : INFINITY);
+        if (q > worst)
+            worst = q;
+    }
+    c->homog_ratio_now = worst;
+    if (isnan(worst))
+        c->skip_homog++;
+    else
+        inv_note_margin(&c->res[SG_INV_HOMOG], t, 1.0 - worst);
+
+    /* DESCENT */
+    if (c->last_step >= 0) {
+        double slack = c->last_loss + c->last_tol + s->loss_tol - s->loss;
+        inv_note_margin(&c->res[SG_INV_DESCENT], t, slack);
+    }
+    c->last_step = t;
+    c->last_loss = s->loss;
+    c->last_tol = s->loss_tol;
+
+    /* distance series for RATE */
+    c->dist2_now = inv_current_dist2(c, th);
+    if (c->nser == c->cap) {
+        long nc = c->cap * 2;
+        long *ns = realloc(c->ser_step, (size_t)nc * sizeof(long));
+        if (ns)
+            c->ser_step = ns;
+        double *nv = ns ? realloc(c->ser_val, (size_t)nc * sizeof(double)) : NULL;
+        if (nv) {
+            c->ser_val = nv;
+            c->cap = nc;
+        }
+    }
+    if (c->nser < c->cap) {
+        c->ser_step[c->nser] = t;
+        c->ser_val[c->nser] = c->dist2_now;
+        c->nser++;
+    }
+}
+
+void sg_inv_step(sg_inv_checker *c, const sg_inv_step_rec *s)
+{
+    int d = c->p.d, k = c->p.k;
+    const double *th = s->theta, *v = th + (long)k * d, *g = s->grad;
+    const double *th1 = s->theta_next, *v1 = th1 + (long)k * d;
+    double worst = 0.0, worst3 = 0.0;
+    double D = c->cls == SG_CLASS_PAIR ? sg_opt_dist2_pair(d, k, c->p.a, th) : 0.0;
+    for (int j = 0; j < k; j++) {
+        const double *w = th + (long)j * d, *w1 = th1 + (long)j * d;
+        const double *gw = g + (long)j * d;
+        double gv = g[(long)k * d + j];
+        double r = s->imbal_res ? s->imbal_res[j]
+                                : inv_imbal_acc(c->acc, d, c->p.mu, w, gw, v[j], gv, w1, v1[j]);
+        double tol = s->imbal_tol[j];
+        if (!isfinite(r) || !isfinite(tol)) {
+            worst = worst3 = NAN; /* overflow: this step cannot be checked */
+            break;
+        }
+        double q = tol > 0.0 ? fabs(r) / tol : (r == 0.0 ? 0.0 : INFINITY);
+        if (q > worst)
+            worst = q;
+        if (c->cls == SG_CLASS_PAIR) {
+            double db = s->db ? s->db[j] : inv_db_acc(c->acc, d, w, v[j], w1, v1[j]);
+            double nw = sg_norm(d, w);
+            double bound = c->th.lemma3_c * c->p.mu * c->p.mu * (v[j] * v[j] + nw * nw) * D;
+            bound = bound * (1.0 + 1e-12) + tol;
+            double q3 = bound > 0.0 ? fabs(db) / bound : (db == 0.0 ? 0.0 : INFINITY);
+            if (q3 > worst3 || isnan(q3))
+                worst3 = isnan(q3) ? INFINITY : q3;
+        }
+    }
+    c->imbal_ratio_now = worst;
+    if (isnan(worst)) {
+        c->skip_imbal++;
+        return;
+    }
+    inv_note_margin(&c->ident, s->step, 1.0 - worst);
+    if (c->cls == SG_CLASS_PAIR)
+        inv_note_margin(&c->lemma3, s->step, 1.0 - worst3);
+}

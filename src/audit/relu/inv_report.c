@@ -1,0 +1,167 @@
+/* inv_report.c -- summary.json members and the verdict table (see invariants_private.h). */
+#include "audit/relu/invariants_private.h"
+#include "io/binio.h"
+#include "io/json.h"
+#include "kernels/geometry.h"
+#include <float.h>
+#include <limits.h>
+#include <math.h>
+#include <mpfr.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---------------------------------------------------------- reporting */
+
+static void json_result(sg_json *j, const sg_inv_result *r, const char *traj)
+{
+    sg_json_str(j, "verdict", sg_verdict_name(r->verdict));
+    sg_json_str(j, "reason", r->reason);
+    if (r->first_violation >= 0)
+        sg_json_int(j, "first_violation_step", r->first_violation);
+    else
+        sg_json_null(j, "first_violation_step");
+    sg_json_num(j, "worst_margin", r->worst_margin); /* NaN -> null */
+    sg_json_str(j, "margin_unit", r->margin_unit);
+    sg_json_int(j, "checked", r->checked);
+    sg_json_str(j, "trajectory", traj);
+}
+
+void sg_inv_json(sg_json *j, const sg_inv_checker *dbl, const sg_inv_checker *mp)
+{
+    sg_json_open(j, "invariants");
+    for (int id = 0; id < SG_INV_COUNT; id++) {
+        const sg_inv_result *r = &dbl->res[id];
+        sg_json_open(j, sg_inv_name(id));
+        json_result(j, r, dbl->name);
+        if (id == SG_INV_IMBAL) {
+            sg_json_open(j, "identity");
+            json_result(j, &dbl->ident, dbl->name);
+            sg_json_close(j);
+            sg_json_open(j, "lemma3");
+            json_result(j, &dbl->lemma3, dbl->name);
+            sg_json_close(j);
+        }
+        if (mp) {
+            sg_json_open(j, "mpfr");
+            json_result(j, &mp->res[id], mp->name);
+            sg_json_close(j);
+            sg_json_bool(j, "numerical_artefact",
+                         r->verdict == SG_VIOLATED && mp->res[id].verdict != SG_VIOLATED);
+        } else {
+            sg_json_null(j, "mpfr");
+            sg_json_null(j, "numerical_artefact");
+        }
+        sg_json_close(j);
+    }
+    sg_json_close(j);
+}
+
+static void json_phase_obj(sg_json *j, const sg_inv_checker *c)
+{
+    const sg_inv_phases *ph = &c->ph;
+    sg_json_str(j, "trajectory", c->name);
+    sg_json_str(j, "class", c->cls == SG_CLASS_PAIR ? "k=2 opposite signs"
+                            : c->cls == SG_CLASS_SAME_SIGN ? "k=2 equal signs"
+                                                           : "general k (group level)");
+#define OPT_INT(key, x) do { if ((x) >= 0) sg_json_int(j, key, x); else sg_json_null(j, key); } while (0)
+    OPT_INT("T1_observed", ph->T1_observed);
+    sg_json_int(j, "T1_theory", ph->T1_theory);
+    OPT_INT("T2_observed", ph->T2_observed);
+    sg_json_int(j, "T2_theory", ph->T2_theory);
+    OPT_INT("phase2_end_step", ph->T2_end);
+    OPT_INT("growth_step", ph->growth_step);
+    sg_json_num(j, "align_plateau_deg", isfinite(ph->plateau_deg) ? ph->plateau_deg : NAN);
+    OPT_INT("align_plateau_step", ph->plateau_step);
+    sg_json_open(j, "rate");
+    sg_json_num(j, "per_step", ph->rate);
+    sg_json_num(j, "c", ph->rate_c);
+    sg_json_num(j, "r2", ph->rate_r2);
+    OPT_INT("window_start", ph->rate_start);
+    OPT_INT("window_end", ph->rate_end);
+    sg_json_str(j, "quantity", c->cls == SG_CLASS_PAIR ? "sum_j |v_j w_j - a|^2"
+                                                       : "|sum_j v_j w_j - 2a|^2");
+    sg_json_close(j);
+#undef OPT_INT
+}
+
+void sg_inv_json_phases(sg_json *j, const sg_inv_checker *dbl, const sg_inv_checker *mp)
+{
+    sg_json_open(j, "phases");
+    json_phase_obj(j, dbl);
+    sg_json_str(j, "T1_definition",
+                "first step at which every angle(w_j, s_j a) (k = 2) or every sign group's "
+                "angle(sum v_j w_j, a) (other k) is <= align_deg");
+    sg_json_str(j, "T2_definition",
+                "T2_observed = phase2_end_step - T1_observed, where phase2_end_step is the first "
+                "step >= T1 with every |v_j| >= growth_v sqrt|a| and |b_j| <= growth_b |a|; "
+                "T2_theory is a duration too (Lemma 7)");
+    if (mp) {
+        sg_json_open(j, "mpfr");
+        json_phase_obj(j, mp);
+        sg_json_close(j);
+    } else {
+        sg_json_null(j, "mpfr");
+    }
+    sg_json_close(j);
+}
+
+static void fmt_margin(char *b, size_t n, const sg_inv_result *r)
+{
+    if (isnan(r->worst_margin))
+        snprintf(b, n, "-");
+    else
+        snprintf(b, n, "%.3g", r->worst_margin);
+}
+
+void sg_inv_table(FILE *fp, const sg_inv_checker *dbl, const sg_inv_checker *mp)
+{
+    fprintf(fp, "%-11s %-15s %-15s %-10s %-10s %s\n", "invariant", "double", "mpfr",
+            "first-viol", "margin", "note (double)");
+    for (int id = 0; id < SG_INV_COUNT; id++) {
+        const sg_inv_result *r = &dbl->res[id];
+        char fv[24], mg[32], mv[32];
+        if (r->first_violation >= 0)
+            snprintf(fv, sizeof fv, "%ld", r->first_violation);
+        else
+            snprintf(fv, sizeof fv, "-");
+        fmt_margin(mg, sizeof mg, r);
+        if (mp) {
+            snprintf(mv, sizeof mv, "%s%s", sg_verdict_name(mp->res[id].verdict),
+                     r->verdict == SG_VIOLATED && mp->res[id].verdict != SG_VIOLATED ? "*" : "");
+        } else {
+            snprintf(mv, sizeof mv, "(no shadow)");
+        }
+        fprintf(fp, "%-11s %-15s %-15s %-10s %-10s %s\n", sg_inv_name(id),
+                sg_verdict_name(r->verdict), mv, fv, mg, r->reason);
+    }
+    int artefacts = 0;
+    for (int id = 0; mp && id < SG_INV_COUNT; id++)
+        artefacts += dbl->res[id].verdict == SG_VIOLATED && mp->res[id].verdict != SG_VIOLATED;
+    if (artefacts)
+        fprintf(fp, "(* violated in double only: a numerical artefact)\n");
+    const sg_inv_phases *ph = &dbl->ph;
+    char t1[32], t2[32];
+    if (ph->T1_observed >= 0) snprintf(t1, sizeof t1, "%ld", ph->T1_observed);
+    else snprintf(t1, sizeof t1, "not reached");
+    if (ph->T2_observed >= 0) snprintf(t2, sizeof t2, "%ld", ph->T2_observed);
+    else snprintf(t2, sizeof t2, "not reached");
+    fprintf(fp, "phases (double%s): T1 observed %s, theory <= %ld; T2 observed %s, theory <= %ld",
+            dbl->cls == SG_CLASS_PAIR ? "" : dbl->cls == SG_CLASS_GENERAL
+                                                 ? ", group level, theory for k = 2"
+                                                 : ", equal signs: outside the theory",
+            t1, ph->T1_theory, t2, ph->T2_theory);
+    if (ph->T2_end >= 0)
+        fprintf(fp, " (phase 3 from step %ld)", ph->T2_end);
+    fputc('\n', fp);
+    if (isfinite(ph->plateau_deg) && ph->plateau_step >= 0) {
+        fprintf(fp, "  alignment before growth: max angle %.3g deg at step %ld (threshold %g)",
+                ph->plateau_deg, ph->plateau_step, dbl->th.align_deg);
+        if (ph->plateau_deg > dbl->th.align_deg && ph->T1_observed >= 0)
+            fprintf(fp, "; the angles stall above the threshold until growth starts, so T1 "
+                        "falls inside growth");
+        fputc('\n', fp);
+    }
+    if (!isnan(ph->rate))
+        fprintf(fp, "  phase-3 rate: dist^2 x %.6g per step over [%ld, %ld], c = %.3g, R^2 = %.4f\n",
+                ph->rate, ph->rate_start, ph->rate_end, ph->rate_c, ph->rate_r2);
+}
