@@ -97,6 +97,9 @@ void sg_shadow_audit_free(sg_shadow_audit *a);
 void sg_shadow_audit_step(sg_shadow_audit *a, long step, const double *theta,
                           const sg_workspace *ws, const double *theta_new);
 
+/* a->loss_mpfr <- the MPFR loss with ceil(p log10 2) + 1 significant digits */
+void sg_shadow_audit_format_loss(sg_shadow_audit *a, mpfr_srcptr loss);
+
 /* Trajectory: compare theta (double, step t) with the MPFR state, then step
    the MPFR trajectory. */
 void sg_shadow_audit_trajectory(sg_shadow_audit *a, long step, const double *theta);
@@ -120,5 +123,6 @@ sg_observer sg_shadow_audit_observer(sg_shadow_audit *a);
 int sg_shadow_audit_attach(sg_run_ctx *ctx, const sg_problem *p, const sg_workspace *ws);
 
 const char *sg_sa_class_name(int c);
+const char *sg_sa_libm_name(int f); /* 0 sqrt, 1 atan2, 2 sin, 3 cos */
 
 #endif
