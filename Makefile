@@ -13,7 +13,7 @@ WARN     := -Wall -Wextra -Werror
 CFLAGS   ?=
 CPPFLAGS += -Isrc -I.
 ALLCFLAGS = $(CSTD) $(OPT) -g $(WARN) $(FPFLAGS) $(CPPFLAGS) $(CFLAGS)
-LDLIBS   += -lmpfr -lgmp -lm
+LDLIBS   += -llapacke -llapack -lmpfr -lgmp -lm
 
 BUILD    ?= build
 BINDIR   ?= bin
@@ -23,7 +23,7 @@ DESTDIR  ?=
 # Debian packages: what `make run` needs, what `make check` needs, and the
 # benchmark's reference BLAS.  `make deps` installs the missing ones as root,
 # and otherwise prints the exact apt-get line and fails.
-DEPS_RUN   := gcc make libc6-dev libmpfr-dev libgmp-dev gnuplot-nox
+DEPS_RUN   := gcc make libc6-dev libmpfr-dev libgmp-dev gnuplot-nox liblapacke-dev liblapack-dev
 DEPS_CHECK := $(DEPS_RUN) libcunit1-dev clang frama-c-base why3 z3 cvc4 cvc5 gappa valgrind \
               libclang-rt-14-dev python3
 DEPS_BENCH := $(DEPS_RUN) libopenblas-dev

@@ -19,6 +19,8 @@ int register_cli_suite(void);
 int register_divergence_suite(void);
 int register_target_file_suite(void);
 int register_safe_region_suite(void);
+int register_sensing_suite(void);
+int register_sensing_audit_suite(void);
 
 static const struct { const char *name; register_fn fn; } suites[] = {
     {"rng", register_rng_suite},
@@ -33,6 +35,8 @@ static const struct { const char *name; register_fn fn; } suites[] = {
     {"divergence", register_divergence_suite},
     {"target_file", register_target_file_suite},
     {"safe_region", register_safe_region_suite},
+    {"sensing", register_sensing_suite},
+    {"sensing_audit", register_sensing_audit_suite},
 };
 
 int main(int argc, char **argv)

@@ -1,0 +1,12 @@
+# sensing.mk -- Model B (issue 10): flags of the bound object, the alpha
+# sweep driver.  Additive fragment; the kernels keep the Makefile's flags.
+
+# bounds evaluated under FE_UPWARD (specs/roundoff.md B0), as
+# shadow/relu/bounds.o in tests/shadow.mk
+$(BUILD)/obj/shadow/sensing/bounds.o: CFLAGS += -frounding-math
+$(BUILD)/obj/audit/sensing/balance.o: CFLAGS += -frounding-math
+
+# the alpha sweep of docs/sensing.md:
+#   make build/tests/sensing_sweep && build/tests/sensing_sweep STEPS ALPHA... [--audit K] [--mp]
+$(BUILD)/tests/sensing_sweep: tests/sensing/sweep.c $(APPLIB) $(LIB) | $(BUILD)/tests
+	$(CC) $(ALLCFLAGS) -o $@ $< $(APPLIB) $(LIB) $(LDLIBS)
