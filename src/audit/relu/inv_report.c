@@ -14,16 +14,7 @@
 
 static void json_result(sg_json *j, const sg_inv_result *r, const char *traj)
 {
-    sg_json_str(j, "verdict", sg_verdict_name(r->verdict));
-    sg_json_str(j, "reason", r->reason);
-    if (r->first_violation >= 0)
-        sg_json_int(j, "first_violation_step", r->first_violation);
-    else
-        sg_json_null(j, "first_violation_step");
-    sg_json_num(j, "worst_margin", r->worst_margin); /* NaN -> null */
-    sg_json_str(j, "margin_unit", r->margin_unit);
-    sg_json_int(j, "checked", r->checked);
-    sg_json_str(j, "trajectory", traj);
+    sg_vresult_json(j, r, traj);
 }
 
 void sg_inv_json(sg_json *j, const sg_inv_checker *dbl, const sg_inv_checker *mp)
@@ -105,40 +96,13 @@ void sg_inv_json_phases(sg_json *j, const sg_inv_checker *dbl, const sg_inv_chec
     sg_json_close(j);
 }
 
-static void fmt_margin(char *b, size_t n, const sg_inv_result *r)
-{
-    if (isnan(r->worst_margin))
-        snprintf(b, n, "-");
-    else
-        snprintf(b, n, "%.3g", r->worst_margin);
-}
-
 void sg_inv_table(FILE *fp, const sg_inv_checker *dbl, const sg_inv_checker *mp)
 {
-    fprintf(fp, "%-11s %-15s %-15s %-10s %-10s %s\n", "invariant", "double", "mpfr",
-            "first-viol", "margin", "note (double)");
-    for (int id = 0; id < SG_INV_COUNT; id++) {
-        const sg_inv_result *r = &dbl->res[id];
-        char fv[24], mg[32], mv[32];
-        if (r->first_violation >= 0)
-            snprintf(fv, sizeof fv, "%ld", r->first_violation);
-        else
-            snprintf(fv, sizeof fv, "-");
-        fmt_margin(mg, sizeof mg, r);
-        if (mp) {
-            snprintf(mv, sizeof mv, "%s%s", sg_verdict_name(mp->res[id].verdict),
-                     r->verdict == SG_VIOLATED && mp->res[id].verdict != SG_VIOLATED ? "*" : "");
-        } else {
-            snprintf(mv, sizeof mv, "(no shadow)");
-        }
-        fprintf(fp, "%-11s %-15s %-15s %-10s %-10s %s\n", sg_inv_name(id),
-                sg_verdict_name(r->verdict), mv, fv, mg, r->reason);
-    }
+    sg_vtable_header(fp);
     int artefacts = 0;
-    for (int id = 0; mp && id < SG_INV_COUNT; id++)
-        artefacts += dbl->res[id].verdict == SG_VIOLATED && mp->res[id].verdict != SG_VIOLATED;
-    if (artefacts)
-        fprintf(fp, "(* violated in double only: a numerical artefact)\n");
+    for (int id = 0; id < SG_INV_COUNT; id++)
+        artefacts += sg_vtable_row(fp, sg_inv_name(id), &dbl->res[id], mp ? &mp->res[id] : NULL);
+    sg_vtable_footnote(fp, artefacts);
     const sg_inv_phases *ph = &dbl->ph;
     char t1[32], t2[32];
     if (ph->T1_observed >= 0) snprintf(t1, sizeof t1, "%ld", ph->T1_observed);

@@ -15,16 +15,6 @@ const char *sg_inv_name(sg_inv_id id)
     return (unsigned)id < SG_INV_COUNT ? inv_names[id] : "?";
 }
 
-const char *sg_verdict_name(sg_verdict v)
-{
-    switch (v) {
-    case SG_HELD: return "held";
-    case SG_VIOLATED: return "violated";
-    case SG_NOT_APPLICABLE: return "not-applicable";
-    }
-    return "?";
-}
-
 void sg_inv_thresholds_default(sg_inv_thresholds *t)
 {
     t->align_deg = 9.0;      /* pi/20 */
@@ -46,29 +36,17 @@ sg_inv_class sg_inv_classify(int k, const double *sign0)
 
 void inv_result_init(sg_inv_result *r, const char *unit)
 {
-    r->verdict = SG_HELD;
-    r->reason[0] = '\0';
-    r->first_violation = -1;
-    r->worst_margin = NAN;
-    r->margin_unit = unit;
-    r->checked = 0;
+    sg_vresult_init(r, unit);
 }
 
 void inv_set_na(sg_inv_result *r, const char *why)
 {
-    r->verdict = SG_NOT_APPLICABLE;
-    r->first_violation = -1; /* an observation, if any, is in the reason */
-    snprintf(r->reason, sizeof r->reason, "%s", why);
+    sg_vresult_na(r, why);
 }
 
-/* record a margin (smaller is worse) at step t; margin < 0 (or NaN) violates */
 void inv_note_margin(sg_inv_result *r, long t, double m)
 {
-    r->checked++;
-    if (isnan(r->worst_margin) || m < r->worst_margin || isnan(m))
-        r->worst_margin = isnan(m) ? -INFINITY : m;
-    if ((!(m >= 0.0)) && r->first_violation < 0)
-        r->first_violation = t;
+    sg_vresult_margin(r, t, m);
 }
 
 sg_inv_checker *sg_inv_new(const char *name, const sg_inv_problem *p,

@@ -40,6 +40,7 @@
 #ifndef SG_INVARIANTS_H
 #define SG_INVARIANTS_H
 
+#include "audit/verdict.h"
 #include <stdio.h>
 
 struct sg_json;
@@ -51,10 +52,7 @@ typedef enum {
     SG_INV_DIVERGE, SG_INV_COUNT
 } sg_inv_id;
 
-typedef enum { SG_HELD = 0, SG_VIOLATED, SG_NOT_APPLICABLE } sg_verdict;
-
 const char *sg_inv_name(sg_inv_id id);        /* "SIGN", "GROWTH-END", ... */
-const char *sg_verdict_name(sg_verdict v);    /* "held", "violated", "not-applicable" */
 
 /* Thresholds; sg_inv_thresholds_default() gives the paper's values. */
 typedef struct {
@@ -102,14 +100,7 @@ typedef struct {
                                  given doubles (the MPFR side passes its own)     */
 } sg_inv_step_rec;
 
-typedef struct {
-    sg_verdict verdict;
-    char reason[320];
-    long first_violation;     /* -1: none                                      */
-    double worst_margin;      /* see margin_unit; < 0 means violated; NaN: none */
-    const char *margin_unit;
-    long checked;             /* states or steps examined                      */
-} sg_inv_result;
+typedef sg_vresult sg_inv_result; /* audit/verdict.h */
 
 /* observed phases of one trajectory */
 typedef struct {
