@@ -2,10 +2,12 @@
  * table here: one line. */
 #include "models/registry.h"
 #include "models/relu/relu_model.h"
+#include "models/sensing/sensing_model.h"
 #include <string.h>
 
 const sg_model *const sg_models[] = {
     &sg_model_relu, /* the default */
+    &sg_model_sensing,
     NULL,
 };
 

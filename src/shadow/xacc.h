@@ -17,6 +17,7 @@
 #ifndef SG_XACC_H
 #define SG_XACC_H
 
+#include <stdio.h> /* before mpfr.h: its FILE functions */
 #include <mpfr.h>
 #include <stdint.h>
 

@@ -26,6 +26,7 @@
 
 #include "kernels/relu/problem.h"
 #include "shadow/xacc.h"
+#include <stdio.h> /* before mpfr.h: its FILE functions */
 #include <mpfr.h>
 
 #define SG_SHADOW_MIN_PREC 64

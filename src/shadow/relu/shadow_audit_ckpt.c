@@ -1,6 +1,7 @@
 /* shadow_audit_ckpt.c -- checkpoint save and load of the shadow audit's
  * totals and MPFR trajectory (see shadow_audit.h). */
 #include "shadow/relu/shadow_audit.h"
+#include "shadow/mpfr_io.h"
 #include "io/binio.h"
 #include "io/json.h"
 #include <math.h>
@@ -43,43 +44,6 @@ int sg_shadow_audit_save(void *self, FILE *fp)
     return ferror(fp) ? -1 : 0;
 }
 
-/* mpfr_fpif_import takes a number's precision from the stream and
-   allocates for it before anything can be checked, so a crafted precision
-   would exhaust memory (GMP aborts).  The precision header (MPFR's format:
-   one byte B >= 8 for p = B - 7, or B <= 7 followed by B + 1 bytes) is
-   therefore compared first with the one mpfr_fpif_export writes for prec,
-   and the stream rewound to the number.  h: room for 9 bytes. */
-static size_t fpif_prec_header(mpfr_prec_t prec, unsigned char *h)
-{
-    char *mem = NULL;
-    size_t n = 0, hl = 0;
-    FILE *m = open_memstream(&mem, &n);
-    mpfr_t z;
-    mpfr_init2(z, prec);
-    mpfr_set_zero(z, 1);
-    int rc = m ? mpfr_fpif_export(m, z) : -1;
-    mpfr_clear(z);
-    if (m && fclose(m) != 0)
-        rc = -1;
-    if (rc == 0 && n > 0) {
-        hl = (unsigned char)mem[0] >= 8 ? 1 : (size_t)(unsigned char)mem[0] + 2;
-        if (hl > n || hl > 9)
-            hl = 0;
-        else
-            memcpy(h, mem, hl);
-    }
-    free(mem);
-    return hl;
-}
-
-static int fpif_prec_is(FILE *fp, const unsigned char *h, size_t hl)
-{
-    unsigned char got[9];
-    long pos = ftell(fp);
-    return hl > 0 && pos >= 0 && fread(got, 1, hl, fp) == hl && memcmp(got, h, hl) == 0 &&
-           fseek(fp, pos, SEEK_SET) == 0;
-}
-
 int sg_shadow_audit_load(void *self, FILE *fp, size_t len)
 {
     sg_shadow_audit *a = self;
@@ -106,9 +70,9 @@ int sg_shadow_audit_load(void *self, FILE *fp, size_t len)
         return -1;
     if (a->trajectory) {
         unsigned char ph[9];
-        size_t phl = fpif_prec_header(a->prec, ph);
+        size_t phl = sg_fpif_prec_header(a->prec, ph);
         for (long q = 0; q < a->len; q++) {
-            if (!fpif_prec_is(fp, ph, phl) || mpfr_fpif_import(a->st.theta_new[q], fp) != 0 ||
+            if (!sg_fpif_prec_is(fp, ph, phl) || mpfr_fpif_import(a->st.theta_new[q], fp) != 0 ||
                 mpfr_get_prec(a->st.theta_new[q]) != a->prec) {
                 for (long r = 0; r <= q; r++)
                     mpfr_set_prec(a->st.theta_new[r], a->prec);

@@ -23,6 +23,7 @@
 
 #include "kernels/sensing/problem.h"
 #include "shadow/xacc.h"
+#include <stdio.h> /* before mpfr.h: its FILE functions */
 #include <mpfr.h>
 
 #define SG_SENS_SHADOW_QBLOCK 32   /* columns of M accumulated at once */
