@@ -10,3 +10,10 @@ $(BUILD)/obj/audit/sensing/balance.o: CFLAGS += -frounding-math
 #   make build/tests/sensing_sweep && build/tests/sensing_sweep STEPS ALPHA... [--audit K] [--mp]
 $(BUILD)/tests/sensing_sweep: tests/sensing/sweep.c $(APPLIB) $(LIB) | $(BUILD)/tests
 	$(CC) $(ALLCFLAGS) -o $@ $< $(APPLIB) $(LIB) $(LDLIBS)
+
+# the model through the command line: bad sizes, verdicts, negative
+# controls, resume (tests/sensing_cli.sh)
+CHECK_TARGETS += sensing-cli
+.PHONY: sensing-cli
+sensing-cli: program
+	sh tests/sensing_cli.sh $(PROGRAM)
