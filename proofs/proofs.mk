@@ -18,7 +18,14 @@ PROOFS_OUT  := $(BUILD)/proofs
 WHY3CONF    := $(abspath $(PROOFS_OUT))/why3.conf
 CVC5_DRV    := $(abspath $(PROOFS_OUT))/cvc5.drv
 FRAMAC      ?= frama-c
-WP_TIMEOUT  ?= 20
+# Proof results must not depend on the machine's speed or load (issue 11,
+# item 7): every prover call is bounded by a step limit (-wp-steps: Why3 1.5
+# runs z3 with rlimit=N, cvc4 and cvc5 with --rlimit=N, see the why3.conf
+# generated below), which gives the same answer on an idle or a loaded
+# machine.  WP_TIMEOUT is only a wall-clock safety net, far above the
+# longest successful proof (a few seconds idle).
+WP_STEPS    ?= 2000000
+WP_TIMEOUT  ?= 120
 WP_PAR      ?= 2
 WP_PROVERS  := z3,cvc5,cvc4
 WP_CACHE    ?= update
@@ -36,7 +43,7 @@ FC_COMMON   := -machdep x86_64 -cpp-extra-args="-Isrc -I."
 # vacuous there; they are the Eva run's job (proofs/README.md, 3c).
 WP_FLAGS    := $(FC_COMMON) -warn-special-float none \
                -wp -wp-model real -wp-rte -wp-prover $(WP_PROVERS) \
-               -wp-par $(WP_PAR) -wp-timeout $(WP_TIMEOUT) \
+               -wp-par $(WP_PAR) -wp-steps $(WP_STEPS) -wp-timeout $(WP_TIMEOUT) \
                -wp-session proofs/.session -wp-cache-dir proofs/.cache -wp-cache $(WP_CACHE)
 EVA_FLAGS   := -machdep x86_64 -cpp-extra-args="-I$(PROOFS_OUT)/eva/src -I$(PROOFS_OUT)/eva" \
                -eva -eva-no-show-progress -eva-print -warn-special-float non-finite
@@ -53,8 +60,8 @@ $(PROOFS_OUT) $(PROOFS_OUT)/eva/src:
 $(WHY3CONF): proofs/cvc5.drv.in proofs/proofs.mk | $(PROOFS_OUT)
 	sed "s|@WHY3DATA@|$$(why3 --print-datadir)|" proofs/cvc5.drv.in > $(CVC5_DRV)
 	why3 config detect -C $@.tmp > /dev/null 2>&1
-	printf '\n[prover]\ncommand = "%s --tlimit-per=%%t000 --lang=smt2 %%f"\ndriver = "%s"\nin_place = false\ninteractive = false\nname = "CVC5"\nshortcut = "cvc5"\nversion = "%s"\n' \
-	  "$$(command -v cvc5)" "$(CVC5_DRV)" "$$(cvc5 --version | sed -n 's/^This is cvc5 version \([^ ]*\).*/\1/p')" >> $@.tmp
+	printf '\n[prover]\ncommand = "%s --tlimit-per=%%t000 --lang=smt2 %%f"\ncommand_steps = "%s --rlimit=%%S --lang=smt2 %%f"\ndriver = "%s"\nin_place = false\ninteractive = false\nname = "CVC5"\nshortcut = "cvc5"\nversion = "%s"\n' \
+	  "$$(command -v cvc5)" "$$(command -v cvc5)" "$(CVC5_DRV)" "$$(cvc5 --version | sed -n 's/^This is cvc5 version \([^ ]*\).*/\1/p')" >> $@.tmp
 	mv $@.tmp $@
 proofs-why3conf: $(WHY3CONF)
 	$(FRAMAC) -wp-detect
@@ -72,7 +79,7 @@ proofs-literal-test:
 
 # ---- 2. WP: RTE + functional contracts, real model ----
 proofs-wp: $(WHY3CONF) proofs-literals | $(PROOFS_OUT)
-	@echo "proofs: frama-c -wp on $(PROOF_SRC) (provers $(WP_PROVERS), timeout $(WP_TIMEOUT) s, par $(WP_PAR))"
+	@echo "proofs: frama-c -wp on $(PROOF_SRC) (provers $(WP_PROVERS), $(WP_STEPS) steps, wall-clock cap $(WP_TIMEOUT) s, par $(WP_PAR))"
 	@start=$$(date +%s); \
 	$(FRAMAC) $(WP_FLAGS) $(PROOF_SRC) > $(PROOFS_OUT)/wp.log 2>&1; rc=$$?; \
 	echo "$$(( $$(date +%s) - start ))" > $(PROOFS_OUT)/wp.seconds; \
@@ -105,4 +112,4 @@ proofs-report: proofs-wp proofs-eva
 
 # ---- 4. the proofs catch bugs ----
 proofs-mutation: $(WHY3CONF)
-	@sh proofs/mutation.sh $(PROOFS_OUT)/mutation
+	@WP_STEPS=$(WP_STEPS) WP_TIMEOUT=$(WP_TIMEOUT) sh proofs/mutation.sh $(PROOFS_OUT)/mutation
