@@ -170,12 +170,12 @@ static int write_script(const char *fdir, const sw_spec *s, fig_kind f, const sw
     FILE *fp = o.fp;
     fprintf(fp, "# Regenerate: gnuplot %s.gp  (in this directory; reads %s.dat)\n"
                 "set terminal pngcairo size 900,560 enhanced font ',11'\n"
-                "set output '%s.png'\nset grid\nset key outside right top\n"
+                "set output '%s.png'\nset grid\nset key below\n"
                 "set datafile missing 'NaN'\n", fig_name[f], fig_name[f], fig_name[f]);
     if (f == FIG_PHASES) {
         fputs("set title 'T1, T2: observed median (bars: quartiles) vs the theory bound'\n"
               "set xlabel 'grid point'\nset ylabel 'steps'\nset logscale y\n"
-              "set xtics rotate by 30 right\nset offsets 0.5, 0.5, 0, 0\n", fp);
+              "set xtics rotate by 30 right\nset offsets 0.5, 0.5, 0, 0\nset lmargin 16\n", fp);
         fputs("plot 'phases.dat' using 1:3:2:4:xtic(10) with yerrorbars pt 7 title 'T1 observed', \\\n"
               "     '' using 1:5 with points pt 6 ps 1.5 title 'T1 bound 404/(mu|a|)', \\\n"
               "     '' using ($1+0.1):7:6:8 with yerrorbars pt 5 title 'T2 observed', \\\n"
@@ -194,6 +194,18 @@ static int write_script(const char *fdir, const sw_spec *s, fig_kind f, const sw
         fprintf(fp, "set title '%s vs alpha (median, bars: quartiles)'\nset xlabel 'alpha'\n"
                     "set ylabel '%s'\nset logscale xy\nset format x '10^{%%L}'\n"
                     "set format y '10^{%%L}'\n", metric, metric);
+    /* log x axis: half a decade (a factor 1.5 for n/d) of room at both ends,
+       so that the error bars of the extreme points are not on the border */
+    double xmin = INFINITY, xmax = -INFINITY, pad = f == FIG_SUCCESS_ND ? 1.5 : 3.0;
+    for (long p = 0; p < ng; p++) {
+        double x = x_of(s, f, &gr[p]);
+        if (isfinite(x) && x > 0.0) {
+            xmin = x < xmin ? x : xmin;
+            xmax = x > xmax ? x : xmax;
+        }
+    }
+    if (xmin <= xmax)
+        fprintf(fp, "set xrange [%.9g:%.9g]\n", xmin / pad, xmax * pad);
     fputs("plot ", fp);
     for (long c = 0; c < ncurves; c++) {
         char title[512] = "all";

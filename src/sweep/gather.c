@@ -147,7 +147,25 @@ static int load_trials(const char *dir, trial *t, long n)
     return 0;
 }
 
-/* the columns present in any summary: final.* scalars, stuck_prediction.*
+/* the numeric, boolean and null members below obj, recursively, as dotted
+   paths relative to it (strings are explanations, not results) */
+static int add_numbers(names *c, const sg_jv *obj, const char *prefix)
+{
+    char path[SW_PATH];
+    for (const sg_jv *m = obj->child; m; m = m->next) {
+        snprintf(path, sizeof path, "%s%s%s", prefix, *prefix ? "." : "", m->key);
+        if (m->kind == SG_JV_OBJ) {
+            if (add_numbers(c, m, path) != 0)
+                return -1;
+        } else if (m->kind == SG_JV_NUM || m->kind == SG_JV_BOOL || m->kind == SG_JV_NULL) {
+            if (names_add(c, path) != 0)
+                return -1;
+        }
+    }
+    return 0;
+}
+
+/* the columns present in any summary: final.* numbers (nested too), stuck_prediction.*
    scalars and arrays of scalars, invariant IDs */
 static int discover(const trial *t, long n, names *fin, names *stk, names *inv)
 {
@@ -155,9 +173,8 @@ static int discover(const trial *t, long n, names *fin, names *stk, names *inv)
         if (!t[i].sum)
             continue;
         const sg_jv *o = sg_jget(t[i].sum, "final");
-        for (const sg_jv *m = o && o->kind == SG_JV_OBJ ? o->child : NULL; m; m = m->next)
-            if (scalar(m) && names_add(fin, m->key) != 0)
-                return -1;
+        if (o && o->kind == SG_JV_OBJ && add_numbers(fin, o, "") != 0)
+            return -1;
         o = sg_jget(t[i].sum, "stuck_prediction");
         for (const sg_jv *m = o && o->kind == SG_JV_OBJ ? o->child : NULL; m; m = m->next)
             if ((scalar(m) || scalar_array(m)) && names_add(stk, m->key) != 0)

@@ -208,8 +208,8 @@ static int parse_line(sw_spec *s, char **tok, int nt, const char *name, int ln, 
     if (strcmp(kw, "success") == 0) {
         if (strcmp(tok[1], "loss_rel") == 0)
             s->metric = SW_METRIC_LOSS_REL;
-        else if (strncmp(tok[1], "final.", 6) == 0 && tok[1][6] && !strchr(tok[1] + 6, '.') &&
-                 !strchr(tok[1], '='))
+        else if (strncmp(tok[1], "final.", 6) == 0 && tok[1][6] && !strstr(tok[1], "..") &&
+                 tok[1][strlen(tok[1]) - 1] != '.' && !strchr(tok[1], '='))
             s->metric = SW_METRIC_FINAL;
         else
             return spec_err(name, ln, "invalid metric '%s' for success: expected loss_rel or "

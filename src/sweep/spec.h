@@ -41,7 +41,7 @@ typedef struct {
     long seeds;
     uint64_t seed_base;
     sw_metric_kind metric;
-    char metric_member[SW_MAX_TOKEN];   /* "loss_rel" or "final.NAME" as written */
+    char metric_member[SW_MAX_TOKEN];   /* "loss_rel" or "final.NAME[.NAME...]" */
     double threshold;                   /* success: metric <= threshold */
     int plots;                          /* per-trial figures */
 } sw_spec;
