@@ -202,7 +202,8 @@ static int write_results(const char *dir, const sw_spec *s, const trial *t, long
     fputs("index,seed", fp);
     for (int a = 0; a < s->naxes; a++)
         fprintf(fp, ",%s", s->axes[a].name);
-    fprintf(fp, ",status,exit_status,run_status,steps_done,%s,success,stuck", s->metric_member);
+    fprintf(fp, ",status,exit_status,run_status,steps_done,metric(%s),success,stuck",
+            s->metric_member);
     for (int c = 0; c < fin->n; c++)
         fprintf(fp, ",final.%s", fin->name[c]);
     for (int c = 0; phase_cols[c]; c++)
@@ -343,7 +344,7 @@ static int write_summary(const char *dir, const sw_spec *s, const sw_group *g, l
         fprintf(fp, "%s,", s->axes[a].name);
     fprintf(fp, "trials,recorded,failed,successes,success_rate,success_lo95,success_hi95,"
                 "stuck,stuck_rate,stuck_lo95,stuck_hi95,T1_q1,T1_median,T1_q3,T1_theory,"
-                "T2_q1,T2_median,T2_q3,T2_theory,%s_q1,%s_median,%s_q3\n", m, m, m);
+                "T2_q1,T2_median,T2_q3,T2_theory,q1(%s),median(%s),q3(%s)\n", m, m, m);
     for (long p = 0; p < ng; p++) {
         const sw_group *G = &g[p];
         for (int a = 0; a < s->naxes; a++)
