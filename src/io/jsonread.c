@@ -57,7 +57,10 @@ static int hex4(parser *p, unsigned *out)
 static size_t put_utf8(char *d, unsigned long cp)
 {
     if (cp < 0x80) { d[0] = (char)cp; return 1; }
-    if (cp < 0x800) { d[0] = (char)(0xc0 | (cp >> 6)); d[1] = (char)(0x80 | (cp & 0x3f)); return 2; }
+    if (cp < 0x800) {
+        d[0] = (char)(0xc0 | (cp >> 6)); d[1] = (char)(0x80 | (cp & 0x3f));
+        return 2;
+    }
     if (cp < 0x10000) {
         d[0] = (char)(0xe0 | (cp >> 12)); d[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
         d[2] = (char)(0x80 | (cp & 0x3f)); return 3;
@@ -186,7 +189,10 @@ static int parse_items(parser *p, sg_jv *v, int depth, int members)
         int c = peek(p);
         p->pos++;
         if (c == close) return 0;
-        if (c != ',') { p->pos--; return fail(p, members ? "expected ',' or '}'" : "expected ',' or ']'"); }
+        if (c != ',') {
+            p->pos--;
+            return fail(p, members ? "expected ',' or '}'" : "expected ',' or ']'");
+        }
     }
 }
 

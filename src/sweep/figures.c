@@ -176,10 +176,12 @@ static int write_script(const char *fdir, const sw_spec *s, fig_kind f, const sw
         fputs("set title 'T1, T2: observed median (bars: quartiles) vs the theory bound'\n"
               "set xlabel 'grid point'\nset ylabel 'steps'\nset logscale y\n"
               "set xtics rotate by 30 right\nset offsets 0.5, 0.5, 0, 0\nset lmargin 16\n", fp);
-        fputs("plot 'phases.dat' using 1:3:2:4:xtic(10) with yerrorbars pt 7 title 'T1 observed', \\\n"
+        fputs("plot 'phases.dat' using 1:3:2:4:xtic(10) with yerrorbars pt 7 \\\n"
+              "       title 'T1 observed', \\\n"
               "     '' using 1:5 with points pt 6 ps 1.5 title 'T1 bound 404/(mu|a|)', \\\n"
               "     '' using ($1+0.1):7:6:8 with yerrorbars pt 5 title 'T2 observed', \\\n"
-              "     '' using ($1+0.1):9 with points pt 4 ps 1.5 title 'T2 bound (32/(mu|a|)) ln(sqrt|a|/sigma)'\n",
+              "     '' using ($1+0.1):9 with points pt 4 ps 1.5 \\\n"
+              "       title 'T2 bound (32/(mu|a|)) ln(sqrt|a|/sigma)'\n",
               fp);
         return sg_outfile_commit(&o);
     }
@@ -191,8 +193,9 @@ static int write_script(const char *fdir, const sw_spec *s, fig_kind f, const sw
               "set ylabel 'stuck fraction'\nset yrange [-0.05:1.05]\nset logscale x\n"
               "set format x '10^{%L}'\n", fp);
     else
-        fprintf(fp, "set title '%s vs alpha (median, bars: quartiles)'\nset xlabel 'alpha'\n"
-                    "set ylabel '%s'\nset logscale xy\nset format x '10^{%%L}'\n"
+        fprintf(fp, "set title '%s vs alpha (median, bars: quartiles)' noenhanced\n"
+                    "set xlabel 'alpha'\nset ylabel '%s' noenhanced\nset logscale xy\n"
+                    "set format x '10^{%%L}'\n"
                     "set format y '10^{%%L}'\n", metric, metric);
     /* log x axis: half a decade (a factor 1.5 for n/d) of room at both ends,
        so that the error bars of the extreme points are not on the border */
@@ -214,7 +217,7 @@ static int write_script(const char *fdir, const sw_spec *s, fig_kind f, const sw
                 curve_title(s, f, &gr[p], title, sizeof title);
                 break;
             }
-        fprintf(fp, "%s'%s.dat' index %ld using 1:2:3:4 with yerrorlines lw 2 title '%s'",
+        fprintf(fp, "%s'%s.dat' index %ld using 1:2:3:4 with yerrorlines lw 2 title '%s' noenhanced",
                 c ? ", \\\n     " : "", fig_name[f], c, title);
     }
     fputc('\n', fp);

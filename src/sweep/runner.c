@@ -19,7 +19,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -257,12 +256,6 @@ static int prepare_dir(const char *dir, const char *csv, const char *spec_path)
     return 0;
 }
 
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb; (void)flag; (void)ftw;
-    return remove(path);
-}
-
 /* temporaries of trials killed with an earlier runner (we hold the lock, so
    no trial of a local runner is alive) */
 static void remove_stale(const char *dir)
@@ -275,16 +268,9 @@ static void remove_stale(const char *dir)
     for (struct dirent *e; (e = readdir(d)) != NULL;)
         if (strncmp(e->d_name, ".tmp-", 5) == 0) {
             snprintf(q, sizeof q, "%s/%s", p, e->d_name);
-            nftw(q, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+            sw_remove_tree(q);
         }
     closedir(d);
-}
-
-static double now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
 }
 
 typedef struct {
@@ -298,7 +284,7 @@ static void show(const progress *p, int final)
     if (!p->tty && !final)
         return;
     char eta[32] = "";
-    double el = now() - p->t0;
+    double el = sw_now() - p->t0;
     long left = p->total - p->done;
     if (p->now_done > 0 && left > 0) {
         double s = el / (double)p->now_done * (double)left;
@@ -314,7 +300,7 @@ typedef struct { pid_t pid; long row; } slot;
 static int run_local(const char *dir, const sw_spec *s, const sweep_args *a)
 {
     long n = sw_spec_trials(s);
-    progress pr = {n, 0, 0, 0, 0, 0, now(), isatty(2) && !a->quiet};
+    progress pr = {n, 0, 0, 0, 0, 0, sw_now(), isatty(2) && !a->quiet};
     char *pending = calloc((size_t)n, 1);
     slot *run = calloc((size_t)a->jobs, sizeof *run);
     if (!pending || !run) {

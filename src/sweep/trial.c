@@ -80,13 +80,12 @@ static int rm_entry(const char *path, const struct stat *sb, int flag, struct FT
     return remove(path);
 }
 
-/* rm -rf path (a temporary of ours) */
-static void remove_tree(const char *path)
+void sw_remove_tree(const char *path)
 {
     nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
-static double now(void)
+double sw_now(void)
 {
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
@@ -156,7 +155,7 @@ static int run_row(const char *dir, long index, int plots, const sw_app *app)
     trial_path(final, sizeof final, dir, index, NULL);
     snprintf(tmp, sizeof tmp, "%s/trials/.tmp-%ld-%s-%ld", dir, index, host, (long)getpid());
     snprintf(log, sizeof log, "%s.stderr", tmp);
-    remove_tree(tmp);
+    sw_remove_tree(tmp);
     char *buf = NULL, *argv[SW_MAX_WORDS];
     int argc = sw_trial_argv(row.options, row.seed, &buf, argv, SW_MAX_WORDS - 6);
     if (argc < 0 || mkdir(tmp, 0777) != 0) {
@@ -173,7 +172,7 @@ static int run_row(const char *dir, long index, int plots, const sw_app *app)
         argv[argc++] = "--no-plots";
     argv[argc] = NULL;
     log_start(index);
-    double t0 = now();
+    double t0 = sw_now();
     fflush(NULL);
     pid_t pid = fork();
     if (pid == 0) {
@@ -202,7 +201,7 @@ static int run_row(const char *dir, long index, int plots, const sw_app *app)
             ;
         child_pid = 0;
     }
-    double secs = now() - t0;
+    double secs = sw_now() - t0;
     if (rc == 0 && got_signal) {
         rc = 128 + got_signal;
     } else if (rc == 0) {
@@ -231,7 +230,7 @@ static int run_row(const char *dir, long index, int plots, const sw_app *app)
         }
     }
     if (access(tmp, F_OK) == 0)
-        remove_tree(tmp);
+        sw_remove_tree(tmp);
     unlink(log);
     free(buf);
     sw_row_free(&row);

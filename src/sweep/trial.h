@@ -32,4 +32,10 @@ int sw_trial_done(const char *dir, long index);
    status, 128 + N for signal N; -1 if there is no readable record */
 int sw_trial_recorded_status(const char *dir, long index);
 
+/* rm -rf of a temporary of the sweep (no symlinks followed) */
+void sw_remove_tree(const char *path);
+
+/* monotonic clock, seconds */
+double sw_now(void);
+
 #endif
