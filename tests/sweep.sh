@@ -130,6 +130,17 @@ m=$(stat -c %Y.%y "$T/f/trials/1/trial.json")
 [ "$m" = "$(stat -c %Y.%y "$T/f/trials/1/trial.json")" ] || fail "failed trial was rerun"
 ok "diverging trial recorded (failed, exit 3, run_status diverged), not rerun"
 
+# 5b. on a terminal (script(1) gives the sweep a pty) stderr carries the progress line
+if command -v script > /dev/null; then
+    script -qc "'$P' sweep '$T/f.spec' --out '$T/tty' --jobs 1 --no-plots" /dev/null \
+      | tr '\r' '\n' > "$T/tty.out" 2>&1 || true
+    grep -q '^sweep: 1/2 done (1 now), [01] running, [01] failed, ETA 0m[0-9][0-9]s' "$T/tty.out" \
+      || fail "no progress line with ETA on a terminal: $(head -5 "$T/tty.out")"
+    grep -q '^sweep: 2/2 done (2 now), 0 running, 1 failed' "$T/tty.out" \
+      || fail "no final progress line on a terminal"
+    ok "progress line with done/running/failed and ETA on a terminal"
+fi
+
 # 6. negative controls: bad specs and arguments, one line on stderr, exit 2
 n=0
 bad() { # bad NAME 'spec text' [extra args]
