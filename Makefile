@@ -25,7 +25,7 @@ DESTDIR  ?=
 # and otherwise prints the exact apt-get line and fails.
 DEPS_RUN   := gcc make libc6-dev libmpfr-dev libgmp-dev gnuplot-nox liblapacke-dev liblapack-dev
 DEPS_CHECK := $(DEPS_RUN) libcunit1-dev clang frama-c-base why3 z3 cvc4 cvc5 gappa valgrind \
-              libclang-rt-14-dev python3
+              libclang-rt-14-dev python3 slurm-wlm munge
 DEPS_BENCH := $(DEPS_RUN) libopenblas-dev
 
 # every C file under src/, by layer (docs/layout.md); the proved double

@@ -4,7 +4,7 @@
 Every #include "..." of a file under src/ must name a file of its own layer
 or of a lower one, in the order
 
-    kernels < io < run < shadow < audit < models < app
+    kernels < io < run < shadow < audit < models < sweep < app
 
 and no two modules (a .c with its .h; a header X_private.h belongs to module
 X) may include each other, directly or through others (the module graph has
@@ -19,7 +19,7 @@ import re
 import sys
 import tempfile
 
-ORDER = ["kernels", "io", "run", "shadow", "audit", "models", "app"]
+ORDER = ["kernels", "io", "run", "shadow", "audit", "models", "sweep", "app"]
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
 
 

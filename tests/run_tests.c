@@ -21,6 +21,7 @@ int register_target_file_suite(void);
 int register_safe_region_suite(void);
 int register_sensing_suite(void);
 int register_sensing_audit_suite(void);
+int register_sweep_suite(void);
 
 static const struct { const char *name; register_fn fn; } suites[] = {
     {"rng", register_rng_suite},
@@ -37,6 +38,7 @@ static const struct { const char *name; register_fn fn; } suites[] = {
     {"safe_region", register_safe_region_suite},
     {"sensing", register_sensing_suite},
     {"sensing_audit", register_sensing_audit_suite},
+    {"sweep", register_sweep_suite},
 };
 
 int main(int argc, char **argv)
