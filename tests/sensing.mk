@@ -10,3 +10,15 @@ $(BUILD)/obj/audit/sensing/balance.o: CFLAGS += -frounding-math
 #   make build/tests/sensing_sweep && build/tests/sensing_sweep STEPS ALPHA... [--audit K] [--mp]
 $(BUILD)/tests/sensing_sweep: tests/sensing/sweep.c $(APPLIB) $(LIB) | $(BUILD)/tests
 	$(CC) $(ALLCFLAGS) -o $@ $< $(APPLIB) $(LIB) $(LDLIBS)
+
+# `make bench` also times Model B's double step, step audit, BALANCE check,
+# MPFR trajectory step and measurements, in one run
+SENS_BENCH_BIN := $(BUILD)/bench/bench_sensing
+$(SENS_BENCH_BIN): tests/bench/bench_sensing.c tests/bench/bench_common.h $(APPLIB) $(LIB) Makefile tests/sensing.mk
+	mkdir -p $(BUILD)/bench
+	$(CC) $(ALLCFLAGS) -Itests/bench -o $@ $< $(APPLIB) $(LIB) $(LDLIBS)
+
+.PHONY: bench-sensing
+bench-sensing: program $(SENS_BENCH_BIN)
+	$(SENS_BENCH_BIN)
+bench: bench-sensing
