@@ -65,5 +65,52 @@ printf '%s\n' "$MUTANTS" | {
   done
   exit $st
 } || status=1
+# ---- Model B (issue 10): mutants of src/kernels/sensing/sensing.c ----
+# Same rules as above; WP runs on sensing.c (with dot.c for sg_dot).
+SENS_MUTANTS='off-by-one-product|kernels/sensing/sensing.c|sg_sens_product|s/for (int j = 0; j < k; j++) {$/for (int j = 0; j < k - 1; j++) {/
+wrong-index-residual|kernels/sensing/sensing.c|sg_sens_residual|s/double p = A\[(long)i \* N + q\] \* P\[q\];/double p = A[(long)i * N + q] * P[0];/
+dropped-scale-residual|kernels/sensing/sensing.c|sg_sens_residual|s/double t = s \* c;/double t = s;/
+dropped-scale-adjoint|kernels/sensing/sensing.c|sg_sens_adjoint|s/M\[q\] = M\[q\] \* c;/M[q] = M[q];/
+wrong-row-adjoint|kernels/sensing/sensing.c|sg_sens_adjoint|s/double p = res\[i\] \* A\[(long)i \* N + q\];/double p = res[0] * A[(long)i * N + q];/
+wrong-column-grad-U|kernels/sensing/sensing.c|sg_sens_grad_U|s/double p = M\[(long)a \* n2 + b\] \* V\[(long)b \* k + j\];/double p = M[(long)a * n2 + b] * V[(long)b * k];/
+wrong-column-grad-V|kernels/sensing/sensing.c|sg_sens_grad_V|s/double p = M\[(long)a \* n2 + b\] \* U\[(long)a \* k + j\];/double p = M[(long)a * n2 + b] * U[(long)a * k];/
+dropped-half-loss|kernels/sensing/sensing.c|sg_sens_loss|s/return 0.5 \* s;/return s;/'
+
+prove_sens() {
+  t=${3:-$TIMEOUT}
+  "$FRAMAC" -machdep x86_64 -cpp-extra-args="-I$1/src -I$1" -warn-special-float none \
+    -wp -wp-model real -wp-rte -wp-prover z3,cvc5,cvc4 -wp-par 2 -wp-timeout "$t" \
+    -wp-fct "$2" "$1"/src/kernels/dot.c "$1"/src/kernels/sensing/sensing.c > "$1/wp-$2.log" 2>&1
+  sed -n 's/^\[wp\] Proved goals: *\([0-9]*\) \/ \([0-9]*\).*/\1 \2/p' "$1/wp-$2.log"
+}
+
+sorig="$work/sensing-original"
+mkdir -p "$sorig" && cp -r src specs "$sorig"/
+sfuncs=$(printf '%s\n' "$SENS_MUTANTS" | cut -d'|' -f3 | sort -u | tr '\n' ',' | sed 's/,$//')
+set -- $(prove_sens "$sorig" "$sfuncs" "$ORIG_TIMEOUT")
+if [ $# -eq 2 ] && [ "$1" = "$2" ] && [ "$2" -gt 0 ]; then
+  echo "mutation: sensing original    $1 / $2 goals proved ($sfuncs)"
+else
+  echo "mutation: FAILED: the sensing original does not prove ($*), see $sorig/wp-$sfuncs.log"; status=1
+fi
+printf '%s\n' "$SENS_MUTANTS" | {
+  st=0
+  while IFS='|' read -r name file fn expr; do
+    dir="$work/$name"; mkdir -p "$dir" && cp -r src specs "$dir"/
+    sed -i "$expr" "$dir/src/$file"
+    if cmp -s "src/$file" "$dir/src/$file"; then
+      echo "mutation: $name: the edit did not apply (test out of date)"; st=1; continue
+    fi
+    set -- $(prove_sens "$dir" "$fn")
+    if [ $# -eq 2 ] && [ "$1" -lt "$2" ]; then
+      printf 'mutation: %-24s caught: %s / %s goals of %s proved\n' "$name" "$1" "$2" "$fn"
+    else
+      echo "mutation: $name: NOT caught ($*), see $dir/wp-$fn.log"; st=1
+    fi
+  done
+  exit $st
+} || status=1
+# ---- end of Model B block ----
+
 [ $status -eq 0 ] && echo "proofs-mutation: every mutant caught, original proved"
 exit $status

@@ -113,3 +113,20 @@ proofs-report: proofs-wp proofs-eva
 # ---- 4. the proofs catch bugs ----
 proofs-mutation: $(WHY3CONF)
 	@WP_STEPS=$(WP_STEPS) WP_TIMEOUT=$(WP_TIMEOUT) sh proofs/mutation.sh $(PROOFS_OUT)/mutation
+
+# ---- Model B (issue 10): WP on its kernels, Eva on one step ----
+# Additive: the sensing kernels join PROOF_SRC (the same WP run and report);
+# the Eva harness proofs/eva/sensing_step.c runs as part of proofs-eva, into
+# eva_sensing.log, checked by verdict.sh and listed by make-report.sh.
+PROOF_SRC += src/kernels/sensing/sensing.c
+EVA_SENS_KERNELS := kernels/dot.c kernels/dot.h kernels/relu/empirical.c kernels/relu/empirical.h \
+                    kernels/sensing/sensing.c kernels/sensing/sensing.h kernels/sensing/safe_box.h
+.PHONY: proofs-eva-sensing
+proofs-eva-sensing: | $(PROOFS_OUT)/eva/src
+	@for f in $(EVA_SENS_KERNELS); do mkdir -p $(PROOFS_OUT)/eva/src/$$(dirname $$f); \
+	  sh proofs/strip-acsl.sh src/$$f $(PROOFS_OUT)/eva/src/$$f; done
+	@$(FRAMAC) $(EVA_FLAGS) proofs/eva/sensing_step.c $(PROOFS_OUT)/eva/src/kernels/sensing/sensing.c \
+	  $(PROOFS_OUT)/eva/src/kernels/relu/empirical.c $(PROOFS_OUT)/eva/src/kernels/dot.c \
+	  > $(PROOFS_OUT)/eva_sensing.log 2>&1 || { tail -20 $(PROOFS_OUT)/eva_sensing.log; exit 1; }
+	@grep -A1 'alarms generated\|No errors' $(PROOFS_OUT)/eva_sensing.log
+proofs-eva: proofs-eva-sensing

@@ -17,3 +17,15 @@ CHECK_TARGETS += sensing-cli
 .PHONY: sensing-cli
 sensing-cli: program
 	sh tests/sensing_cli.sh $(PROGRAM)
+
+# `make bench` also times Model B's double step, step audit, BALANCE check,
+# MPFR trajectory step and measurements, in one run
+SENS_BENCH_BIN := $(BUILD)/bench/bench_sensing
+$(SENS_BENCH_BIN): tests/bench/bench_sensing.c tests/bench/bench_common.h $(APPLIB) $(LIB) Makefile tests/sensing.mk
+	mkdir -p $(BUILD)/bench
+	$(CC) $(ALLCFLAGS) -Itests/bench -o $@ $< $(APPLIB) $(LIB) $(LDLIBS)
+
+.PHONY: bench-sensing
+bench-sensing: program $(SENS_BENCH_BIN)
+	$(SENS_BENCH_BIN)
+bench: bench-sensing

@@ -33,8 +33,8 @@
 /*@ ghost
   /@ requires 0 <= j && 0 <= l < d;
      assigns \nothing;
-     ensures div: (j*d + l) / d == j;
-     ensures mod: (j*d + l) - ((j*d + l) / d) * d == l;
+     ensures row: Row(j*d + l, d) == j;
+     ensures col: Col(j*d + l, d) == l;
   @/
   void sg_sens_divmod_lemma(long j, long l, long d) { }
 */
@@ -44,7 +44,7 @@ void sg_sens_product(int n1, int n2, int k, const double *U, const double *V, do
 {
     /*@ loop invariant a_range: -1 <= a < n1;
         loop invariant done: \forall integer q; (a + 1) * n2 <= q < n1*n2 ==>
-          P[q] == Prod{Pre}(U, V, k, q / n2, q - (q / n2) * n2);
+          P[q] == Prodq{Pre}(U, V, k, n2, q);
         loop assigns a, P[0 .. n1*n2 - 1];
         loop variant a + 1;
     */
@@ -54,7 +54,7 @@ void sg_sens_product(int n1, int n2, int k, const double *U, const double *V, do
         //@ ghost sg_sens_next_row_lemma(a, n2);
         /*@ loop invariant b_range: -1 <= b < n2;
             loop invariant done: \forall integer q; a*n2 + b + 1 <= q < n1*n2 ==>
-              P[q] == Prod{Pre}(U, V, k, q / n2, q - (q / n2) * n2);
+              P[q] == Prodq{Pre}(U, V, k, n2, q);
             loop assigns b, P[a*n2 .. a*n2 + n2 - 1];
             loop variant b + 1;
         */
@@ -77,7 +77,7 @@ void sg_sens_product(int n1, int n2, int k, const double *U, const double *V, do
             }
             //@ assert cell: s == Prod{Pre}(U, V, k, a, b);
             //@ ghost sg_sens_divmod_lemma(a, b, n2);
-            //@ assert cell_q: s == Prod{Pre}(U, V, k, (a*n2 + b) / n2, (a*n2 + b) - ((a*n2 + b) / n2) * n2);
+            //@ assert cell_q: s == Prodq{Pre}(U, V, k, n2, a*n2 + b);
             P[(long)a * n2 + b] = s;
         }
     }
@@ -182,7 +182,7 @@ void sg_sens_grad_U(int n1, int n2, int k, const double *M, const double *V, dou
 {
     /*@ loop invariant a_range: -1 <= a < n1;
         loop invariant done: \forall integer q; (a + 1) * k <= q < n1*k ==>
-          GU[q] == GuSum{Pre}(M, V, n2, k, q / k, q - (q / k) * k, n2);
+          GU[q] == GUq{Pre}(M, V, n2, k, q);
         loop assigns a, GU[0 .. n1*k - 1];
         loop variant a + 1;
     */
@@ -192,7 +192,7 @@ void sg_sens_grad_U(int n1, int n2, int k, const double *M, const double *V, dou
         //@ ghost sg_sens_next_row_lemma(a, k);
         /*@ loop invariant j_range: -1 <= j < k;
             loop invariant done: \forall integer q; a*k + j + 1 <= q < n1*k ==>
-              GU[q] == GuSum{Pre}(M, V, n2, k, q / k, q - (q / k) * k, n2);
+              GU[q] == GUq{Pre}(M, V, n2, k, q);
             loop assigns j, GU[a*k .. a*k + k - 1];
             loop variant j + 1;
         */
@@ -215,7 +215,7 @@ void sg_sens_grad_U(int n1, int n2, int k, const double *M, const double *V, dou
             }
             //@ assert cell: s == GuSum{Pre}(M, V, n2, k, a, j, n2);
             //@ ghost sg_sens_divmod_lemma(a, j, k);
-            //@ assert cell_q: s == GuSum{Pre}(M, V, n2, k, (a*k + j) / k, (a*k + j) - ((a*k + j) / k) * k, n2);
+            //@ assert cell_q: s == GUq{Pre}(M, V, n2, k, a*k + j);
             GU[(long)a * k + j] = s;
         }
     }
@@ -226,7 +226,7 @@ void sg_sens_grad_V(int n1, int n2, int k, const double *M, const double *U, dou
 {
     /*@ loop invariant b_range: -1 <= b < n2;
         loop invariant done: \forall integer q; (b + 1) * k <= q < n2*k ==>
-          GV[q] == GvtSum{Pre}(M, U, n2, k, q / k, q - (q / k) * k, n1);
+          GV[q] == GVq{Pre}(M, U, n1, n2, k, q);
         loop assigns b, GV[0 .. n2*k - 1];
         loop variant b + 1;
     */
@@ -235,7 +235,7 @@ void sg_sens_grad_V(int n1, int n2, int k, const double *M, const double *U, dou
         //@ ghost sg_sens_next_row_lemma(b, k);
         /*@ loop invariant j_range: -1 <= j < k;
             loop invariant done: \forall integer q; b*k + j + 1 <= q < n2*k ==>
-              GV[q] == GvtSum{Pre}(M, U, n2, k, q / k, q - (q / k) * k, n1);
+              GV[q] == GVq{Pre}(M, U, n1, n2, k, q);
             loop assigns j, GV[b*k .. b*k + k - 1];
             loop variant j + 1;
         */
@@ -259,7 +259,7 @@ void sg_sens_grad_V(int n1, int n2, int k, const double *M, const double *U, dou
             }
             //@ assert cell: s == GvtSum{Pre}(M, U, n2, k, b, j, n1);
             //@ ghost sg_sens_divmod_lemma(b, j, k);
-            //@ assert cell_q: s == GvtSum{Pre}(M, U, n2, k, (b*k + j) / k, (b*k + j) - ((b*k + j) / k) * k, n1);
+            //@ assert cell_q: s == GVq{Pre}(M, U, n1, n2, k, b*k + j);
             GV[(long)b * k + j] = s;
         }
     }

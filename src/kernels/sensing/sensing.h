@@ -32,10 +32,8 @@
  *
  * Contracts (ACSL, proved by `make proofs`): each kernel equals its logic
  * function of specs/sg_sensing.acsl in WP's real model.  Postconditions on
- * matrices are stated at the flat row-major index q, with row q / d and
- * column q - (q / d) * d written out (d the row length): WP's simplifier
- * then rewrites them with the ghost divmod facts of sensing.c, which it
- * does not do through a named flat-index logic function.
+ * matrices are stated at the flat row-major index q (Prodq, GUq, GVq: the
+ * two-index function at Row(q, d), Col(q, d), d the row length).
  * Sizes may be 0 unless stated; products of sizes must fit a long; every
  * output is separated from every input.
  */
@@ -59,7 +57,7 @@
     requires sep_P_U: \separated(P + (0 .. n1*n2 - 1), U + (0 .. n1*k - 1));
     requires sep_P_V: \separated(P + (0 .. n1*n2 - 1), V + (0 .. n2*k - 1));
     assigns P[0 .. n1*n2 - 1];
-    ensures product: \forall integer q; 0 <= q < n1*n2 ==> P[q] == Prod{Pre}(U, V, k, q / n2, q - (q / n2) * n2);
+    ensures product: \forall integer q; 0 <= q < n1*n2 ==> P[q] == Prodq{Pre}(U, V, k, n2, q);
 */
 void sg_sens_product(int n1, int n2, int k, const double *U, const double *V, double *P);
 
@@ -112,7 +110,7 @@ void sg_sens_adjoint(int m, int N, const double *A, const double *res, double c,
     requires sep_GU_M: \separated(GU + (0 .. n1*k - 1), M + (0 .. n1*n2 - 1));
     requires sep_GU_V: \separated(GU + (0 .. n1*k - 1), V + (0 .. n2*k - 1));
     assigns GU[0 .. n1*k - 1];
-    ensures grad_U: \forall integer q; 0 <= q < n1*k ==> GU[q] == GuSum{Pre}(M, V, n2, k, q / k, q - (q / k) * k, n2);
+    ensures grad_U: \forall integer q; 0 <= q < n1*k ==> GU[q] == GUq{Pre}(M, V, n2, k, q);
 */
 void sg_sens_grad_U(int n1, int n2, int k, const double *M, const double *V, double *GU);
 
@@ -127,7 +125,7 @@ void sg_sens_grad_U(int n1, int n2, int k, const double *M, const double *V, dou
     requires sep_GV_M: \separated(GV + (0 .. n2*k - 1), M + (0 .. n1*n2 - 1));
     requires sep_GV_U: \separated(GV + (0 .. n2*k - 1), U + (0 .. n1*k - 1));
     assigns GV[0 .. n2*k - 1];
-    ensures grad_V: \forall integer q; 0 <= q < n2*k ==> GV[q] == GvtSum{Pre}(M, U, n2, k, q / k, q - (q / k) * k, n1);
+    ensures grad_V: \forall integer q; 0 <= q < n2*k ==> GV[q] == GVq{Pre}(M, U, n1, n2, k, q);
 */
 void sg_sens_grad_V(int n1, int n2, int k, const double *M, const double *U, double *GV);
 

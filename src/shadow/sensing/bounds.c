@@ -54,7 +54,7 @@ void sg_sens_bounds_chain(sg_sens_bounds *b, const sg_fp_model *fm, const sg_sen
     double u = fm->u, eta = fm->eta, r1 = rel1(u), c = p->c;
     const double *U = theta, *V = theta + (long)n1 * k;
     (void)loss;
-    /* B1: E_P = gamma_k sum_j |U_aj V_bj| + k eta */
+    /* MS1: E_P = gamma_k sum_j |U_aj V_bj| + k eta */
     for (int a = 0; a < n1; a++)
         for (int bb = 0; bb < n2; bb++) {
             double s = 0.0;
@@ -62,7 +62,7 @@ void sg_sens_bounds_chain(sg_sens_bounds *b, const sg_fp_model *fm, const sg_sen
                 s += fabs(U[(long)a * k + j]) * fabs(V[(long)bb * k + j]);
             b->EP[(long)a * n2 + bb] = gk * s + k * eta;
         }
-    /* B2 + B3: E_s = sum_q |A_iq| (gamma_N |P^_q| + E_P_q) + N eta;
+    /* MS2 + MS3: E_s = sum_q |A_iq| (gamma_N |P^_q| + E_P_q) + N eta;
        E_r = c E_s + u (|r^|/(1-u) + |y| + eta)/(1-u) + eta + u/(1-u) |r^| */
     for (int q = 0; q < N; q++)
         b->w[q] = gN * fabs(P[q]) + b->EP[q];
@@ -76,7 +76,7 @@ void sg_sens_bounds_chain(sg_sens_bounds *b, const sg_fp_model *fm, const sg_sen
         double tabs = ar * (1.0 + r1) + fabs(p->y[i]);   /* >= |t^| */
         b->Er[i] = c * Es + u * ((tabs + eta) * (1.0 + r1)) + eta + r1 * ar;
     }
-    /* B4: E_L = (gamma_m sum r^2 + m eta + sum E_r (2|r^| + E_r)) / 2 + eta */
+    /* MS4: E_L = (gamma_m sum r^2 + m eta + sum E_r (2|r^| + E_r)) / 2 + eta */
     {
         double s2 = 0.0, sp = 0.0;
         for (int i = 0; i < m; i++) {
@@ -86,7 +86,7 @@ void sg_sens_bounds_chain(sg_sens_bounds *b, const sg_fp_model *fm, const sg_sen
         }
         b->El = 0.5 * (gm * s2 + m * eta + sp) + eta;
     }
-    /* B5: E_M = c (sum_i |A_iq| (gamma_m |r^_i| + E_r_i) + m eta)
+    /* MS5: E_M = c (sum_i |A_iq| (gamma_m |r^_i| + E_r_i) + m eta)
                  + u/(1-u) (|M^_q| + eta) + eta
        (i outer over N running sums, as the kernel) */
     for (int q = 0; q < N; q++)
@@ -99,7 +99,7 @@ void sg_sens_bounds_chain(sg_sens_bounds *b, const sg_fp_model *fm, const sg_sen
     }
     for (int q = 0; q < N; q++)
         b->EM[q] = c * (b->w[q] + m * eta) + r1 * (fabs(M[q]) + eta) + eta;
-    /* B6: E_GU = sum_b (gamma_n2 |M^_ab| + E_M_ab) |V_bj| + n2 eta,
+    /* MS6: E_GU = sum_b (gamma_n2 |M^_ab| + E_M_ab) |V_bj| + n2 eta,
            E_GV = sum_a (gamma_n1 |M^_ab| + E_M_ab) |U_aj| + n1 eta */
     double *EGU = b->Eg, *EGV = b->Eg + (long)n1 * k;
     for (int a = 0; a < n1; a++)
@@ -120,7 +120,7 @@ void sg_sens_bounds_chain(sg_sens_bounds *b, const sg_fp_model *fm, const sg_sen
             }
             EGV[(long)bb * k + j] = s + n1 * eta;
         }
-    /* B7: E_t = u |mu g^| + eta + u/(1-u) |theta^+| + mu E_g */
+    /* MS7: E_t = u |mu g^| + eta + u/(1-u) |theta^+| + mu E_g */
     for (long q = 0; q < b->len; q++)
         b->Et[q] = u * (mu * fabs(grad[q])) + eta + r1 * fabs(theta_new[q]) + mu * b->Eg[q];
     fesetround(old);

@@ -1,5 +1,5 @@
 /* bounds.h -- a-priori componentwise round-off bounds of one Model B step
- * (specs/roundoff.md, section "Model B", items B1-B7).
+ * (specs/roundoff.md, section "Model B", items MS1-MS7).
  *
  * For every intermediate c^ of one step from theta (computed values are
  * inputs), a bound E_c >= |c^ - c|, c the exact step from the same theta,
@@ -19,19 +19,19 @@
 typedef struct {
     int n1, n2, k, m, N;
     long len;
-    double *EP;    /* N:   P = U V^T                 (B1) */
-    double *Er;    /* m:   residuals                 (B2, B3) */
-    double El;     /*      loss                      (B4) */
-    double *EM;    /* N:   adjoint                   (B5) */
-    double *Eg;    /* len: [GU | GV]                 (B6) */
-    double *Et;    /* len: theta+                    (B7) */
+    double *EP;    /* N:   P = U V^T                 (MS1) */
+    double *Er;    /* m:   residuals                 (MS2, MS3) */
+    double El;     /*      loss                      (MS4) */
+    double *EM;    /* N:   adjoint                   (MS5) */
+    double *Eg;    /* len: [GU | GV]                 (MS6) */
+    double *Et;    /* len: theta+                    (MS7) */
     double *w;     /* N:   scratch                        */
 } sg_sens_bounds;
 
 int sg_sens_bounds_init(sg_sens_bounds *b, const sg_sens_problem *p);
 void sg_sens_bounds_free(sg_sens_bounds *b);
 
-/* The chain B1-B7 for a step from theta with step size mu whose computed
+/* The chain MS1-MS7 for a step from theta with step size mu whose computed
    intermediates are P (N), res (m), loss, M (N), grad (len), theta_new
    (len); only their absolute values are used. */
 void sg_sens_bounds_chain(sg_sens_bounds *b, const sg_fp_model *fm, const sg_sens_problem *p,
