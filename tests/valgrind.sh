@@ -36,5 +36,11 @@ vg 0 resume "$tmp/k" --quiet
 vg 3 run --d 10 --k 2 --n 50 --sigma 1 --mu 1e3 --steps 100 --quiet --out "$tmp/div"
 vg 2 run --d 3 --target /nonexistent --out "$tmp/bad"
 vg 2 resume "$tmp/main"
+# matrix sensing (LAPACK measurements, its shadow, audit and checkpoint section)
+M="--model sensing --n1 8 --n2 6 --rank 2 --k 3 --m 30 --steps 20 --quiet --no-plots"
+vg 0 run $M --dump --checkpoint-every 5 --out "$tmp/sens"
+SHADOWGD_TEST_KILL_AT_STEP=12 "$BIN" run $M --checkpoint-every 5 --out "$tmp/sk" >/dev/null 2>&1
+vg 0 resume "$tmp/sk" --quiet
+vg 2 run --model sensing --rank 40 --out "$tmp/sbad"
 echo "valgrind: $pass passed, $fail failed"
 [ $fail -eq 0 ]
