@@ -29,6 +29,7 @@ static void relu_free(void *self)
     free(m->sign0);
     free(m->wnorm);
     free(m->angle_deg);
+    free(m->angle_g);
     free(m->scratch);
     free(m);
 }
@@ -73,6 +74,7 @@ static void *relu_setup(const sg_config *cfg, double *theta, int *rc)
         !(m->sign0 = calloc((size_t)k, sizeof(double))) ||
         !(m->wnorm = calloc((size_t)k, sizeof(double))) ||
         !(m->angle_deg = calloc((size_t)k, sizeof(double))) ||
+        !(m->angle_g = calloc((size_t)k, sizeof(double))) ||
         !(m->scratch = calloc((size_t)d, sizeof(double)))) {
         fprintf(stderr, "shadowgd: out of memory for n=%d d=%d k=%d\n", c->n, d, k);
         relu_free(m);
@@ -116,6 +118,9 @@ static void relu_measure(void *self, const double *theta)
     sg_relu_run *m = self;
     sg_neuron_metrics(m->rc->d, m->rc->k, m->prob.a, theta, m->sign0, m->wnorm, m->angle_deg,
                       m->scratch);
+    /* measure runs after loss_grad at this theta (run.h): ws.grad is its gradient */
+    sg_halfspace_metrics(m->rc->d, m->rc->k, theta, m->ws.grad, m->sign0, m->angle_g,
+                         m->scratch);
     m->measured = theta;
 }
 
@@ -128,7 +133,7 @@ static void relu_csv_row(void *self, FILE *fp)
 {
     sg_relu_run *m = self;
     int d = m->rc->d, k = m->rc->k;
-    sg_traj_row(fp, k, m->measured + (long)k * d, m->wnorm, m->angle_deg);
+    sg_traj_row(fp, k, m->measured + (long)k * d, m->wnorm, m->angle_deg, m->angle_g);
 }
 
 static void relu_config_json(void *self, const sg_config *cfg, sg_json *j)
