@@ -4,6 +4,7 @@
 #include "io/json.h"
 #include "audit/relu/plots.h"
 #include "audit/relu/stuck.h"
+#include "audit/relu/final_state.h"
 #include "audit/relu/tolerance.h"
 #include <math.h>
 #include <stdlib.h>
@@ -167,6 +168,10 @@ static void obs_summary(void *self, sg_json *j)
         sg_json_null(j, "description");
     sg_json_close(j);
     int k = a->prob.k;
+    if (a->ctx->nrows > 0)
+        sg_final_structure_json(j, a->prob.d, k, a->prob.a, a->ctx->theta, a->set.th->line_deg);
+    else
+        sg_json_null(j, "final_structure");
     sg_json_open(j, "stuck_prediction");
     json_signs(j, "predicted_signs", k, a->pred);
     json_signs(j, "final_signs", k, a->final_sign);
@@ -202,6 +207,9 @@ static void obs_report(void *self, FILE *fp)
                 a->rho0 <= SG_STUCK_SMALL_INIT ? "small" : "not small", a->rho0,
                 a->rho0 <= SG_STUCK_SMALL_INIT ? "<=" : ">");
     }
+    if (a->ctx->nrows > 0)
+        sg_final_structure_report(fp, a->prob.d, a->prob.k, a->prob.a, a->ctx->theta,
+                                  a->set.th->line_deg);
     if (a->figures[0])
         fprintf(fp, "%s\n", a->figures);
     fputc('\n', fp);
@@ -448,6 +456,10 @@ int sg_audit_after_run(sg_audit *a, sg_run_ctx *ctx)
 {
     finish_all(a);
     progress_clear(a);
+    /* the last logged state's structure, per neuron (final_state.h) */
+    if (ctx->nrows > 0 && sg_final_state_write(a->set.plot.dir, a->prob.d, a->prob.k,
+                                               a->prob.a, ctx->theta, a->set.th->line_deg) != 0)
+        return -1;
     if (ctx->status == SG_STATUS_DIVERGED) {
         snprintf(a->figures, sizeof a->figures, "figures: none (the run diverged)");
         return 0;

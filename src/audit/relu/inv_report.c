@@ -184,8 +184,12 @@ void sg_inv_table(FILE *fp, const sg_inv_checker *dbl, const sg_inv_checker *mp)
         fprintf(fp, "from step %ld", ph->T1_empirical);
     else
         fprintf(fp, "never");
-    fprintf(fp, "; predicted plateau to a %.3g deg, observed %.3g deg\n",
-            ph->plateau_predicted_deg, ph->plateau_deg);
+    if (isfinite(ph->plateau_deg))
+        fprintf(fp, "; predicted plateau to a %.3g deg, observed %.3g deg\n",
+                ph->plateau_predicted_deg, ph->plateau_deg);
+    else
+        fprintf(fp, "; predicted plateau to a %.3g deg, none observed (growth from step 0)\n",
+                ph->plateau_predicted_deg);
     if (!isnan(ph->rate))
         fprintf(fp, "  %s rate: dist^2 x %.6g per step over [%ld, %ld], c = %.3g in 1 - c mu|a|, "
                     "R^2 = %.4f\n",

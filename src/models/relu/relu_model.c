@@ -104,7 +104,13 @@ static double relu_loss_grad(void *self, const double *theta, const double **gra
     sg_relu_run *m = self;
     double loss = sg_loss_grad(&m->prob, theta, &m->ws);
     *grad = m->ws.grad;
-    return loss;
+    /* The population loss's closed form (design section 2) cancels to
+       ~1e-16 near the optimum and can come out below 0 (down to -2.2e-16).
+       The true loss is >= 0, so max(L, 0) is never farther from it than L
+       (the audit's tolerances stay valid); NaN stays NaN for the divergence
+       check.  The kernel's raw value stays in ws.loss for the shadow's
+       round-off audit.  The empirical loss is a sum of squares, never < 0. */
+    return loss < 0.0 ? 0.0 : loss;
 }
 
 static void relu_update(void *self, double mu, const double *grad, double *theta)
@@ -156,6 +162,17 @@ static void relu_config_json(void *self, const sg_config *cfg, sg_json *j)
     if (c->target == SG_TARGET_FILE)
         sg_json_str(j, "target_path", c->target_path);
     sg_json_num(j, "target_norm", m->a_norm);
+    /* every threshold a verdict depends on (--align-deg ... --diverge-max) */
+    sg_json_open(j, "thresholds");
+    sg_json_num(j, "align_deg", c->inv.align_deg);
+    sg_json_num(j, "growth_v", c->inv.growth_v);
+    sg_json_num(j, "growth_b", c->inv.growth_b);
+    sg_json_num(j, "lemma3_c", c->inv.lemma3_c);
+    sg_json_num(j, "rate_floor", c->inv.rate_floor);
+    sg_json_int(j, "rate_min_window", c->inv.rate_min_window);
+    sg_json_num(j, "line_deg", c->inv.line_deg);
+    sg_json_num(j, "diverge_max", c->inv.diverge_max);
+    sg_json_close(j);
 }
 
 static void relu_final_json(void *self, const sg_config *cfg, const double *theta, sg_json *j)

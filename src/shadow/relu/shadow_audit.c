@@ -347,12 +347,23 @@ void sg_shadow_audit_step(sg_shadow_audit *a, long step, const double *theta,
     a->audit_seconds += now_seconds() - t0;
 }
 
-/* the MPFR loss with ceil(p log10 2) + 1 significant digits (at most 60) */
+/* the MPFR loss with ceil(p log10 2) + 1 significant digits (at most 60),
+   floored at 0 like the double loss (models/relu/relu_model.c): the
+   population closed form cancels to ~1e-39 at 128 bits and the true loss is
+   never negative */
 void sg_shadow_audit_format_loss(sg_shadow_audit *a, mpfr_srcptr loss)
 {
     int digits = (int)((double)a->prec * 0.30103) + 2;
     if (digits > 60)
         digits = 60;
+    if (mpfr_sgn(loss) < 0) {
+        mpfr_t z;
+        mpfr_init2(z, mpfr_get_prec(loss));
+        mpfr_set_zero(z, 1);
+        mpfr_snprintf(a->loss_mpfr, sizeof a->loss_mpfr, "%.*Re", digits - 1, z);
+        mpfr_clear(z);
+        return;
+    }
     mpfr_snprintf(a->loss_mpfr, sizeof a->loss_mpfr, "%.*Re", digits - 1, loss);
 }
 
