@@ -180,7 +180,7 @@ static double fed[1024];
 static sg_inv_checker *feed_dist(double (*D)(long), long S, double sigma)
 {
     static double a[2] = {1.0, 0.0}, sign0[2] = {1.0, -1.0};
-    sg_inv_problem p = {2, 2, 0.1, sigma, a, sign0, S, 0};
+    sg_inv_problem p = {2, 2, 0.1, sigma, a, sign0, S, 0, 0};
     sg_inv_thresholds th;
     sg_inv_thresholds_default(&th);
     sg_inv_checker *c = sg_inv_new("double", &p, &th);

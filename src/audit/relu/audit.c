@@ -162,6 +162,14 @@ static void obs_summary(void *self, sg_json *j)
     sg_json_open(j, "stationary_point");
     sg_json_bool(j, "same_sign_warning", a->same_sign);
     sg_json_bool(j, "identified", a->stuck_found);
+    {
+        char eb[400];
+        sg_end_kind e = a->ctx->nrows > 0
+                            ? sg_end_state(a->prob.d, a->prob.k, a->prob.a, a->ctx->theta,
+                                           a->ctx->loss, eb, sizeof eb)
+                            : SG_END_NEITHER;
+        sg_json_str(j, "end_state", sg_end_name(e));
+    }
     if (a->stuck_found)
         sg_json_str(j, "description", a->stuck);
     else
@@ -196,6 +204,12 @@ static void obs_report(void *self, FILE *fp)
     progress_clear(a);
     if (a->stuck_found)
         fprintf(fp, "stationary point: %s\n", a->stuck);
+    if (a->ctx->nrows > 0) {
+        char eb[400];
+        sg_end_kind e = sg_end_state(a->prob.d, a->prob.k, a->prob.a, a->ctx->theta,
+                                     a->ctx->loss, eb, sizeof eb);
+        fprintf(fp, "end state: %s\n", sg_end_name(e));
+    }
     {
         char ps[80], fs[80];
         fmt_signs(ps, sizeof ps, a->prob.k, a->pred);
@@ -363,6 +377,7 @@ sg_audit *sg_audit_attach(sg_run_ctx *ctx, const sg_audit_setup *set)
     a->prob.sign0 = set->sign0;
     a->prob.steps = c->steps;
     a->prob.n = set->prob->loss == SG_LOSS_EMPIRICAL ? set->prob->n : 0;
+    a->prob.freeze_v = set->freeze_v;
     a->dbl = sg_inv_new("double", &a->prob, set->th);
     a->homog_tol = calloc((size_t)k, sizeof(double));
     a->imbal_tol = calloc((size_t)k, sizeof(double));

@@ -150,6 +150,8 @@ void sg_inv_step(sg_inv_checker *c, const sg_inv_step_rec *s)
         }
     }
     c->imbal_ratio_now = worst;
+    if (c->p.freeze_v) /* the identity is about a step of both layers */
+        return;
     if (isnan(worst)) {
         c->skip_imbal++;
         return;

@@ -64,7 +64,9 @@ void inv_fit_rate(sg_inv_checker *c)
             inv_fit_result(q, &sl, &rr);
             if (isnan(best_r2) || rr > best_r2)
                 best_r2 = rr;
-            if (exp(sl) < 1.0 && rr >= INV_RATE_MIN_R2) {
+            /* geometric and converging: dist^2 falls by >= 10x over the window */
+            if (exp(sl) < 1.0 && rr >= INV_RATE_MIN_R2 &&
+                -sl * (double)(q->last - q->first) >= log(10.0)) {
                 f = q;
                 slope = sl;
                 r2 = rr;
@@ -73,7 +75,8 @@ void inv_fit_rate(sg_inv_checker *c)
         if (!f) {
             snprintf(r->reason, sizeof r->reason,
                      "phase 3 not reached (phase 2 did not end) and no window of dist^2 from "
-                     "m S/8 decreases geometrically (R^2 >= %g over >= %ld steps; best R^2 %.3g)",
+                     "m S/8 decreases geometrically (R^2 >= %g and >= 10x over >= %ld steps; "
+                     "best R^2 %.3g)",
                      INV_RATE_MIN_R2, need, best_r2);
             r->verdict = SG_NOT_APPLICABLE;
             return;
@@ -297,6 +300,13 @@ void sg_inv_finish(sg_inv_checker *c)
         inv_set_na(&c->res[SG_INV_PHASES], buf);
         inv_set_na(&c->res[SG_INV_GROWTH_END], buf);
     }
+    if (c->p.freeze_v) {
+        const char *fz = "--freeze-v: v is not trained; the identity, Lemma 3 and the phase "
+                         "analysis are about GD on both layers";
+        inv_set_na(&c->res[SG_INV_IMBAL], fz);
+        inv_set_na(&c->res[SG_INV_PHASES], fz);
+        inv_set_na(&c->res[SG_INV_GROWTH_END], fz);
+    }
     const char *shadow = "measured by the MPFR shadow (issue 4); not produced by this checker";
     inv_set_na(&c->res[SG_INV_BOUND], shadow);
     inv_set_na(&c->res[SG_INV_FLIPS], shadow);
@@ -328,7 +338,7 @@ void sg_inv_mark_stuck(sg_inv_checker *c)
     c->stuck = 1;
     int fitted = c->res[SG_INV_RATE].verdict != SG_NOT_APPLICABLE;
     snprintf(buf, sizeof buf,
-             "stuck at the one-sign saddle (loss ~ |a|^2/4): no optimum is approached; %s%.200s",
+             "stuck at a saddle (loss ~ |a|^2/4): no optimum is approached; %s%.200s",
              fitted ? "the fit would give " : "", c->res[SG_INV_RATE].reason);
     inv_set_na(&c->res[SG_INV_RATE], buf);
     c->ph.rate = c->ph.rate_c = c->ph.rate_r2 = NAN;

@@ -167,7 +167,7 @@ void sg_inv_table(FILE *fp, const sg_inv_checker *dbl, const sg_inv_checker *mp)
             t1, ph->T1_theory, t2, ph->T2_theory);
     if (ph->T2_end >= 0 && dbl->stuck)
         fprintf(fp, " (phase-2 end conditions met at step %ld, but the run is stuck at the "
-                    "one-sign saddle: no refinement phase)", ph->T2_end);
+                    "saddle: no refinement phase)", ph->T2_end);
     else if (ph->T2_end >= 0)
         fprintf(fp, " (phase 3 from step %ld)", ph->T2_end);
     fputc('\n', fp);

@@ -78,6 +78,8 @@ typedef struct {
     const double *sign0;  /* k, +1 / -1: sign of v_j(0) */
     long steps;           /* steps requested (for "run too short" verdicts) */
     int n;                /* samples of the empirical loss; 0: population loss */
+    int freeze_v;         /* --freeze-v: only W is trained (IMBAL, PHASES and
+                             GROWTH-END are about training both layers)    */
 } sg_inv_problem;
 
 /* One state theta_t.  theta and grad have the run's layout [W (k x d) | v (k)]. */

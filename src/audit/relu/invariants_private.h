@@ -36,7 +36,8 @@ typedef struct {
 /* fit[0]: the phase-3 window (armed at phase2_end_step); fit[1..8]: windows
    from m S/8 (m = 0..7, S the requested steps), used when phase 2 never ends */
 #define INV_NFIT 9
-#define INV_RATE_MIN_R2 0.99 /* a detected window is geometric if R^2 >= this */
+#define INV_RATE_MIN_R2 0.99 /* a detected window is geometric if R^2 >= this and
+                                dist^2 falls by at least 10x over it          */
 
 struct sg_inv_checker {
     char name[16];

@@ -4,6 +4,7 @@
 #include "kernels/geometry.h"
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 static int sgn(double x)
 {
@@ -47,6 +48,69 @@ void sg_stuck_final_signs(int d, int k, const double *a, const double *theta, in
     }
 }
 
+/* every active w_j on one ray (within SG_RAY_DEG of the first active one) */
+static int one_ray(int d, int k, const double *theta, double an)
+{
+    const double *v = theta + (long)k * d;
+    int first = -1;
+    for (int j = 0; j < k; j++) {
+        const double *w = theta + (long)j * d;
+        if (!(fabs(v[j]) * sg_norm(d, w) > SG_DEAD_FRAC * an))
+            continue;
+        if (first < 0)
+            first = j;
+        else if (!(sg_angle(d, w, theta + (long)first * d) * (180.0 / M_PI) <= SG_RAY_DEG))
+            return 0;
+    }
+    return first >= 0;
+}
+
+static int one_ray_detect(int d, int k, const double *a, const double *theta, double loss,
+                          char *buf, size_t len)
+{
+    const double *v = theta + (long)k * d;
+    double an = sg_norm(d, a), a2 = an * an;
+    if (!one_ray(d, k, theta, an) || !(fabs(loss - 0.25 * a2) <= 0.05 * a2))
+        return 0;
+    int n = snprintf(buf, len, "stuck at a saddle: every active neuron on one ray, the network "
+                               "is one ReLU unit, loss %.6g ~ |a|^2/4 = %.6g", loss, 0.25 * a2);
+    if (k == 2 && n > 0 && (size_t)n < len) {
+        /* v_j w_j along a: coefficients in the paper's convention |v_j| w_j */
+        double c1 = fabs(v[0]) * sg_dot(d, theta, a) / a2;
+        double c2 = fabs(v[1]) * sg_dot(d, theta + d, a) / a2;
+        snprintf(buf + n, len - (size_t)n,
+                 "; the non-strict saddle of Theorem 1: |v_1| w_1 = %.4g a, |v_2| w_2 = %.4g a "
+                 "((c+1)a and c a, c = %.4g)", c1, c2, v[0] > 0.0 ? c2 : c1);
+    }
+    return 1;
+}
+
+const char *sg_end_name(sg_end_kind e)
+{
+    switch (e) {
+    case SG_END_OPTIMUM: return "global optimum";
+    case SG_END_ONE_SIGN: return "one-sign saddle";
+    case SG_END_ONE_RAY: return "one-ray saddle";
+    case SG_END_NEITHER: break;
+    }
+    return "neither";
+}
+
+sg_end_kind sg_end_state(int d, int k, const double *a, const double *theta, double loss,
+                         char *buf, size_t len)
+{
+    double an = sg_norm(d, a);
+    buf[0] = 0;
+    if (loss <= SG_OPT_LOSS_FRAC * an * an) {
+        snprintf(buf, len, "global optimum: loss %.3g <= %g |a|^2", loss, SG_OPT_LOSS_FRAC);
+        return SG_END_OPTIMUM;
+    }
+    if (sg_stuck_detect(d, k, a, theta, loss, buf, len))
+        return one_ray(d, k, theta, an) && strstr(buf, "one ray") ? SG_END_ONE_RAY
+                                                                  : SG_END_ONE_SIGN;
+    return SG_END_NEITHER;
+}
+
 int sg_stuck_detect(int d, int k, const double *a, const double *theta, double loss,
                     char *buf, size_t len)
 {
@@ -59,7 +123,7 @@ int sg_stuck_detect(int d, int k, const double *a, const double *theta, double l
             continue;
         int sj = sgn(v[j]);
         if (active && sj != s)
-            return 0;
+            return one_ray_detect(d, k, a, theta, loss, buf, len);
         s = sj;
         active++;
     }

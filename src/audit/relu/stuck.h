@@ -24,7 +24,14 @@
  * L(0) = |a|^2/2).  A neuron is dead when |v_j| |w_j| <= SG_DEAD_FRAC |a|
  * (its contribution to f is below 0.1% of the target's scale).  The run is
  * stuck when at least one neuron is active, every active v_j has one sign,
- * and |L - |a|^2/4| <= 0.05 |a|^2.
+ * and |L - |a|^2/4| <= 0.05 |a|^2.  The same bound holds when every active
+ * w_j lies on one ray (within SG_RAY_DEG): the network is one ReLU unit
+ * c ReLU(u.x); for k = 2 with v = (+, -) this is the non-strict saddle of
+ * Theorem 1, v_1 w_1 = (c+1) a, v_2 w_2 = c a (the paper's convention; the
+ * reached c is reported).
+ *
+ * End state: "global optimum" when L <= SG_OPT_LOSS_FRAC |a|^2, the saddle
+ * detected as above, or "neither" (not converged, or another point).
  */
 #ifndef SG_STUCK_H
 #define SG_STUCK_H
@@ -33,6 +40,14 @@
 
 #define SG_STUCK_SMALL_INIT 0.01
 #define SG_DEAD_FRAC 1e-3
+#define SG_RAY_DEG 1.0
+#define SG_OPT_LOSS_FRAC 1e-8
+
+typedef enum { SG_END_NEITHER = 0, SG_END_OPTIMUM, SG_END_ONE_SIGN, SG_END_ONE_RAY } sg_end_kind;
+const char *sg_end_name(sg_end_kind e); /* "global optimum", ... */
+/* the end state of theta (loss L); for a saddle a description in buf */
+sg_end_kind sg_end_state(int d, int k, const double *a, const double *theta, double loss,
+                         char *buf, size_t len);
 
 /* pred[j] = +1 / -1 (0 if v_j(0) + ahat.w_j(0) = 0); returns rho_0 */
 double sg_stuck_predict(int d, int k, const double *a, const double *theta0, int *pred);

@@ -12,6 +12,7 @@
 #include "io/hash.h"
 #include "io/json.h"
 #include "io/target_file.h"
+#include "io/init_file.h"
 #include "models/relu/dump.h"
 #include "models/relu/relu_observers.h"
 #include "models/relu/trajectory.h"
@@ -95,6 +96,16 @@ static void *relu_setup(const sg_config *cfg, double *theta, int *rc)
     }
     sg_rng_seed_stream(&rng, cfg->seed, SG_STREAM_INIT);
     sg_init_state(c->init, &rng, d, k, c->sigma, theta, theta + (long)k * d, m->scratch);
+    if (c->init_path[0]) {
+        char err[512];
+        if (sg_init_file_read(c->init_path, d, k, SG_SAFE_W_MAX, theta, theta + (long)k * d,
+                              err, sizeof err) != 0) {
+            fprintf(stderr, "shadowgd: %s\n", err);
+            relu_free(m);
+            *rc = SG_EXIT_USAGE;
+            return NULL;
+        }
+    }
     sg_initial_signs(k, theta + (long)k * d, m->sign0);
     return m;
 }
@@ -116,7 +127,9 @@ static double relu_loss_grad(void *self, const double *theta, const double **gra
 static void relu_update(void *self, double mu, const double *grad, double *theta)
 {
     sg_relu_run *m = self;
-    sg_gd_update((int)sg_theta_len(m->rc->d, m->rc->k), mu, grad, theta);
+    /* --freeze-v: the proved update on the W block only; v stays v(0) */
+    long len = m->rc->freeze_v ? (long)m->rc->k * m->rc->d : sg_theta_len(m->rc->d, m->rc->k);
+    sg_gd_update((int)len, mu, grad, theta);
 }
 
 static void relu_measure(void *self, const double *theta)
@@ -162,6 +175,11 @@ static void relu_config_json(void *self, const sg_config *cfg, sg_json *j)
     if (c->target == SG_TARGET_FILE)
         sg_json_str(j, "target_path", c->target_path);
     sg_json_num(j, "target_norm", m->a_norm);
+    sg_json_bool(j, "freeze_v", c->freeze_v);
+    if (c->init_path[0])
+        sg_json_str(j, "init_file", c->init_path);
+    else
+        sg_json_null(j, "init_file");
     /* every threshold a verdict depends on (--align-deg ... --diverge-max) */
     sg_json_open(j, "thresholds");
     sg_json_num(j, "align_deg", c->inv.align_deg);

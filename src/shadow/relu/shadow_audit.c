@@ -42,6 +42,7 @@ int sg_shadow_audit_init(sg_shadow_audit *a, const sg_problem *p, const double *
     a->prob = p;
     a->mu = mu;
     a->len = sg_theta_len(p->d, p->k);
+    a->update_len = a->len;
     mpfr_inits2(prec, a->e, a->acc, a->nrm, (mpfr_ptr)0);
     int ok = 1;
     if (every > 0) {
@@ -397,4 +398,11 @@ void sg_shadow_audit_trajectory(sg_shadow_audit *a, long step, const double *the
     a->trajectory_range_errors += s->range_errors;
     s->range_errors = 0;
     a->trajectory_seconds += now_seconds() - t0;
+}
+
+void sg_shadow_audit_freeze_v(sg_shadow_audit *a, long kd)
+{
+    a->update_len = kd;
+    a->sa.upd_len = kd; /* both are initialised (or zeroed) by now */
+    a->st.upd_len = kd;
 }
