@@ -479,6 +479,7 @@ int sg_audit_after_run(sg_audit *a, sg_run_ctx *ctx)
         snprintf(a->figures, sizeof a->figures, "figures: none (the run diverged)");
         return 0;
     }
+    a->set.plot.stuck = a->stuck_found;
     return sg_plots_write(&a->set.plot, sg_inv_get_phases(a->dbl), a->figures,
                           sizeof a->figures);
 }
