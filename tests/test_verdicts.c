@@ -8,6 +8,8 @@
 #include "audit/relu/stuck.h"
 #include "kernels/relu/empirical.h"
 #include "run/run.h"
+#include "audit/relu/plots.h"
+#include <unistd.h>
 #include <CUnit/CUnit.h>
 #include <math.h>
 #include <stdio.h>
@@ -262,6 +264,62 @@ static void test_rate_same_as_two_pass(void)
     sg_inv_free(c);
 }
 
+/* ------------------------------------------------------------ Fig. 3 */
+
+static char *fig3_script(int k, int stuck, long T1, long T2end)
+{
+    static char dir[] = "/tmp/sg_fig3_XXXXXX";
+    char tmpl[sizeof dir];
+    memcpy(tmpl, dir, sizeof dir);
+    CU_ASSERT_FATAL(mkdtemp(tmpl) != NULL);
+    sg_plot_setup c = {.dir = tmpl, .plots = 0, .steps = 600, .init = "xavier", .sigma = 1e-4,
+                       .mu = 0.1, .seed = 5, .align_deg = 9, .k = k, .stuck = stuck};
+    snprintf(c.setting, sizeof c.setting, "population loss");
+    sg_inv_phases ph = {.T1_observed = T1, .T2_end = T2end};
+    char msg[600], path[300];
+    CU_ASSERT_FATAL(sg_plots_write(&c, &ph, msg, sizeof msg) == 0);
+    snprintf(path, sizeof path, "%s/fig3.gp", tmpl);
+    FILE *fp = fopen(path, "r");
+    CU_ASSERT_FATAL(fp != NULL);
+    static char buf[1 << 16];
+    size_t n = fread(buf, 1, sizeof buf - 1, fp);
+    buf[n] = 0;
+    fclose(fp);
+    unlink(path);
+    snprintf(path, sizeof path, "%s/audit.gp", tmpl);
+    unlink(path);
+    rmdir(tmpl);
+    return strdup(buf);
+}
+
+static void test_fig3_script(void)
+{
+    /* a stuck run: its tail is not "refinement" */
+    char *s = fig3_script(2, 1, 73, 214);
+    CU_ASSERT_PTR_NULL(strstr(s, "3: refinement"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(s, "stuck at a saddle"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(s, "'wnorm_2'"));      /* every neuron drawn */
+    CU_ASSERT_PTR_NOT_NULL(strstr(s, "column('v_2')"));
+    free(s);
+    /* control: the same phases of a converging run are refinement */
+    s = fig3_script(2, 0, 73, 214);
+    CU_ASSERT_PTR_NOT_NULL(strstr(s, "3: refinement"));
+    free(s);
+    /* k = 10: 8 drawn, the others named; no band label for a band too
+       narrow to hold one (T1 = 227 = end of phase 2: band 2 is empty) */
+    s = fig3_script(10, 0, 227, 227);
+    CU_ASSERT_PTR_NOT_NULL(strstr(s, "'angle_8'"));
+    CU_ASSERT_PTR_NULL(strstr(s, "'angle_9'"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(s, "neurons 9..10 not drawn"));
+    CU_ASSERT_PTR_NULL(strstr(s, "'2: growth'"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(s, "2 growth empty"));
+    free(s);
+    s = fig3_script(10, 0, 20, 300); /* band 1 is 20 of 600 steps: no label inside */
+    CU_ASSERT_PTR_NULL(strstr(s, "'1: align'"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(s, "'2: growth'"));
+    free(s);
+}
+
 int register_verdicts_suite(void)
 {
     CU_pSuite s = CU_add_suite("verdicts", NULL, NULL);
@@ -274,7 +332,8 @@ int register_verdicts_suite(void)
         !CU_add_test(s, "plateau prediction against a measured direction", test_plateau_measured) ||
         !CU_add_test(s, "RATE window detected from dist^2, flat negative control",
                      test_rate_detected) ||
-        !CU_add_test(s, "RATE running fit equals the two-pass fit", test_rate_same_as_two_pass))
+        !CU_add_test(s, "RATE running fit equals the two-pass fit", test_rate_same_as_two_pass) ||
+        !CU_add_test(s, "Fig. 3 script: every neuron, stuck tail, labels", test_fig3_script))
         return -1;
     return 0;
 }
