@@ -76,7 +76,7 @@ void inv_fit_rate(sg_inv_checker *c)
             snprintf(r->reason, sizeof r->reason,
                      "phase 3 not reached (phase 2 did not end) and no window of dist^2 from "
                      "m S/8 decreases geometrically (R^2 >= %g and >= 10x over >= %ld steps; "
-                     "best R^2 %.3g)",
+                     "best R^2 %.4f)",
                      INV_RATE_MIN_R2, need, best_r2);
             r->verdict = SG_NOT_APPLICABLE;
             return;
