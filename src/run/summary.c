@@ -36,7 +36,9 @@ static size_t quote_arg(char *dst, size_t cap, const char *a)
 
 /* "source": what reproduces the run -- the command line (the options as
    given after "run"), program version, source revision and tree state, and
-   every run-level option (the model's own options are in "config") */
+   every run-level option that affects a verdict (the model's own options
+   are in "config"); --checkpoint-every and --digest do not, and are left
+   out so that a resumed run's summary equals the uninterrupted run's */
 static void write_source(sg_json *j, const sg_run_ctx *ctx)
 {
     const sg_config *c = &ctx->cfg;
@@ -64,8 +66,6 @@ static void write_source(sg_json *j, const sg_run_ctx *ctx)
     sg_json_int(j, "prec", c->prec);
     sg_json_int(j, "audit_every", c->audit_every);
     sg_json_bool(j, "shadow_trajectory", c->shadow_trajectory);
-    sg_json_int(j, "checkpoint_every", c->checkpoint_every);
-    sg_json_bool(j, "digest", c->digest);
     sg_json_close(j);
 }
 
