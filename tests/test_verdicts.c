@@ -264,6 +264,42 @@ static void test_rate_same_as_two_pass(void)
     sg_inv_free(c);
 }
 
+/* the checker's state does not grow with the steps: a checkpoint after
+   100 and after 3000 fed states has the same size (the former dist^2
+   series added 8 bytes per state) */
+static size_t saved_size(long S)
+{
+    static double a[2] = {1.0, 0.0}, sign0[2] = {1.0, -1.0};
+    sg_inv_problem p = {2, 2, 0.1, 1.0, a, sign0, 5000, 0, 0};
+    sg_inv_thresholds th;
+    sg_inv_thresholds_default(&th);
+    sg_inv_checker *c = sg_inv_new("double", &p, &th);
+    CU_ASSERT_FATAL(c != NULL);
+    double theta[6] = {10.0, 0.0, -10.0, 0.0, 0.1, -0.1}, grad[6] = {0}, tol[2] = {1, 1};
+    for (long t = 0; t < S; t++) {
+        theta[0] = 10.0 * (1.0 + sqrt(geometric(t % 200)));
+        sg_inv_state_rec r = {t, theta, grad, 0.1, 0.0, NULL, tol};
+        sg_inv_state(c, &r);
+    }
+    char *mem = NULL;
+    size_t n = 0;
+    FILE *m = open_memstream(&mem, &n);
+    CU_ASSERT_FATAL(m != NULL);
+    CU_ASSERT(sg_inv_save(c, m) == 0);
+    fclose(m);
+    free(mem);
+    sg_inv_free(c);
+    return n;
+}
+
+static void test_rate_memory_constant(void)
+{
+    size_t a = saved_size(100), b = saved_size(3000);
+    printf("[checkpoint section: %zu bytes after 100 states, %zu after 3000] ", a, b);
+    CU_ASSERT(a > 0);
+    CU_ASSERT_EQUAL(a, b);
+}
+
 /* ------------------------------------------------------------ Fig. 3 */
 
 static char *fig3_script(int k, int stuck, long T1, long T2end)
@@ -333,7 +369,8 @@ int register_verdicts_suite(void)
         !CU_add_test(s, "RATE window detected from dist^2, flat negative control",
                      test_rate_detected) ||
         !CU_add_test(s, "RATE running fit equals the two-pass fit", test_rate_same_as_two_pass) ||
-        !CU_add_test(s, "Fig. 3 script: every neuron, stuck tail, labels", test_fig3_script))
+        !CU_add_test(s, "Fig. 3 script: every neuron, stuck tail, labels", test_fig3_script) ||
+        !CU_add_test(s, "RATE state O(1) in the steps", test_rate_memory_constant))
         return -1;
     return 0;
 }
