@@ -282,7 +282,9 @@ static void test_rejects(void)
        T1_empirical, i64 growth_start, u32 count (9), 9 fits of i64 start,
        first, last, n, u32 closed, f64 x 9 (108 bytes); O(1) in the steps */
     uint64_t clen = sg_le_dec64(buf + OFF_LEN);
-    size_t fits = OFF_C + (size_t)clen - 9 * 108, fit1 = fits + 108;
+    /* ... followed by u32 k (2) and k x (i64, i64) per-neuron alignment steps */
+    size_t fits = OFF_C + (size_t)clen - 9 * 108 - 36, fit1 = fits + 108;
+    CU_ASSERT_EQUAL(sg_le_dec32(buf + OFF_C + clen - 36), 2u);
     CU_ASSERT_EQUAL(sg_le_dec32(buf + fits - 4), 9u);
     CU_ASSERT_EQUAL(sg_le_dec64(buf + fit1), 0u);        /* fit 1 starts at step 0 */
     CU_ASSERT_EQUAL(sg_le_dec64(buf + fit1 + 8), 0u);    /* first value: state 0 */
@@ -298,6 +300,9 @@ static void test_rejects(void)
         {fit1 + 24, 8, 151},                 /* n != last - first + 1 */
         {fit1 + 24, 8, 0},                   /* n = 0 with a first value */
         {fit1 + 32, 4, 2},                   /* closed */
+        {fits + 9 * 108, 4, 3},              /* neuron count != k */
+        {fits + 9 * 108 + 4, 8, 150},        /* alignment step of a state not fed */
+        {fits + 9 * 108 + 12, 8, (uint64_t)-2},
     };
     for (size_t q = 0; q < sizeof sv / sizeof sv[0]; q++) {
         memcpy(p, buf, len);

@@ -41,6 +41,11 @@ case "$tree" in clean|dirty|unknown) ok "tree state $tree" ;; *) bad "tree state
 cl2=$(py_get "$tmp/prov2/summary.json" "s['source']['command_line']")
 case "$cl2" in *align-deg*) bad "command line invents options" ;; *) ok "control: plain run has no --align-deg" ;; esac
 
+# ---- per-neuron alignment steps: k entries, the empirical direction first
+"$bin" run --d 20 --n 400 --steps 300 --audit-every 0 --no-plots --quiet --out "$tmp/al" >/dev/null 2>&1
+al=$(py_get "$tmp/al/summary.json" "(len(s['phases']['align_step_a']), all(g is not None and (a is None or g <= a) for a, g in zip(s['phases']['align_step_a'], s['phases']['align_step_g'])), s['phases']['align_step_a'], s['phases']['align_step_g'])")
+case "$al" in "(2, True,"*) ok "alignment steps per neuron (a, g): $al" ;; *) bad "alignment steps: $al" ;; esac
+
 # ---- --init-file: one line naming file, line and value; exit 2
 d=3
 printf '1,0.1,0,0\n-1,0,0.1,0\n' > "$tmp/good.csv"

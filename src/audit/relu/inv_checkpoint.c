@@ -135,6 +135,11 @@ int sg_inv_save(const sg_inv_checker *c, FILE *fp)
     sg_bw_u32(&w, INV_NFIT);
     for (int q = 0; q < INV_NFIT; q++)
         inv_fit_save(&w, &c->fit[q]);
+    sg_bw_u32(&w, (uint32_t)c->p.k);
+    for (int j = 0; j < c->p.k; j++) {
+        sg_bw_i64(&w, c->align_a[j]);
+        sg_bw_i64(&w, c->align_g[j]);
+    }
     return w.bad ? -1 : 0;
 }
 
@@ -219,8 +224,27 @@ int sg_inv_load(sg_inv_checker *c, FILE *fp, size_t len)
     for (int q = 0; q < INV_NFIT; q++)
         if (t.fit[q].last > t.last_step)
             return -1;
-    if (r.bad || r.left != 0)
+    /* per-neuron alignment steps, staged: c's arrays change only on success */
+    uint32_t kk = sg_br_u32(&r);
+    if (r.bad || kk != (uint32_t)c->p.k || r.left != (size_t)kk * 16)
         return -1;
+    long *st = malloc((size_t)(kk > 0 ? kk : 1) * 2 * sizeof(long));
+    if (!st)
+        return -1;
+    for (uint32_t j = 0; j < 2 * kk; j++) {
+        st[j] = (long)sg_br_i64(&r);
+        if (!step_ok(st[j], t.last_step))
+            r.bad = 1;
+    }
+    if (r.bad || r.left != 0) {
+        free(st);
+        return -1;
+    }
+    for (uint32_t j = 0; j < kk; j++) {
+        c->align_a[j] = st[2 * j];
+        c->align_g[j] = st[2 * j + 1];
+    }
+    free(st);
     *c = t;
     return 0;
 }

@@ -45,6 +45,14 @@ void sg_inv_state(sg_inv_checker *c, const sg_inv_state_rec *s)
                                              c->p.sign0[j], c->tmp);
         if (!(c->ang_g[j] <= mg))
             mg = c->ang_g[j];
+        if (c->align_g[j] < 0 && c->ang_g[j] <= c->th.align_deg)
+            c->align_g[j] = t;
+        if (c->align_a[j] < 0) {
+            for (int l = 0; l < d; l++)
+                c->tmp[l] = c->p.sign0[j] * c->p.a[l];
+            if (sg_angle(d, th + (long)j * d, c->tmp) * (180.0 / M_PI) <= c->th.align_deg)
+                c->align_a[j] = t;
+        }
     }
     if (c->ph.T1_empirical < 0 && mg <= c->th.align_deg)
         c->ph.T1_empirical = t;

@@ -73,6 +73,14 @@ static void json_phase_obj(sg_json *j, const sg_inv_checker *c)
     sg_json_num(j, "align_plateau_deg", isfinite(ph->plateau_deg) ? ph->plateau_deg : NAN);
     OPT_INT("align_plateau_step", ph->plateau_step);
     OPT_INT("T1_empirical", ph->T1_empirical);
+    sg_json_open_array(j, "align_step_a");
+    for (int q = 0; q < c->p.k; q++)
+        if (c->align_a[q] >= 0) sg_json_int(j, NULL, c->align_a[q]); else sg_json_null(j, NULL);
+    sg_json_close_array(j);
+    sg_json_open_array(j, "align_step_g");
+    for (int q = 0; q < c->p.k; q++)
+        if (c->align_g[q] >= 0) sg_json_int(j, NULL, c->align_g[q]); else sg_json_null(j, NULL);
+    sg_json_close_array(j);
     sg_json_num(j, "plateau_predicted_deg", ph->plateau_predicted_deg);
     sg_json_num(j, "plateau_observed_deg", isfinite(ph->plateau_deg) ? ph->plateau_deg : NAN);
     OPT_INT("growth_start_step", ph->growth_any);
@@ -103,7 +111,9 @@ void sg_inv_json_phases(sg_json *j, const sg_inv_checker *dbl, const sg_inv_chec
     sg_json_str(j, "T1_empirical_definition",
                 "first step at which every angle(w_j, s_j g_j) is <= align_deg, g_j = (1/n) "
                 "sum_i (y_i - f_i) 1{w_j.x_i > 0} x_i (population loss: its expectation), "
-                "read off the gradient; plateau_predicted_deg = arctan(sqrt(2(d-1)/n)) (0 for "
+                "read off the gradient; align_step_a / align_step_g: per neuron, the first "
+                "step with angle(w_j, s_j a) / angle(w_j, s_j g_j) <= align_deg (null: "
+                "never); plateau_predicted_deg = arctan(sqrt(2(d-1)/n)) (0 for "
                 "the population loss), plateau_observed_deg = smallest max-angle to s_j a "
                 "before growth");
     sg_json_str(j, "T2_definition",
@@ -184,6 +194,12 @@ void sg_inv_table(FILE *fp, const sg_inv_checker *dbl, const sg_inv_checker *mp)
         fprintf(fp, "from step %ld", ph->T1_empirical);
     else
         fprintf(fp, "never");
+    if (dbl->p.k <= 8) {
+        fprintf(fp, " (per neuron, step to a / to g:");
+        for (int q = 0; q < dbl->p.k; q++)
+            fprintf(fp, " %ld/%ld", dbl->align_a[q], dbl->align_g[q]);
+        fprintf(fp, ")");
+    }
     if (isfinite(ph->plateau_deg))
         fprintf(fp, "; predicted plateau to a %.3g deg, observed %.3g deg\n",
                 ph->plateau_predicted_deg, ph->plateau_deg);

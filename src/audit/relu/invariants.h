@@ -176,7 +176,9 @@ const char *sg_inv_trajectory(const sg_inv_checker *c);
        T2_theory, f64 plateau_deg, i64 plateau_step, rate_start, rate_end,
        f64 rate, rate_c, rate_r2,
      i64 T1_empirical, i64 growth_start, u32 count (9): per RATE fit
-       i64 start, first, last, n, u32 closed, f64 x 9 (sums, Welford moments).
+       i64 start, first, last, n, u32 closed, f64 x 9 (sums, Welford moments),
+     u32 k, k x (i64 first step with angle(w_j, s_j a) <= align_deg, i64 the
+       same with s_j g_j) (-1: not yet).
    Memory and size are O(1) in the number of steps.
    margin_unit (a static string) is not stored: load keeps the
    constructor's.  Scratch (angles, accumulators) is not stored either.

@@ -61,6 +61,8 @@ struct sg_inv_checker {
     char growth_reason[200];
     int growth_violated;
     double *ang_g;          /* k angles to s_j g_j of the current state, degrees  */
+    long *align_a, *align_g; /* k: first step with angle(w_j, s_j a), resp. angle(w_j,
+                                s_j g_j) <= align_deg, per neuron; -1: never       */
     /* RATE: running least-squares fits of ln dist^2 against t, O(1) memory */
     inv_fit fit[INV_NFIT];
     void *acc;              /* exact_acc of 3d + 3 terms, reused every step       */
