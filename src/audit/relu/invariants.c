@@ -143,6 +143,8 @@ void sg_inv_free(sg_inv_checker *c)
     free(c->ang);
     free(c->tmp);
     free(c->ang_g);
+    free(c->align_a);
+    free(c->align_g);
     free(c);
 }
 
