@@ -89,7 +89,7 @@ static void write_fig3(FILE *fp, const sg_plot_setup *c, const sg_inv_phases *ph
             "set bmargin 6\n"
             "set xlabel 'GD step'\n"
             "set ylabel 'loss, |v_j|, ||w_j||  (log scale)'\n"
-            "set y2label 'angle between w_j and its target ray s_j a (degrees)'\n"
+            "set y2label 'angle of w_j to s_j a and to the empirical direction s_j g_j (degrees)'\n"
             "set logscale y\n"
             "set format y '10^{%%L}'\n"
             "set xrange [0:%ld]\n"
@@ -137,8 +137,9 @@ static void write_fig3(FILE *fp, const sg_plot_setup *c, const sg_inv_phases *ph
         fprintf(fp,
                 ", \\\n     '' using 'step':(abs(column('v_%d'))) with lines lw 2 lc rgb '%s' title '|v_%d|'"
                 ", \\\n     '' using 'step':'wnorm_%d' with lines lw 2 dt 2 lc rgb '%s' title '||w_%d||'"
-                ", \\\n     '' using 'step':'angle_%d' axes x1y2 with lines lw 1 dt 4 lc rgb '%s' title 'angle_%d (deg)'",
-                j, col[j - 1], j, j, col[j - 1], j, j, col[j - 1], j);
+                ", \\\n     '' using 'step':'angle_%d' axes x1y2 with lines lw 1 dt 4 lc rgb '%s' title 'angle_%d to s_j a (deg)'"
+                ", \\\n     '' using 'step':'angle_g_%d' axes x1y2 with lines lw 1 dt 3 lc rgb '%s' title 'angle_%d to s_j g_j (deg)'",
+                j, col[j - 1], j, j, col[j - 1], j, j, col[j - 1], j, j, col[j - 1], j);
     fputc('\n', fp);
 }
 
