@@ -60,6 +60,20 @@ $(BUILD)/obj/%.o: src/%.c $(HEADERS) Makefile
 	@mkdir -p $(dir $@)
 	$(CC) $(ALLCFLAGS) -c $< -o $@
 
+# Provenance (summary.json "source"): the revision the program was built
+# from and whether the tree had uncommitted changes, compiled into one
+# object; the stamp file changes (and summary.o is rebuilt) only when they do.
+SOURCE_REV  := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
+SOURCE_TREE := $(shell if [ "$(SOURCE_REV)" = unknown ]; then echo unknown; \
+                 elif [ -z "$$(git status --porcelain --untracked-files=no 2>/dev/null)" ]; \
+                 then echo clean; else echo dirty; fi)
+REV_STAMP   := $(BUILD)/source_rev.stamp
+$(shell mkdir -p $(BUILD) && (echo '$(SOURCE_REV) $(SOURCE_TREE)' | cmp -s - $(REV_STAMP) || \
+    echo '$(SOURCE_REV) $(SOURCE_TREE)' > $(REV_STAMP)))
+$(BUILD)/obj/run/summary.o: CPPFLAGS += -DSG_SOURCE_REV='"$(SOURCE_REV)"' \
+                                        -DSG_SOURCE_TREE='"$(SOURCE_TREE)"'
+$(BUILD)/obj/run/summary.o: $(REV_STAMP)
+
 $(BUILD)/obj $(BUILD)/tests $(BINDIR):
 	mkdir -p $@
 

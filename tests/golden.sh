@@ -30,8 +30,10 @@ k4-xavier-sigma1|--k 4 --init xavier --sigma 1 --steps 400
 stuck-xavier-seed5|--init xavier --seed 5
 small-k3|--k 3 --d 20 --n 400 --steps 200 --no-plots'
 
-# summary.json without wall-clock members ("timing" block, "*seconds*")
-notime() { sed '/"timing": {/,/}/d; /"[a-z_]*seconds[a-z_]*": /d' "$1"; }
+# summary.json without wall-clock members ("timing" block, "*seconds*") and
+# without the provenance block "source" (command line with the temporary
+# --out, the source revision: both differ from run to run by design)
+notime() { sed '/"timing": {/,/}/d; /"source": {/,/}/d; /"[a-z_]*seconds[a-z_]*": /d' "$1"; }
 # stdout without the wall-clock line and with the directory made neutral
 nostdclock() { sed -e '/^steps [0-9]* .*s\/step)$/d' -e "s|$2|DIR|g" "$1"; }
 

@@ -80,7 +80,7 @@ left=$(cd "$tmp/int" && find . -type f | tr '\n' ' ')
 # gnuplot scripts, --no-plots)
 "$BIN" run --quiet --steps 7 --d 5 --n 30 --out "$tmp/f" --force --no-plots || bad "--force run failed"
 left=$(cd "$tmp/f" && find . -type f | sort | tr '\n' ' ')
-[ "$left" = "./audit.gp ./fig3.gp ./other.txt ./summary.json ./trajectory.csv " ] && ok ||
+[ "$left" = "./audit.gp ./fig3.gp ./final_state.csv ./other.txt ./summary.json ./trajectory.csv " ] && ok ||
   bad "--force left: $left"
 [ "$(wc -l < "$tmp/f/trajectory.csv")" -eq 9 ] && ok || bad "--force: trajectory not replaced"
 # an existing empty directory is accepted

@@ -27,9 +27,10 @@ bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
 
 # outputs of two directories equal; summary.json without its wall-clock
 # members (the "timing" block and any other "*_seconds" member, e.g. the
-# MPFR shadow's audit_seconds), which no two runs share
+# MPFR shadow's audit_seconds), which no two runs share, and the
+# provenance block "source", whose command line names the output directory
 same_outputs() { # ref dir label
-  notime() { sed '/"timing": {/,/}/d; /"[a-z_]*seconds[a-z_]*": /d' "$1"; }
+  notime() { sed '/"timing": {/,/}/d; /"source": {/,/}/d; /"[a-z_]*seconds[a-z_]*": /d' "$1"; }
   for f in trajectory.csv $(cd "$1" && ls data 2>/dev/null | sed 's|^|data/|'); do
     cmp -s "$1/$f" "$2/$f" || { bad "$3: $f differs from the uninterrupted run"; return 1; }
   done

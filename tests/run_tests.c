@@ -22,6 +22,7 @@ int register_safe_region_suite(void);
 int register_sensing_suite(void);
 int register_sensing_audit_suite(void);
 int register_sweep_suite(void);
+int register_verdicts_suite(void);
 
 static const struct { const char *name; register_fn fn; } suites[] = {
     {"rng", register_rng_suite},
@@ -39,6 +40,7 @@ static const struct { const char *name; register_fn fn; } suites[] = {
     {"sensing", register_sensing_suite},
     {"sensing_audit", register_sensing_audit_suite},
     {"sweep", register_sweep_suite},
+    {"verdicts", register_verdicts_suite},
 };
 
 int main(int argc, char **argv)

@@ -278,19 +278,42 @@ static void test_rejects(void)
             put64(p + bad2[q].off, bad2[q].v);
         CU_ASSERT_EQUAL(load(&b, p, len), -1);
     }
-    /* the series of the double checker: its section ends with u64 n,
-       u64 runs, one run (i64 first, u64 count), f64[n] */
+    /* the RATE fits of the double checker: its section ends with i64
+       T1_empirical, i64 growth_start, u32 count (9), 9 fits of i64 start,
+       first, last, n, u32 closed, f64 x 9 (108 bytes); O(1) in the steps */
     uint64_t clen = sg_le_dec64(buf + OFF_LEN);
-    size_t ser = OFF_C + (size_t)clen - 150 * 8 - 16 - 16;
-    CU_ASSERT_EQUAL(sg_le_dec64(buf + ser), 150u);     /* states 0..149 */
-    CU_ASSERT_EQUAL(sg_le_dec64(buf + ser + 8), 1u);   /* one run */
-    CU_ASSERT_EQUAL(sg_le_dec64(buf + ser + 16), 0u);  /* from step 0 */
-    uint64_t sv[][2] = {{0, 151}, {0, UINT64_MAX}, {8, 2}, {8, 0}, {16, 1}, {16, (uint64_t)-1},
-                        {24, 149}, {24, 151}};
+    /* ... followed by u32 k (2) and k x (i64, i64) per-neuron alignment steps */
+    size_t fits = OFF_C + (size_t)clen - 9 * 108 - 36, fit1 = fits + 108;
+    CU_ASSERT_EQUAL(sg_le_dec32(buf + OFF_C + clen - 36), 2u);
+    CU_ASSERT_EQUAL(sg_le_dec32(buf + fits - 4), 9u);
+    CU_ASSERT_EQUAL(sg_le_dec64(buf + fit1), 0u);        /* fit 1 starts at step 0 */
+    CU_ASSERT_EQUAL(sg_le_dec64(buf + fit1 + 8), 0u);    /* first value: state 0 */
+    CU_ASSERT_EQUAL(sg_le_dec64(buf + fit1 + 16), 149u); /* last: state 149 */
+    CU_ASSERT_EQUAL(sg_le_dec64(buf + fit1 + 24), 150u); /* 150 values */
+    struct { size_t off; int w; uint64_t v; } sv[] = {
+        {fits - 4, 4, 8},                    /* fit count */
+        {fits - 12, 8, 301},                 /* growth_start after the last step */
+        {fits - 20, 8, (uint64_t)-2},        /* T1_empirical */
+        {fit1, 8, 301},                      /* start after the last step */
+        {fit1 + 8, 8, (uint64_t)-2},         /* first */
+        {fit1 + 16, 8, 150},                 /* last: a state not fed */
+        {fit1 + 24, 8, 151},                 /* n != last - first + 1 */
+        {fit1 + 24, 8, 0},                   /* n = 0 with a first value */
+        {fit1 + 32, 4, 2},                   /* closed */
+        {fits + 9 * 108, 4, 3},              /* neuron count != k */
+        {fits + 9 * 108 + 4, 8, 150},        /* alignment step of a state not fed */
+        {fits + 9 * 108 + 12, 8, (uint64_t)-2},
+    };
     for (size_t q = 0; q < sizeof sv / sizeof sv[0]; q++) {
         memcpy(p, buf, len);
-        put64(p + ser + sv[q][0], sv[q][1]);
-        CU_ASSERT_EQUAL(load(&b, p, len), -1);
+        if (sv[q].w == 4)
+            put32(p + sv[q].off, (uint32_t)sv[q].v);
+        else
+            put64(p + sv[q].off, sv[q].v);
+        int rc = load(&b, p, len);
+        CU_ASSERT_EQUAL(rc, -1);
+        if (rc != -1)
+            fprintf(stderr, "\naccepted: fit field %zu\n", q);
     }
     /* a random corruption anywhere is either rejected or, when it only
        changes a value, taken exactly: save gives the corrupted bytes back */

@@ -45,7 +45,7 @@ static sg_inv_checker *drive(const sg_config *cfg, int kind, long at)
     CU_ASSERT_FATAL(sg_run_setup(&ctx, cfg) == 0);
     int d = RC(cfg)->d, k = RC(cfg)->k;
     long len = sg_theta_len(d, k);
-    sg_inv_problem p = {d, k, cfg->mu, RC(cfg)->sigma, RELU(&ctx)->prob.a, RELU(&ctx)->sign0, cfg->steps};
+    sg_inv_problem p = {d, k, cfg->mu, RC(cfg)->sigma, RELU(&ctx)->prob.a, RELU(&ctx)->sign0, cfg->steps, RC(cfg)->loss == SG_LOSS_EMPIRICAL ? RC(cfg)->n : 0, 0};
     sg_inv_checker *c = sg_inv_new("double", &p, &RC(cfg)->inv);
     CU_ASSERT_FATAL(c != NULL);
     double *th = malloc((size_t)len * sizeof(double));
@@ -163,7 +163,7 @@ static void synth_init(synth *s, double mu)
     s->a[1] = 0.0;
     s->sign0[0] = 1.0;
     s->sign0[1] = -1.0;
-    sg_inv_problem p = {2, 2, mu, 1e-4, s->a, s->sign0, 1000};
+    sg_inv_problem p = {2, 2, mu, 1e-4, s->a, s->sign0, 1000, 0, 0};
     s->p = p;
     sg_inv_thresholds_default(&s->th);
 }
@@ -529,7 +529,9 @@ static void test_same_sign_stuck(void)
     CU_ASSERT(json_valid(js));
     CU_ASSERT_PTR_NOT_NULL(strstr(js, "\"same_sign_warning\": true"));
     CU_ASSERT_PTR_NOT_NULL(strstr(js, "\"identified\": true"));
-    CU_ASSERT_PTR_NOT_NULL(strstr(js, "stuck at a saddle: both neurons on one ray"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(js, "stuck at a saddle: the 2 active output weights"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(js, "\"predicted_stuck\": true"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(js, "\"stuck\": true"));
     free(js);
     /* and a correct (opposite-sign) run identifies no stationary point */
     small_config(&cfg, SG_LOSS_POPULATION);

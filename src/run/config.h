@@ -22,7 +22,7 @@
 
 /* room for a model's options (sizeof of its configuration struct; each
    model asserts that it fits) */
-#define SG_MODEL_CFG_MAX 8192
+#define SG_MODEL_CFG_MAX 12288
 
 struct sg_model;
 

@@ -3,6 +3,8 @@
 #include "io/binio.h"
 #include "io/json.h"
 #include "audit/relu/plots.h"
+#include "audit/relu/stuck.h"
+#include "audit/relu/final_state.h"
 #include "audit/relu/tolerance.h"
 #include <math.h>
 #include <stdlib.h>
@@ -24,6 +26,10 @@ struct sg_audit {
     char figures[512];             /* one line about the figures          */
     char stuck[400];
     int stuck_found;
+    int *pred, *final_sign;        /* k each: predicted and final output signs */
+    double rho0;                   /* smallness of theta_0 (stuck.h)          */
+    int predicted_stuck;
+    int marked;                    /* the checkers know the run is stuck      */
     void *ext;
     void (*free_ext)(void *);
     void (*finish_ext)(void *, sg_audit *);
@@ -122,6 +128,29 @@ static void finish_all(sg_audit *a)
     sg_run_ctx *ctx = a->ctx;
     if (!a->stuck_found && ctx->status != SG_STATUS_DIVERGED)
         a->stuck_found = sg_inv_stuck(a->dbl, ctx->theta, ctx->loss, a->stuck, sizeof a->stuck);
+    if (a->stuck_found && !a->marked) {
+        a->marked = 1;
+        sg_inv_mark_stuck(a->dbl);
+        if (a->mp)
+            sg_inv_mark_stuck(a->mp);
+    }
+    sg_stuck_final_signs(a->prob.d, a->prob.k, a->prob.a, ctx->theta, a->final_sign);
+}
+
+static void json_signs(sg_json *j, const char *key, int k, const int *s)
+{
+    sg_json_open_array(j, key);
+    for (int q = 0; q < k; q++)
+        sg_json_int(j, NULL, s[q]);
+    sg_json_close_array(j);
+}
+
+static void fmt_signs(char *buf, size_t len, int k, const int *s)
+{
+    size_t n = 0;
+    buf[0] = 0;
+    for (int q = 0; q < k && n + 2 < len; q++)
+        n += (size_t)snprintf(buf + n, len - n, "%c", s[q] > 0 ? '+' : s[q] < 0 ? '-' : '0');
 }
 
 static void obs_summary(void *self, sg_json *j)
@@ -133,10 +162,38 @@ static void obs_summary(void *self, sg_json *j)
     sg_json_open(j, "stationary_point");
     sg_json_bool(j, "same_sign_warning", a->same_sign);
     sg_json_bool(j, "identified", a->stuck_found);
+    {
+        char eb[400];
+        sg_end_kind e = a->ctx->nrows > 0
+                            ? sg_end_state(a->prob.d, a->prob.k, a->prob.a, a->ctx->theta,
+                                           a->ctx->loss, eb, sizeof eb)
+                            : SG_END_NEITHER;
+        sg_json_str(j, "end_state", sg_end_name(e));
+    }
     if (a->stuck_found)
         sg_json_str(j, "description", a->stuck);
     else
         sg_json_null(j, "description");
+    sg_json_close(j);
+    int k = a->prob.k;
+    if (a->ctx->nrows > 0)
+        sg_final_structure_json(j, a->prob.d, k, a->prob.a, a->ctx->theta, a->set.th->line_deg);
+    else
+        sg_json_null(j, "final_structure");
+    sg_json_open(j, "stuck_prediction");
+    json_signs(j, "predicted_signs", k, a->pred);
+    json_signs(j, "final_signs", k, a->final_sign);
+    sg_json_bool(j, "predicted_stuck", a->predicted_stuck);
+    sg_json_bool(j, "stuck", a->stuck_found);
+    sg_json_num(j, "init_smallness", a->rho0);
+    sg_json_bool(j, "small_init", a->rho0 <= SG_STUCK_SMALL_INIT);
+    sg_json_str(j, "definition",
+                "predicted_signs: sign(v_j(0) + a.w_j(0)/|a|) (the growing mode of the "
+                "linearised small-init dynamics); final_signs: sign v_j at the end, 0 for a dead "
+                "neuron (|v_j||w_j| <= 1e-3 |a|); predicted_stuck: every predicted sign equal; "
+                "stuck: every active v_j shares one sign and |L - |a|^2/4| <= 0.05 |a|^2; "
+                "init_smallness: sum_j (v_j(0)^2 + |w_j(0)|^2)/(2|a|), the prediction is warned "
+                "from only when it is <= 0.01");
     sg_json_close(j);
 }
 
@@ -147,6 +204,26 @@ static void obs_report(void *self, FILE *fp)
     progress_clear(a);
     if (a->stuck_found)
         fprintf(fp, "stationary point: %s\n", a->stuck);
+    if (a->ctx->nrows > 0) {
+        char eb[400];
+        sg_end_kind e = sg_end_state(a->prob.d, a->prob.k, a->prob.a, a->ctx->theta,
+                                     a->ctx->loss, eb, sizeof eb);
+        fprintf(fp, "end state: %s\n", sg_end_name(e));
+    }
+    {
+        char ps[80], fs[80];
+        fmt_signs(ps, sizeof ps, a->prob.k, a->pred);
+        fmt_signs(fs, sizeof fs, a->prob.k, a->final_sign);
+        fprintf(fp, "stuck prediction: signs sign(v_j(0) + ahat.w_j(0)) %s%s, final %s; "
+                    "predicted %s, observed %s (init %s: %.3g %s 0.01)\n",
+                ps, a->prob.k > 32 ? "..." : "", fs, a->predicted_stuck ? "stuck" : "not stuck",
+                a->stuck_found ? "stuck" : "not stuck",
+                a->rho0 <= SG_STUCK_SMALL_INIT ? "small" : "not small", a->rho0,
+                a->rho0 <= SG_STUCK_SMALL_INIT ? "<=" : ">");
+    }
+    if (a->ctx->nrows > 0)
+        sg_final_structure_report(fp, a->prob.d, a->prob.k, a->prob.a, a->ctx->theta,
+                                  a->set.th->line_deg);
     if (a->figures[0])
         fprintf(fp, "%s\n", a->figures);
     fputc('\n', fp);
@@ -299,6 +376,8 @@ sg_audit *sg_audit_attach(sg_run_ctx *ctx, const sg_audit_setup *set)
     a->prob.a = set->prob->a;
     a->prob.sign0 = set->sign0;
     a->prob.steps = c->steps;
+    a->prob.n = set->prob->loss == SG_LOSS_EMPIRICAL ? set->prob->n : 0;
+    a->prob.freeze_v = set->freeze_v;
     a->dbl = sg_inv_new("double", &a->prob, set->th);
     a->homog_tol = calloc((size_t)k, sizeof(double));
     a->imbal_tol = calloc((size_t)k, sizeof(double));
@@ -308,13 +387,22 @@ sg_audit *sg_audit_attach(sg_run_ctx *ctx, const sg_audit_setup *set)
         return NULL;
     }
     a->same_sign = sg_inv_classify(k, set->sign0) == SG_CLASS_SAME_SIGN;
-    if (a->same_sign)
+    a->pred = calloc((size_t)k, sizeof(int));
+    a->final_sign = calloc((size_t)k, sizeof(int));
+    if (!a->pred || !a->final_sign) {
+        fprintf(stderr, "shadowgd: out of memory for the invariant audit\n");
+        sg_audit_free(a);
+        return NULL;
+    }
+    a->rho0 = sg_stuck_predict(a->prob.d, k, a->prob.a, ctx->theta0, a->pred);
+    a->predicted_stuck = sg_stuck_predicted(k, a->pred);
+    /* warn from the prediction only where the linearisation holds (stuck.h) */
+    if (a->predicted_stuck && a->rho0 <= SG_STUCK_SMALL_INIT && !c->quiet)
         fprintf(stderr,
-                "shadowgd: warning: k = 2 with equal initial output signs (v_1(0), v_2(0) "
-                "both %s): the theory's known failure case; GD is expected to stall at a "
-                "saddle with both neurons on one ray (loss ~ |a|^2/4), unless an output weight "
-                "changes sign early (possible when |v_j(0)| < |w_j(0)|)\n",
-                set->sign0[0] > 0 ? "positive" : "negative");
+                "shadowgd: warning: every predicted output sign sign(v_j(0) + ahat.w_j(0)) is "
+                "%s (small initialisation, sum_j (v_j^2+|w_j|^2)/(2|a|) = %.3g <= %g): GD is "
+                "expected to stall at the one-sign saddle (loss ~ |a|^2/4)\n",
+                a->pred[0] > 0 ? "positive" : "negative", a->rho0, SG_STUCK_SMALL_INIT);
     a->progress = !c->quiet && isatty(STDERR_FILENO);
     a->t0 = now_s();
     sg_observer o = {.name = SG_AUDIT_NAME, .self = a, .observe = obs_observe,
@@ -383,10 +471,15 @@ int sg_audit_after_run(sg_audit *a, sg_run_ctx *ctx)
 {
     finish_all(a);
     progress_clear(a);
+    /* the last logged state's structure, per neuron (final_state.h) */
+    if (ctx->nrows > 0 && sg_final_state_write(a->set.plot.dir, a->prob.d, a->prob.k,
+                                               a->prob.a, ctx->theta, a->set.th->line_deg) != 0)
+        return -1;
     if (ctx->status == SG_STATUS_DIVERGED) {
         snprintf(a->figures, sizeof a->figures, "figures: none (the run diverged)");
         return 0;
     }
+    a->set.plot.stuck = a->stuck_found;
     return sg_plots_write(&a->set.plot, sg_inv_get_phases(a->dbl), a->figures,
                           sizeof a->figures);
 }
@@ -401,5 +494,7 @@ void sg_audit_free(sg_audit *a)
     sg_inv_free(a->mp);
     free(a->homog_tol);
     free(a->imbal_tol);
+    free(a->pred);
+    free(a->final_sign);
     free(a);
 }

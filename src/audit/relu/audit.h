@@ -42,6 +42,7 @@ typedef struct {
     const sg_inv_thresholds *th;  /* --align-deg etc.                     */
     double sigma;                 /* initialisation scale (PHASES' T2)    */
     sg_plot_setup plot;           /* what the figures say                 */
+    int freeze_v;                /* --freeze-v: only W is trained          */
 } sg_audit_setup;
 
 /* Create the audit of ctx's run and register it as an observer (after

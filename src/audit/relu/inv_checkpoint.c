@@ -13,7 +13,7 @@
 /* -------------------------------------------------------- checkpoints */
 
 #define INV_MAGIC "SGINVCK\n"
-#define INV_VERSION 1u
+#define INV_VERSION 2u
 #define INV_NRES (SG_INV_COUNT + 2) /* the IDs, then the two parts of IMBAL */
 
 static const sg_inv_result *result_at(const sg_inv_checker *c, int q)
@@ -130,63 +130,17 @@ int sg_inv_save(const sg_inv_checker *c, FILE *fp)
     sg_bw_f64(&w, ph->rate);
     sg_bw_f64(&w, ph->rate_c);
     sg_bw_f64(&w, ph->rate_r2);
-    /* the series: its steps as runs of consecutive steps, then the values */
-    long runs = 0;
-    for (long i = 0; i < c->nser; i++)
-        runs += i == 0 || c->ser_step[i] != c->ser_step[i - 1] + 1;
-    sg_bw_u64(&w, (uint64_t)c->nser);
-    sg_bw_u64(&w, (uint64_t)runs);
-    for (long i = 0; i < c->nser;) {
-        long j = i + 1;
-        while (j < c->nser && c->ser_step[j] == c->ser_step[j - 1] + 1)
-            j++;
-        sg_bw_i64(&w, c->ser_step[i]);
-        sg_bw_u64(&w, (uint64_t)(j - i));
-        i = j;
+    sg_bw_i64(&w, ph->T1_empirical);
+    sg_bw_i64(&w, ph->growth_any);
+    sg_bw_u32(&w, INV_NFIT);
+    for (int q = 0; q < INV_NFIT; q++)
+        inv_fit_save(&w, &c->fit[q]);
+    sg_bw_u32(&w, (uint32_t)c->p.k);
+    for (int j = 0; j < c->p.k; j++) {
+        sg_bw_i64(&w, c->align_a[j]);
+        sg_bw_i64(&w, c->align_g[j]);
     }
-    for (long i = 0; i < c->nser; i++)
-        sg_bw_f64(&w, c->ser_val[i]);
     return w.bad ? -1 : 0;
-}
-
-/* the series of t (nser and last_step read): runs, values; the arrays are
-   new (t's old ones are c's).  0 or -1 (nothing allocated). */
-static int load_series(sg_br *r, sg_inv_checker *t, long S)
-{
-    uint64_t n = sg_br_u64(r), runs = sg_br_u64(r);
-    /* at most one entry per state fed; exactly the bytes the counts need */
-    if (r->bad || n > (uint64_t)t->last_step + 1 || n > (uint64_t)S + 1 || runs > n ||
-        (runs == 0) != (n == 0) || r->left != runs * 16 + n * 8)
-        return -1;
-    long cap = n > 1024 ? (long)n : 1024;
-    long *st = malloc((size_t)cap * sizeof(long));
-    double *val = malloc((size_t)cap * sizeof(double));
-    long filled = 0, prev = -1;
-    for (uint64_t q = 0; st && val && q < runs; q++) {
-        int64_t first = sg_br_i64(r);
-        uint64_t cnt = sg_br_u64(r);
-        /* runs of increasing, not adjacent (else one run), fed steps */
-        if (r->bad || first < 0 || first > t->last_step || (q > 0 && first <= prev + 1) ||
-            cnt < 1 || cnt > n - (uint64_t)filled || (int64_t)cnt - 1 > t->last_step - first) {
-            r->bad = 1;
-            break;
-        }
-        for (uint64_t i = 0; i < cnt; i++)
-            st[filled++] = (long)first + (long)i;
-        prev = st[filled - 1];
-    }
-    for (long i = 0; st && val && !r->bad && i < (long)n; i++)
-        val[i] = sg_br_f64(r);
-    if (!st || !val || r->bad || filled != (long)n || r->left != 0) {
-        free(st);
-        free(val);
-        return -1;
-    }
-    t->ser_step = st;
-    t->ser_val = val;
-    t->nser = (long)n;
-    t->cap = cap;
-    return 0;
 }
 
 int sg_inv_load(sg_inv_checker *c, FILE *fp, size_t len)
@@ -257,10 +211,40 @@ int sg_inv_load(sg_inv_checker *c, FILE *fp, size_t len)
         !step_ok(ph->plateau_step, S) || !step_ok(ph->rate_start, S) ||
         !step_ok(ph->rate_end, S))
         return -1;
-    if (load_series(&r, &t, S) != 0)
+    ph->T1_empirical = sg_br_i64(&r);
+    ph->growth_any = sg_br_i64(&r);
+    uint32_t nfit = sg_br_u32(&r);
+    if (r.bad || !step_ok(ph->T1_empirical, S) || !step_ok(ph->growth_any, S) ||
+        nfit != INV_NFIT)
         return -1;
-    free(c->ser_step);
-    free(c->ser_val);
+    for (int q = 0; q < INV_NFIT; q++)
+        if (inv_fit_load(&r, &t.fit[q], S) != 0)
+            return -1;
+    /* the windows may not hold states that were not fed */
+    for (int q = 0; q < INV_NFIT; q++)
+        if (t.fit[q].last > t.last_step)
+            return -1;
+    /* per-neuron alignment steps, staged: c's arrays change only on success */
+    uint32_t kk = sg_br_u32(&r);
+    if (r.bad || kk != (uint32_t)c->p.k || r.left != (size_t)kk * 16)
+        return -1;
+    long *st = malloc((size_t)(kk > 0 ? kk : 1) * 2 * sizeof(long));
+    if (!st)
+        return -1;
+    for (uint32_t j = 0; j < 2 * kk; j++) {
+        st[j] = (long)sg_br_i64(&r);
+        if (!step_ok(st[j], t.last_step))
+            r.bad = 1;
+    }
+    if (r.bad || r.left != 0) {
+        free(st);
+        return -1;
+    }
+    for (uint32_t j = 0; j < kk; j++) {
+        c->align_a[j] = st[2 * j];
+        c->align_g[j] = st[2 * j + 1];
+    }
+    free(st);
     *c = t;
     return 0;
 }

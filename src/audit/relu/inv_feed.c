@@ -38,6 +38,26 @@ void sg_inv_state(sg_inv_checker *c, const sg_inv_state_rec *s)
         c->ph.plateau_deg = mx;
         c->ph.plateau_step = t;
     }
+    /* the empirical (half-space) direction: alignment the data can see */
+    double mg = 0.0;
+    for (int j = 0; j < k; j++) {
+        c->ang_g[j] = sg_halfspace_angle_deg(d, th + (long)j * d, g + (long)j * d, v[j],
+                                             c->p.sign0[j], c->tmp);
+        if (!(c->ang_g[j] <= mg))
+            mg = c->ang_g[j];
+        if (c->align_g[j] < 0 && c->ang_g[j] <= c->th.align_deg)
+            c->align_g[j] = t;
+        if (c->align_a[j] < 0) {
+            for (int l = 0; l < d; l++)
+                c->tmp[l] = c->p.sign0[j] * c->p.a[l];
+            if (sg_angle(d, th + (long)j * d, c->tmp) * (180.0 / M_PI) <= c->th.align_deg)
+                c->align_a[j] = t;
+        }
+    }
+    if (c->ph.T1_empirical < 0 && mg <= c->th.align_deg)
+        c->ph.T1_empirical = t;
+    if (c->ph.growth_any < 0 && inv_growth_reached(c, th))
+        c->ph.growth_any = t;
     if (c->ph.T1_observed < 0 && mx <= c->th.align_deg) {
         c->ph.T1_observed = t;
         c->phase_now = 2;
@@ -65,6 +85,7 @@ void sg_inv_state(sg_inv_checker *c, const sg_inv_state_rec *s)
             c->ph.T2_end = t;
             c->ph.T2_observed = t - c->ph.T1_observed;
             c->phase_now = 3;
+            inv_fit_init(&c->fit[0], t); /* the phase-3 window starts here */
         }
     }
 
@@ -98,24 +119,11 @@ void sg_inv_state(sg_inv_checker *c, const sg_inv_state_rec *s)
     c->last_loss = s->loss;
     c->last_tol = s->loss_tol;
 
-    /* distance series for RATE */
+    /* distance to the optimum, into the RATE fits */
     c->dist2_now = inv_current_dist2(c, th);
-    if (c->nser == c->cap) {
-        long nc = c->cap * 2;
-        long *ns = realloc(c->ser_step, (size_t)nc * sizeof(long));
-        if (ns)
-            c->ser_step = ns;
-        double *nv = ns ? realloc(c->ser_val, (size_t)nc * sizeof(double)) : NULL;
-        if (nv) {
-            c->ser_val = nv;
-            c->cap = nc;
-        }
-    }
-    if (c->nser < c->cap) {
-        c->ser_step[c->nser] = t;
-        c->ser_val[c->nser] = c->dist2_now;
-        c->nser++;
-    }
+    double floor2 = c->th.rate_floor * c->a_norm * c->a_norm;
+    for (int q = 0; q < INV_NFIT; q++)
+        inv_fit_feed(&c->fit[q], t, c->dist2_now, floor2);
 }
 
 void sg_inv_step(sg_inv_checker *c, const sg_inv_step_rec *s)
@@ -150,6 +158,8 @@ void sg_inv_step(sg_inv_checker *c, const sg_inv_step_rec *s)
         }
     }
     c->imbal_ratio_now = worst;
+    if (c->p.freeze_v) /* the identity is about a step of both layers */
+        return;
     if (isnan(worst)) {
         c->skip_imbal++;
         return;

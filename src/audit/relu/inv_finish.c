@@ -1,6 +1,7 @@
 /* inv_finish.c -- the verdicts at the end of a run: PHASES, GROWTH-END, the RATE
  * fit, results set from outside, and the stuck-saddle description (see invariants_private.h). */
 #include "audit/relu/invariants_private.h"
+#include "audit/relu/stuck.h"
 #include "io/binio.h"
 #include "io/json.h"
 #include "kernels/geometry.h"
@@ -28,6 +29,10 @@ void inv_finish_verdict(sg_inv_result *r, const char *held_why, const char *viol
     }
 }
 
+/* the phase-3 window (fit[0]) when phase 2 ended; otherwise the earliest of
+   the windows from m S/8 that is geometric (R^2 >= INV_RATE_MIN_R2, rate < 1,
+   at least rate_min_window states): a run that converges linearly without
+   the phase structure (e.g. sigma = 1) gets a rate too */
 void inv_fit_rate(sg_inv_checker *c)
 {
     sg_inv_phases *ph = &c->ph;
@@ -36,62 +41,96 @@ void inv_fit_rate(sg_inv_checker *c)
         inv_set_na(r, "k = 2 with equal initial output signs: no global optimum is reached");
         return;
     }
-    if (ph->T2_end < 0) {
-        inv_set_na(r, "phase 3 not reached (phase 2 did not end)");
-        return;
+    const inv_fit *f = NULL;
+    double slope = NAN, r2 = NAN;
+    long need = c->th.rate_min_window < 2 ? 2 : c->th.rate_min_window;
+    if (ph->T2_end >= 0) {
+        f = &c->fit[0];
+        if (f->n < need) {
+            snprintf(r->reason, sizeof r->reason,
+                     "phase-3 window above the floor has %ld steps (< %ld)", f->n,
+                     c->th.rate_min_window);
+            r->verdict = SG_NOT_APPLICABLE;
+            return;
+        }
+        inv_fit_result(f, &slope, &r2);
+    } else {
+        double best_r2 = NAN;
+        for (int m = 1; m < INV_NFIT && !f; m++) {
+            const inv_fit *q = &c->fit[m];
+            if (q->n < need)
+                continue;
+            double sl, rr;
+            inv_fit_result(q, &sl, &rr);
+            if (isnan(best_r2) || rr > best_r2)
+                best_r2 = rr;
+            /* geometric and converging: dist^2 falls by >= 10x over the window */
+            if (exp(sl) < 1.0 && rr >= INV_RATE_MIN_R2 &&
+                -sl * (double)(q->last - q->first) >= log(10.0)) {
+                f = q;
+                slope = sl;
+                r2 = rr;
+            }
+        }
+        if (!f) {
+            snprintf(r->reason, sizeof r->reason,
+                     "phase 3 not reached (phase 2 did not end) and no window of dist^2 from "
+                     "m S/8 decreases geometrically (R^2 >= %g and >= 10x over >= %ld steps; "
+                     "best R^2 %.4f)",
+                     INV_RATE_MIN_R2, need, best_r2);
+            r->verdict = SG_NOT_APPLICABLE;
+            return;
+        }
+        ph->rate_detected = 1;
     }
-    double floor2 = c->th.rate_floor * c->a_norm * c->a_norm;
-    long i0 = -1, i1 = -1;
-    for (long i = 0; i < c->nser; i++) {
-        if (c->ser_step[i] < ph->T2_end)
-            continue;
-        if (!(c->ser_val[i] > floor2) || !isfinite(c->ser_val[i]))
-            break;
-        if (i0 < 0)
-            i0 = i;
-        i1 = i;
-    }
-    long n = i0 < 0 ? 0 : i1 - i0 + 1;
-    if (n < c->th.rate_min_window || n < 2) {
-        snprintf(r->reason, sizeof r->reason,
-                 "phase-3 window above the floor has %ld steps (< %ld)", n,
-                 c->th.rate_min_window);
-        r->verdict = SG_NOT_APPLICABLE;
-        return;
-    }
-    /* least squares of ln dist^2 against t */
-    double st = 0, sy = 0, stt = 0, sty = 0;
-    for (long i = i0; i <= i1; i++) {
-        double x = (double)c->ser_step[i], y = log(c->ser_val[i]);
-        st += x; sy += y; stt += x * x; sty += x * y;
-    }
-    double nn = (double)n, den = nn * stt - st * st;
-    double slope = (nn * sty - st * sy) / den, icpt = (sy - slope * st) / nn;
-    double ybar = sy / nn, ssr = 0, sst = 0;
-    for (long i = i0; i <= i1; i++) {
-        double x = (double)c->ser_step[i], y = log(c->ser_val[i]);
-        double e = y - (icpt + slope * x);
-        ssr += e * e;
-        sst += (y - ybar) * (y - ybar);
-    }
-    ph->rate_start = c->ser_step[i0];
-    ph->rate_end = c->ser_step[i1];
+    long n = f->n;
+    ph->rate_start = f->first;
+    ph->rate_end = f->last;
     ph->rate = exp(slope);
     ph->rate_c = (1.0 - ph->rate) / (c->p.mu * c->a_norm);
-    ph->rate_r2 = sst > 0.0 ? 1.0 - ssr / sst : 1.0;
+    ph->rate_r2 = r2;
     r->checked = n;
     r->worst_margin = 1.0 - ph->rate;
+    const char *where = ph->rate_detected ? "phase 2 did not end; window detected from dist^2: " : "";
     if (ph->rate < 1.0) {
         r->verdict = SG_HELD;
         snprintf(r->reason, sizeof r->reason,
-                 "dist^2 x %.6g per step over steps [%ld, %ld] (c = %.3g in 1 - c mu|a|, R^2 = %.4f)",
-                 ph->rate, ph->rate_start, ph->rate_end, ph->rate_c, ph->rate_r2);
+                 "%sdist^2 x %.6g per step over steps [%ld, %ld] (c = %.3g in 1 - c mu|a|, R^2 = %.4f)",
+                 where, ph->rate, ph->rate_start, ph->rate_end, ph->rate_c, ph->rate_r2);
     } else {
         r->verdict = SG_VIOLATED;
         r->first_violation = ph->rate_start;
         snprintf(r->reason, sizeof r->reason,
                  "dist^2 does not decrease geometrically: x %.6g per step over [%ld, %ld]",
                  ph->rate, ph->rate_start, ph->rate_end);
+    }
+}
+
+/* what the alignment did, appended to a PHASES reason: with the empirical
+   direction g_j first, with a only once growth had started when the
+   sampling plateau is above the threshold */
+static void inv_phases_story(const sg_inv_checker *c, char *buf, size_t len)
+{
+    const sg_inv_phases *ph = &c->ph;
+    double pred = ph->plateau_predicted_deg;
+    char nd[48];
+    if (c->p.n > 0)
+        snprintf(nd, sizeof nd, "n/d = %.3g", (double)c->p.n / (double)c->p.d);
+    else
+        snprintf(nd, sizeof nd, "the population loss");
+    if (ph->T1_empirical < 0) {
+        snprintf(buf, len, "; never within %g deg of the empirical direction", c->th.align_deg);
+    } else if (ph->growth_any >= 0 && ph->T1_observed >= ph->growth_any) {
+        snprintf(buf, len,
+                 "; aligned with the empirical direction at step %ld; with a only during "
+                 "growth (from step %ld; plateau %.3g deg before it): the %g deg threshold "
+                 "is below the plateau %.3g deg predicted for %s",
+                 ph->T1_empirical, ph->growth_any, ph->plateau_deg, c->th.align_deg, pred, nd);
+    } else {
+        snprintf(buf, len,
+                 "; aligned with the empirical direction at step %ld and with a at step %ld, "
+                 "before growth (predicted plateau %.3g deg for %s)",
+                 ph->T1_empirical, ph->T1_observed, pred, nd);
     }
 }
 
@@ -143,9 +182,10 @@ void inv_finish_phases(sg_inv_checker *c)
                  n1 ? 1 : 2, last);
     } else {
         r->verdict = SG_HELD;
-        snprintf(r->reason, sizeof r->reason,
-                 "T1 = %ld <= %ld, T2 = %ld <= %ld steps", ph->T1_observed, ph->T1_theory,
-                 ph->T2_observed, ph->T2_theory);
+        int n = snprintf(r->reason, sizeof r->reason,
+                         "T1 = %ld <= %ld, T2 = %ld <= %ld steps", ph->T1_observed,
+                         ph->T1_theory, ph->T2_observed, ph->T2_theory);
+        inv_phases_story(c, r->reason + n, sizeof r->reason - (size_t)n);
     }
 }
 
@@ -260,6 +300,13 @@ void sg_inv_finish(sg_inv_checker *c)
         inv_set_na(&c->res[SG_INV_PHASES], buf);
         inv_set_na(&c->res[SG_INV_GROWTH_END], buf);
     }
+    if (c->p.freeze_v) {
+        const char *fz = "--freeze-v: v is not trained; the identity, Lemma 3 and the phase "
+                         "analysis are about GD on both layers";
+        inv_set_na(&c->res[SG_INV_IMBAL], fz);
+        inv_set_na(&c->res[SG_INV_PHASES], fz);
+        inv_set_na(&c->res[SG_INV_GROWTH_END], fz);
+    }
     const char *shadow = "measured by the MPFR shadow (issue 4); not produced by this checker";
     inv_set_na(&c->res[SG_INV_BOUND], shadow);
     inv_set_na(&c->res[SG_INV_FLIPS], shadow);
@@ -282,21 +329,18 @@ void sg_inv_set_result(sg_inv_checker *c, sg_inv_id id, sg_verdict v, const char
 int sg_inv_stuck(const sg_inv_checker *c, const double *theta, double loss, char *buf,
                  size_t len)
 {
-    int d = c->p.d, k = c->p.k;
-    double a2 = c->a_norm * c->a_norm;
-    if (k == 2) {
-        const double *w1 = theta, *w2 = theta + d;
-        double ang = sg_angle(d, w1, w2) * (180.0 / M_PI);
-        double n1 = sg_norm(d, w1), n2 = sg_norm(d, w2);
-        if (n1 > 0.0 && n2 > 0.0 && ang <= c->th.align_deg && fabs(loss - 0.25 * a2) <= 0.05 * a2) {
-            double ra = sg_angle(d, w1, c->p.a) * (180.0 / M_PI);
-            snprintf(buf, len,
-                     "stuck at a saddle: both neurons on one ray, %s (angle between w_1 and "
-                     "w_2 %.3g deg), loss %.6g ~ |a|^2/4 = %.6g; the network acts as one "
-                     "ReLU unit along %sa and cannot represent a.x",
-                     ra < 90.0 ? "+a" : "-a", ang, loss, 0.25 * a2, ra < 90.0 ? "+" : "-");
-            return 1;
-        }
-    }
-    return 0;
+    return sg_stuck_detect(c->p.d, c->p.k, c->p.a, theta, loss, buf, len);
+}
+
+void sg_inv_mark_stuck(sg_inv_checker *c)
+{
+    char buf[320];
+    c->stuck = 1;
+    int fitted = c->res[SG_INV_RATE].verdict != SG_NOT_APPLICABLE;
+    snprintf(buf, sizeof buf,
+             "stuck at a saddle (loss ~ |a|^2/4): no optimum is approached; %s%.200s",
+             fitted ? "the fit would give " : "", c->res[SG_INV_RATE].reason);
+    inv_set_na(&c->res[SG_INV_RATE], buf);
+    c->ph.rate = c->ph.rate_c = c->ph.rate_r2 = NAN;
+    c->ph.rate_start = c->ph.rate_end = -1;
 }

@@ -182,3 +182,27 @@ double inv_balance_slack(const sg_inv_checker *c, const double *theta)
     }
     return worst;
 }
+
+double sg_halfspace_angle_deg(int d, const double *w, const double *gw, double v, double s,
+                              double *tmp)
+{
+    /* grad_{w_j} L = -v_j g_j (times the loss's positive constant) */
+    if (!(v != 0.0) || !isfinite(v))
+        return NAN;
+    double dir = v > 0.0 ? -s : s; /* s_j g_j is along -s_j sign(v_j) gw */
+    double gn = 0.0;
+    for (int l = 0; l < d; l++) {
+        tmp[l] = dir * gw[l];
+        gn += fabs(tmp[l]);
+    }
+    if (!(gn > 0.0) || !(sg_norm(d, w) > 0.0))
+        return NAN;
+    return sg_angle(d, w, tmp) * (180.0 / M_PI);
+}
+
+double sg_plateau_predicted_deg(int d, int n)
+{
+    if (n <= 0)
+        return 0.0;
+    return atan(sqrt(2.0 * (double)(d - 1) / (double)n)) * (180.0 / M_PI);
+}

@@ -65,15 +65,18 @@ sg_inv_checker *sg_inv_new(const char *name, const sg_inv_problem *p,
     c->ang = calloc((size_t)(c->ngroups > 0 ? c->ngroups : 1), sizeof(double));
     c->tmp = calloc((size_t)p->d, sizeof(double));
     c->acc = inv_acc_new(3L * p->d + 3);
-    c->cap = 1024;
-    c->ser_step = calloc((size_t)c->cap, sizeof(long));
-    c->ser_val = calloc((size_t)c->cap, sizeof(double));
-    if (!c->ang || !c->tmp || !c->acc || !c->ser_step || !c->ser_val) {
+    c->ang_g = calloc((size_t)(p->k > 0 ? p->k : 1), sizeof(double));
+    c->align_a = malloc((size_t)(p->k > 0 ? p->k : 1) * sizeof(long));
+    c->align_g = malloc((size_t)(p->k > 0 ? p->k : 1) * sizeof(long));
+    if (!c->ang || !c->tmp || !c->acc || !c->ang_g || !c->align_a || !c->align_g) {
         inv_acc_delete(c->acc);
         free(c->ang);
         free(c->tmp);
-        free(c->ser_step);
-        free(c->ser_val);
+        free(c->ang_g);
+    free(c->align_a);
+    free(c->align_g);
+        free(c->align_a);
+        free(c->align_g);
         free(c);
         return NULL;
     }
@@ -97,6 +100,13 @@ sg_inv_checker *sg_inv_new(const char *name, const sg_inv_problem *p,
     c->ph.plateau_step = -1;
     c->ph.rate_start = c->ph.rate_end = -1;
     c->ph.rate = c->ph.rate_c = c->ph.rate_r2 = NAN;
+    c->ph.T1_empirical = c->ph.growth_any = -1;
+    for (int j = 0; j < p->k; j++)
+        c->align_a[j] = c->align_g[j] = -1;
+    c->ph.plateau_predicted_deg = sg_plateau_predicted_deg(p->d, p->n);
+    inv_fit_init(&c->fit[0], -1);
+    for (int m = 1; m < INV_NFIT; m++)
+        inv_fit_init(&c->fit[m], (long)((double)(m - 1) * (double)p->steps / (INV_NFIT - 1)));
     c->phase_now = 1;
     c->last_step = -1;
     c->dist2_now = c->homog_ratio_now = c->imbal_ratio_now = NAN;
@@ -110,8 +120,9 @@ void sg_inv_free(sg_inv_checker *c)
     inv_acc_delete(c->acc);
     free(c->ang);
     free(c->tmp);
-    free(c->ser_step);
-    free(c->ser_val);
+    free(c->ang_g);
+    free(c->align_a);
+    free(c->align_g);
     free(c);
 }
 

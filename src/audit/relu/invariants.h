@@ -75,6 +75,9 @@ typedef struct {
     const double *a;      /* d                       */
     const double *sign0;  /* k, +1 / -1: sign of v_j(0) */
     long steps;           /* steps requested (for "run too short" verdicts) */
+    int n;                /* samples of the empirical loss; 0: population loss */
+    int freeze_v;         /* --freeze-v: only W is trained (IMBAL, PHASES and
+                             GROWTH-END are about training both layers)    */
 } sg_inv_problem;
 
 /* One state theta_t.  theta and grad have the run's layout [W (k x d) | v (k)]. */
@@ -116,6 +119,13 @@ typedef struct {
     double rate;             /* fitted per-step factor of dist^2 (NaN: none)           */
     double rate_c;           /* (1 - rate)/(mu |a|): the c of (1 - c mu_bar)            */
     double rate_r2;          /* R^2 of the log-linear fit                               */
+    int rate_detected;       /* 1: the window was detected from dist^2 (phase 2 never
+                                ended), 0: the phase-3 window from phase2_end_step     */
+    long T1_empirical;       /* first step with every angle(w_j, s_j g_j) <= align_deg,
+                                g_j the half-space direction of the run's loss, -1     */
+    double plateau_predicted_deg; /* arctan(sqrt(2(d-1)/n)); 0 for the population loss */
+    long growth_any;         /* first step with every |v_j| >= growth_v sqrt|a|, whether
+                                aligned or not (-1: never)                             */
 } sg_inv_phases;
 
 typedef struct sg_inv_checker sg_inv_checker;
@@ -142,10 +152,10 @@ const sg_inv_phases *sg_inv_get_phases(const sg_inv_checker *c);
 const char *sg_inv_trajectory(const sg_inv_checker *c);
 
 /* Checkpoints (checkpoint.h, audit.c).  sg_inv_save writes everything the
-   feeding accumulated (results, phases, the RATE series, the last state's
+   feeding accumulated (results, phases, the RATE fits, the last state's
    loss/tolerance and online quantities, ...) as a self-describing section,
    little-endian, doubles as exact bits (binio.h):
-     "SGINVCK\n", u32 version (1), str name, u32 d, u32 k, u32 class,
+     "SGINVCK\n", u32 version (2), str name, u32 d, u32 k, u32 class,
      u64 steps, f64 mu, f64 sigma, f64 |a|, thresholds (7 x f64, i64),
      u32 started, f64 loss0, i64 last_step, f64 last_loss, f64 last_tol,
      f64 last_maxang, u32 phase_now, f64 dist2_now, f64 homog_ratio_now,
@@ -156,8 +166,11 @@ const char *sg_inv_trajectory(const sg_inv_checker *c);
      phases: i64 T1_observed, T1_theory, growth_step, T2_end, T2_observed,
        T2_theory, f64 plateau_deg, i64 plateau_step, rate_start, rate_end,
        f64 rate, rate_c, rate_r2,
-     RATE series: u64 n, u64 runs, runs x (i64 first step, u64 count) of
-       consecutive steps, f64[n] dist^2.
+     i64 T1_empirical, i64 growth_start, u32 count (9): per RATE fit
+       i64 start, first, last, n, u32 closed, f64 x 9 (sums, Welford moments),
+     u32 k, k x (i64 first step with angle(w_j, s_j a) <= align_deg, i64 the
+       same with s_j g_j) (-1: not yet).
+   Memory and size are O(1) in the number of steps.
    margin_unit (a static string) is not stored: load keeps the
    constructor's.  Scratch (angles, accumulators) is not stored either.
    A finished checker cannot be saved (-1).  sg_inv_load reads exactly len
@@ -182,10 +195,34 @@ typedef enum {
 } sg_inv_class;
 sg_inv_class sg_inv_classify(int k, const double *sign0);
 
-/* The saddle a k = 2 run ended at (both neurons on one ray, loss ~ |a|^2/4);
-   1 if identified, with a one-line description in buf. */
+/* The one-sign saddle a run ended at, any k (stuck.h: every active output
+   weight shares one sign, loss ~ |a|^2/4); 1 if identified, with a one-line
+   description in buf. */
 int sg_inv_stuck(const sg_inv_checker *c, const double *theta, double loss, char *buf,
                  size_t len);
+
+/* Angle in degrees between w_j and s_j g_j, where g_j is the half-space
+   direction the loss sees for neuron j,
+     g_j = (1/n) sum_i (y_i - f_i) 1{w_j.x_i > 0} x_i   (empirical loss)
+     g_j = E[(y - f) 1{w_j.x > 0} x]                    (population loss),
+   read off the gradient: grad_{w_j} L = -v_j g_j (up to a positive constant
+   of the loss's normalisation), so s_j g_j points along -s_j sign(v_j) gw.
+   NaN when v_j = 0, w_j = 0 or gw = 0.  tmp: d scratch. */
+double sg_halfspace_angle_deg(int d, const double *w, const double *gw, double v, double s,
+                              double *tmp);
+/* The angle between the empirical direction at a small initialisation
+   (f ~ 0) and a: with x ~ N(0, I), y = a.x, the population direction is
+   E[y 1{w.x > 0} x] = a/2 (E[x x^T 1{w.x > 0}] = I/2 by x -> -x symmetry),
+   and each of the d - 1 components orthogonal to a of the n-sample mean has
+   variance E[y^2 1{w.x>0} x_perp^2]/n = |a|^2/(2n) (w along a), so
+   tan(angle) ~ sqrt((d-1)|a|^2/(2n)) / (|a|/2) = sqrt(2(d-1)/n).
+   Degrees; 0 for n = 0 (population loss: the direction is a/2 itself). */
+double sg_plateau_predicted_deg(int d, int n);
+
+/* Mark a finished checker's run as stuck at the one-sign saddle: RATE
+   becomes not-applicable (no optimum is approached) and the phase lines of
+   the table say so instead of "phase 3 from step t". */
+void sg_inv_mark_stuck(sg_inv_checker *c);
 
 /* Distance to the optimum of theta (design section 2):
    k = 2 (paper):  sum_j |v_j w_j - a|^2   (the paper's |diag(v)W - [a,-a]^T|_F^2

@@ -13,9 +13,31 @@
 #define SG_INVARIANTS_PRIVATE_H
 
 #include "audit/relu/invariants.h"
+#include "io/binio.h"
 #include <float.h>
 
 #define U_DBL (DBL_EPSILON / 2.0) /* unit round-off 2^-53 */
+
+/* A running least-squares fit of ln dist^2 against t over a window of
+   consecutive fed states: the window opens at the first state with step >=
+   start and closes at the first value not above the floor (or not finite).
+   The plain sums are those of the former two-pass fit, accumulated in the
+   same order, so the slope (rate, c) is bit-identical to it; R^2 comes from
+   Welford's centred co-moments (equal to 1 - ssr/sst in exact arithmetic). */
+typedef struct {
+    long start;          /* first step the window may hold; -1: not armed       */
+    long first, last;    /* steps of the first and last value taken; -1: none   */
+    long n;              /* values taken                                        */
+    int closed;          /* a value at or below the floor ended the window      */
+    double st, sy, stt, sty;
+    double mx, my, cxx, cyy, cxy;
+} inv_fit;
+
+/* fit[0]: the phase-3 window (armed at phase2_end_step); fit[1..8]: windows
+   from m S/8 (m = 0..7, S the requested steps), used when phase 2 never ends */
+#define INV_NFIT 9
+#define INV_RATE_MIN_R2 0.99 /* a detected window is geometric if R^2 >= this and
+                                dist^2 falls by at least 10x over it          */
 
 struct sg_inv_checker {
     char name[16];
@@ -30,6 +52,7 @@ struct sg_inv_checker {
     sg_inv_result ident, lemma3;  /* the two parts of IMBAL                      */
     sg_inv_phases ph;
     int started, finished;
+    int stuck;              /* sg_inv_mark_stuck: at the one-sign saddle           */
     long last_step;
     double last_loss, last_tol, last_maxang;
     int phase_now;
@@ -37,10 +60,11 @@ struct sg_inv_checker {
     double growth_margin;   /* GROWTH-END margin at growth_step                   */
     char growth_reason[200];
     int growth_violated;
-    /* dist^2 series for RATE */
-    long *ser_step;
-    double *ser_val;
-    long nser, cap;
+    double *ang_g;          /* k angles to s_j g_j of the current state, degrees  */
+    long *align_a, *align_g; /* k: first step with angle(w_j, s_j a), resp. angle(w_j,
+                                s_j g_j) <= align_deg, per neuron; -1: never       */
+    /* RATE: running least-squares fits of ln dist^2 against t, O(1) memory */
+    inv_fit fit[INV_NFIT];
     void *acc;              /* exact_acc of 3d + 3 terms, reused every step       */
     long skip_homog, skip_imbal; /* states/steps not checkable: non-finite numbers  */
 };
@@ -68,5 +92,15 @@ double inv_current_angles(sg_inv_checker *c, const double *theta);
 double inv_current_dist2(const sg_inv_checker *c, const double *theta);
 int inv_growth_reached(const sg_inv_checker *c, const double *theta);
 double inv_balance_slack(const sg_inv_checker *c, const double *theta);
+
+/* inv_rate.c: the RATE fits */
+void inv_fit_init(inv_fit *f, long start);
+void inv_fit_feed(inv_fit *f, long t, double val, double floor2);
+/* slope, R^2 of a fit with n >= 2 */
+void inv_fit_result(const inv_fit *f, double *slope, double *r2);
+void inv_fit_save(sg_bw *w, const inv_fit *f);
+int inv_fit_load(sg_br *r, inv_fit *f, long S); /* 0 or -1 */
+/* the RATE verdict and phases' rate members from the fits (inv_finish.c) */
+void inv_fit_rate(sg_inv_checker *c);
 
 #endif

@@ -45,7 +45,11 @@ static int csv_has_column(const char *dir, const char *name)
     return found;
 }
 
-static void band(FILE *fp, int id, long from, long to, const char *rgb, const char *label)
+/* a shaded phase band; its label inside the band only when the band is
+   wide enough (>= 12% of the x range) not to run into its neighbours --
+   every band is also named in the footnote (write_fig3) */
+static void band(FILE *fp, int id, long from, long to, long end, const char *rgb,
+                 const char *label)
 {
     if (to <= from)
         return;
@@ -53,60 +57,89 @@ static void band(FILE *fp, int id, long from, long to, const char *rgb, const ch
             "set object %d rect from %ld, graph 0 to %ld, graph 1 fc rgb '%s' fs solid 0.5 "
             "noborder behind\n",
             id, from, to, rgb);
-    fprintf(fp, "set label %d '%s' at %g, graph 1.03 center font ',10'\n", id, label,
-            0.5 * (double)(from + to));
+    if ((double)(to - from) >= 0.12 * (double)end)
+        fprintf(fp, "set label %d '%s' at %g, graph 1.03 center font ',10'\n", id, label,
+                0.5 * (double)(from + to));
 }
+
+#define FIG3_MAX_NEURONS 8
 
 static void write_fig3(FILE *fp, const sg_plot_setup *c, const sg_inv_phases *ph)
 {
     long end = c->steps;
     long t1 = ph->T1_observed >= 0 ? ph->T1_observed : end;
     long t2 = ph->T2_end >= 0 ? ph->T2_end : end;
+    if (t1 > end)
+        t1 = end;
+    if (t2 > end)
+        t2 = end;
     const char *setting = c->setting;
+    int kk = c->k < FIG3_MAX_NEURONS ? c->k : FIG3_MAX_NEURONS;
     fprintf(fp,
             "# fig3.gp -- shadowgd: the paper's Fig. 3 view of this run.\n"
             "# Regenerate: gnuplot fig3.gp  (in this directory; reads trajectory.csv)\n"
             "# Phase bands from the double trajectory's audit: T1 = %ld (first step with every\n"
             "# angle <= %g deg), end of phase 2 = %ld (growth-end conditions); -1: not reached.\n"
-            "set terminal pngcairo size 1100,620 enhanced font ',11'\n"
+            "# Neurons drawn: 1..%d of %d%s.\n"
+            "set terminal pngcairo size 1200,680 enhanced font ',11'\n"
             "set output 'fig3.png'\n"
             "set datafile separator ','\n"
             "set title \"shadowgd: %s, init %s, sigma=%g, mu=%g, seed=%llu\" offset 0,1\n"
             "set tmargin 5\n"
+            "set bmargin 6\n"
             "set xlabel 'GD step'\n"
-            "set ylabel 'loss, |v_1|, ||w_1||  (log scale)'\n"
-            "set y2label 'angle between w_j and its target ray s_j a (degrees)'\n"
+            "set ylabel 'loss, |v_j|, ||w_j||  (log scale)'\n"
+            "set y2label 'angle of w_j to s_j a and to the empirical direction s_j g_j (degrees)'\n"
             "set logscale y\n"
             "set format y '10^{%%L}'\n"
             "set xrange [0:%ld]\n"
             "set ytics nomirror\n"
             "set y2tics\n"
             "set y2range [0:*]\n"
-            "set key outside right center box opaque\n"
+            "set key outside right center box opaque font ',9' spacing 0.9\n"
             "set grid xtics ytics lc rgb '#dddddd'\n"
             "pos(x) = x > 0 ? x : NaN\n",
-            ph->T1_observed, c->align_deg, ph->T2_end, setting, c->init,
-            c->sigma, c->mu, (unsigned long long)c->seed, end);
-    band(fp, 1, 0, t1, "#d6e4f5", "1: align");
-    band(fp, 2, t1, t2, "#f7e7c6", "2: growth");
-    band(fp, 3, t2, end, "#d9f0d3", "3: refinement");
+            ph->T1_observed, c->align_deg, ph->T2_end, kk, c->k,
+            c->k > kk ? " (the rest are in trajectory.csv and final_state.csv)" : "", setting,
+            c->init, c->sigma, c->mu, (unsigned long long)c->seed, end);
+    band(fp, 1, 0, t1, end, "#d6e4f5", "1: align");
+    band(fp, 2, t1, t2, end, "#f7e7c6", "2: growth");
+    /* a run stuck at a saddle has no refinement phase: its tail is marked
+       as what it is, not as "3: refinement" */
+    band(fp, 3, t2, end, end, c->stuck ? "#e0e0e0" : "#d9f0d3",
+         c->stuck ? "stuck at a saddle" : "3: refinement");
+    char foot[400];
+    int n = snprintf(foot, sizeof foot, "bands: 1 align [0, %ld)", t1);
+    if (t2 > t1)
+        n += snprintf(foot + n, sizeof foot - (size_t)n, ", 2 growth [%ld, %ld)", t1, t2);
+    else if (t1 < end)
+        n += snprintf(foot + n, sizeof foot - (size_t)n, ", 2 growth empty (T1 = %ld = end of "
+                                                        "phase 2)", t1);
+    if (t2 < end)
+        n += snprintf(foot + n, sizeof foot - (size_t)n, ", %s [%ld, %ld]",
+                      c->stuck ? "stuck at a saddle (loss ~ |a|^2/4), no refinement"
+                               : "3 refinement", t2, end);
+    if (c->k > kk)
+        snprintf(foot + n, sizeof foot - (size_t)n, "; neurons %d..%d not drawn", kk + 1, c->k);
+    fprintf(fp, "set label 8 '%s' at screen 0.01, screen 0.025 left font ',9'\n", foot);
     if (t1 == t2 && t1 < end)
-        fprintf(fp, "set arrow 4 from %ld, graph 0 to %ld, graph 1 nohead lc rgb '#c08020' lw 2 dt 2\n"
-                    "set label 5 'T1 = %ld = end of phase 2 (no band 2)' at %ld, graph 0.94 left offset 0.5,0 font ',9'\n",
-                t1, t1, t1, t1);
+        fprintf(fp, "set arrow 4 from %ld, graph 0 to %ld, graph 1 nohead lc rgb '#c08020' lw 2 dt 2\n",
+                t1, t1);
     fprintf(fp,
             "set arrow 6 from graph 0, second %g to graph 1, second %g nohead lc rgb '#d62728' dt 3\n"
-            "set label 7 '%g deg' at graph 1, second %g right offset -0.5,0.6 font ',9' tc rgb '#d62728'\n",
+            "set label 7 '%g deg' at graph 0, second %g left offset 0.5,0.6 font ',9' tc rgb '#d62728'\n",
             c->align_deg, c->align_deg, c->align_deg, c->align_deg);
-    fprintf(fp,
-            "plot 'trajectory.csv' using 'step':(pos(column('loss'))) with lines lw 2.5 lc rgb '#000000' title 'loss', \\\n"
-            "     '' using 'step':(abs(column('v_1'))) with lines lw 2 lc rgb '#1f77b4' title '|v_1|', \\\n"
-            "     '' using 'step':'wnorm_1' with lines lw 2 dt 2 lc rgb '#ff7f0e' title '||w_1||'");
-    int kk = c->k < 4 ? c->k : 4;
-    const char *col[4] = {"#d62728", "#9467bd", "#2ca02c", "#8c564b"};
+    static const char *col[FIG3_MAX_NEURONS] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728",
+                                                "#9467bd", "#8c564b", "#e377c2", "#17becf"};
+    fprintf(fp, "plot 'trajectory.csv' using 'step':(pos(column('loss'))) with lines lw 2.5 lc "
+                "rgb '#000000' title 'loss'");
     for (int j = 1; j <= kk; j++)
-        fprintf(fp, ", \\\n     '' using 'step':'angle_%d' axes x1y2 with lines lw 1.5 lc rgb '%s' title 'angle_%d (deg)'",
-                j, col[j - 1], j);
+        fprintf(fp,
+                ", \\\n     '' using 'step':(abs(column('v_%d'))) with lines lw 2 lc rgb '%s' title '|v_%d|'"
+                ", \\\n     '' using 'step':'wnorm_%d' with lines lw 2 dt 2 lc rgb '%s' title '||w_%d||'"
+                ", \\\n     '' using 'step':'angle_%d' axes x1y2 with lines lw 1 dt 4 lc rgb '%s' title 'angle_%d to s_j a (deg)'"
+                ", \\\n     '' using 'step':'angle_g_%d' axes x1y2 with lines lw 1 dt 3 lc rgb '%s' title 'angle_%d to s_j g_j (deg)'",
+                j, col[j - 1], j, j, col[j - 1], j, j, col[j - 1], j, j, col[j - 1], j);
     fputc('\n', fp);
 }
 

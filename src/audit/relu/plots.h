@@ -1,8 +1,11 @@
 /* plots.h -- the two figures of a run, as gnuplot scripts next to their data.
  *
- *   fig3.gp  -> fig3.png   the paper's Fig. 3 view: loss (log scale), |v_1|,
- *                          |w_1| (log scale), angles on the second axis,
- *                          shaded phase bands from the double trajectory;
+ *   fig3.gp  -> fig3.png   the paper's Fig. 3 view: loss (log scale), |v_j|,
+ *                          |w_j| of neurons 1..8 (log scale; the others are
+ *                          named as left out), angles on the second axis,
+ *                          shaded phase bands from the double trajectory (a
+ *                          stuck run's tail is marked "stuck", not "3:
+ *                          refinement"), every band named in a footnote;
  *   audit.gp -> audit.png  the audit view: HOMOG and IMBAL residual/tolerance
  *                          ratios per step, and the shadow's max_err_ratio and
  *                          divergence when trajectory.csv has those columns.
@@ -26,7 +29,8 @@ typedef struct {
     double sigma, mu;
     unsigned long long seed;
     double align_deg;      /* the alignment threshold drawn           */
-    int k;                 /* neurons (angles of the first 4 drawn)   */
+    int k;                 /* neurons (the first 8 drawn, the rest named) */
+    int stuck;             /* the run ended at a saddle: no "refinement" band */
 } sg_plot_setup;
 
 /* Writes the scripts (and runs gnuplot); msg receives one line for the user.

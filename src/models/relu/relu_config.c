@@ -11,7 +11,7 @@
 enum {
     OPT_LOSS = 1, OPT_D, OPT_K, OPT_N, OPT_SIGMA, OPT_INIT, OPT_TARGET, OPT_ALIGN_DEG,
     OPT_GROWTH_V, OPT_GROWTH_B, OPT_LEMMA3_C, OPT_RATE_FLOOR, OPT_RATE_WINDOW, OPT_LINE_DEG,
-    OPT_DIVERGE_MAX
+    OPT_DIVERGE_MAX, OPT_FREEZE_V, OPT_INIT_FILE
 };
 
 const sg_model_option sg_relu_options[] = {
@@ -30,6 +30,8 @@ const sg_model_option sg_relu_options[] = {
     {"rate-min-window", 1, OPT_RATE_WINDOW},
     {"line-deg", 1, OPT_LINE_DEG},
     {"diverge-max", 1, OPT_DIVERGE_MAX},
+    {"freeze-v", 0, OPT_FREEZE_V},
+    {"init-file", 1, OPT_INIT_FILE},
     {NULL, 0, 0},
 };
 
@@ -91,6 +93,11 @@ int sg_relu_parse_option(sg_config *cfg, int id, const char *arg)
     case OPT_LINE_DEG: return sg_parse_positive("line-deg", arg, 90.0, &c->inv.line_deg);
     case OPT_DIVERGE_MAX:
         return sg_parse_positive("diverge-max", arg, 1e100, &c->inv.diverge_max);
+    case OPT_FREEZE_V:
+        c->freeze_v = 1;
+        return 0;
+    case OPT_INIT_FILE:
+        return sg_parse_path("init-file", arg, c->init_path, sizeof c->init_path);
     }
     return SG_EXIT_USAGE;
 }
@@ -152,6 +159,8 @@ void sg_relu_usage(FILE *fp)
 "  --sigma X      initialisation scale, > 0 (default 1e-4)\n"
 "  --init theory|xavier|balanced   initialisation (default theory)\n"
 "  --target e1|random|PATH         planted vector a (default e1)\n"
+"  --init-file PATH  theta_0 from a CSV of k lines v_j,w_j1,...,w_jd (replaces --init)\n"
+"  --freeze-v     keep v at v(0) and train W only (the paper's Fig. 1)\n"
 "  (defaults of the shared options for this model: --mu 0.1 --steps 600)\n"
 "invariant audit (thresholds; defaults are the paper's):\n"
 "  --align-deg X  alignment threshold in degrees, (0, 180] (default 9 = pi/20)\n"
@@ -179,6 +188,13 @@ uint64_t sg_relu_config_hash(const sg_config *cfg)
     h = sg_fnv1a_doubles(h, &c->sigma, 1);
     if (c->target == SG_TARGET_FILE)
         h = sg_fnv1a(h, c->target_path, strlen(c->target_path));
+    /* only when given, so that the hash of every earlier configuration is
+       unchanged; the initial state's content is compared through theta_0's
+       hash */
+    if (c->freeze_v)
+        h = sg_fnv1a(h, "freeze-v", 8);
+    if (c->init_path[0])
+        h = sg_fnv1a(h, c->init_path, strlen(c->init_path));
     return h;
 }
 

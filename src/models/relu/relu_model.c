@@ -12,6 +12,7 @@
 #include "io/hash.h"
 #include "io/json.h"
 #include "io/target_file.h"
+#include "io/init_file.h"
 #include "models/relu/dump.h"
 #include "models/relu/relu_observers.h"
 #include "models/relu/trajectory.h"
@@ -29,6 +30,7 @@ static void relu_free(void *self)
     free(m->sign0);
     free(m->wnorm);
     free(m->angle_deg);
+    free(m->angle_g);
     free(m->scratch);
     free(m);
 }
@@ -73,6 +75,7 @@ static void *relu_setup(const sg_config *cfg, double *theta, int *rc)
         !(m->sign0 = calloc((size_t)k, sizeof(double))) ||
         !(m->wnorm = calloc((size_t)k, sizeof(double))) ||
         !(m->angle_deg = calloc((size_t)k, sizeof(double))) ||
+        !(m->angle_g = calloc((size_t)k, sizeof(double))) ||
         !(m->scratch = calloc((size_t)d, sizeof(double)))) {
         fprintf(stderr, "shadowgd: out of memory for n=%d d=%d k=%d\n", c->n, d, k);
         relu_free(m);
@@ -93,6 +96,16 @@ static void *relu_setup(const sg_config *cfg, double *theta, int *rc)
     }
     sg_rng_seed_stream(&rng, cfg->seed, SG_STREAM_INIT);
     sg_init_state(c->init, &rng, d, k, c->sigma, theta, theta + (long)k * d, m->scratch);
+    if (c->init_path[0]) {
+        char err[512];
+        if (sg_init_file_read(c->init_path, d, k, SG_SAFE_W_MAX, theta, theta + (long)k * d,
+                              err, sizeof err) != 0) {
+            fprintf(stderr, "shadowgd: %s\n", err);
+            relu_free(m);
+            *rc = SG_EXIT_USAGE;
+            return NULL;
+        }
+    }
     sg_initial_signs(k, theta + (long)k * d, m->sign0);
     return m;
 }
@@ -102,13 +115,21 @@ static double relu_loss_grad(void *self, const double *theta, const double **gra
     sg_relu_run *m = self;
     double loss = sg_loss_grad(&m->prob, theta, &m->ws);
     *grad = m->ws.grad;
-    return loss;
+    /* The population loss's closed form (design section 2) cancels to
+       ~1e-16 near the optimum and can come out below 0 (down to -2.2e-16).
+       The true loss is >= 0, so max(L, 0) is never farther from it than L
+       (the audit's tolerances stay valid); NaN stays NaN for the divergence
+       check.  The kernel's raw value stays in ws.loss for the shadow's
+       round-off audit.  The empirical loss is a sum of squares, never < 0. */
+    return loss < 0.0 ? 0.0 : loss;
 }
 
 static void relu_update(void *self, double mu, const double *grad, double *theta)
 {
     sg_relu_run *m = self;
-    sg_gd_update((int)sg_theta_len(m->rc->d, m->rc->k), mu, grad, theta);
+    /* --freeze-v: the proved update on the W block only; v stays v(0) */
+    long len = m->rc->freeze_v ? (long)m->rc->k * m->rc->d : sg_theta_len(m->rc->d, m->rc->k);
+    sg_gd_update((int)len, mu, grad, theta);
 }
 
 static void relu_measure(void *self, const double *theta)
@@ -116,6 +137,9 @@ static void relu_measure(void *self, const double *theta)
     sg_relu_run *m = self;
     sg_neuron_metrics(m->rc->d, m->rc->k, m->prob.a, theta, m->sign0, m->wnorm, m->angle_deg,
                       m->scratch);
+    /* measure runs after loss_grad at this theta (run.h): ws.grad is its gradient */
+    sg_halfspace_metrics(m->rc->d, m->rc->k, theta, m->ws.grad, m->sign0, m->angle_g,
+                         m->scratch);
     m->measured = theta;
 }
 
@@ -128,7 +152,7 @@ static void relu_csv_row(void *self, FILE *fp)
 {
     sg_relu_run *m = self;
     int d = m->rc->d, k = m->rc->k;
-    sg_traj_row(fp, k, m->measured + (long)k * d, m->wnorm, m->angle_deg);
+    sg_traj_row(fp, k, m->measured + (long)k * d, m->wnorm, m->angle_deg, m->angle_g);
 }
 
 static void relu_config_json(void *self, const sg_config *cfg, sg_json *j)
@@ -151,6 +175,22 @@ static void relu_config_json(void *self, const sg_config *cfg, sg_json *j)
     if (c->target == SG_TARGET_FILE)
         sg_json_str(j, "target_path", c->target_path);
     sg_json_num(j, "target_norm", m->a_norm);
+    sg_json_bool(j, "freeze_v", c->freeze_v);
+    if (c->init_path[0])
+        sg_json_str(j, "init_file", c->init_path);
+    else
+        sg_json_null(j, "init_file");
+    /* every threshold a verdict depends on (--align-deg ... --diverge-max) */
+    sg_json_open(j, "thresholds");
+    sg_json_num(j, "align_deg", c->inv.align_deg);
+    sg_json_num(j, "growth_v", c->inv.growth_v);
+    sg_json_num(j, "growth_b", c->inv.growth_b);
+    sg_json_num(j, "lemma3_c", c->inv.lemma3_c);
+    sg_json_num(j, "rate_floor", c->inv.rate_floor);
+    sg_json_int(j, "rate_min_window", c->inv.rate_min_window);
+    sg_json_num(j, "line_deg", c->inv.line_deg);
+    sg_json_num(j, "diverge_max", c->inv.diverge_max);
+    sg_json_close(j);
 }
 
 static void relu_final_json(void *self, const sg_config *cfg, const double *theta, sg_json *j)

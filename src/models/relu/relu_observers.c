@@ -16,8 +16,12 @@ int sg_relu_attach_observers(sg_run_ctx *ctx)
     int rc = sg_shadow_audit_attach(ctx, &m->prob, &m->ws);
     if (rc != 0)
         return rc;
-    sg_audit_setup set = {&m->prob, &m->ws, m->sign0, &c->inv, c->sigma, {0}};
+    sg_shadow_audit *sh = sg_shadow_audit_of(ctx);
+    if (sh && c->freeze_v) /* the shadow mirrors the frozen update */
+        sg_shadow_audit_freeze_v(sh, (long)c->k * c->d);
+    sg_audit_setup set = {&m->prob, &m->ws, m->sign0, &c->inv, c->sigma, {0}, 0};
     set.plot.dir = ctx->cfg.out_dir;
+    set.freeze_v = c->freeze_v;
     set.plot.plots = ctx->cfg.plots;
     set.plot.steps = ctx->cfg.steps;
     if (c->loss == SG_LOSS_EMPIRICAL)

@@ -15,6 +15,7 @@ typedef struct {
     sg_workspace ws;           /* loss, gradient and intermediates         */
     double *sign0;             /* sign of v_j(0)                           */
     double *wnorm, *angle_deg; /* measurements of the last measured theta  */
+    double *angle_g;           /* angle(w_j, s_j g_j) of that theta        */
     double *scratch;           /* d                                        */
     const double *measured;    /* the theta of the last measure()          */
     double a_norm;             /* |a|                                      */

@@ -37,6 +37,7 @@ int sg_shadow_init(sg_shadow *s, const sg_problem *p, mpfr_prec_t prec)
     s->d = p->d;
     s->k = p->k;
     s->len = sg_theta_len(p->d, p->k);
+    s->upd_len = s->len;
     long nk = (long)s->n * s->k, kd = (long)s->k * s->d;
     s->theta = alloc_mp(s->len, prec);
     s->grad = alloc_mp(s->len, prec);
@@ -364,10 +365,12 @@ void sg_shadow_loss_grad(sg_shadow *s, const sg_problem *p)
 
 void sg_shadow_update(sg_shadow *s, double mu)
 {
-    for (long q = 0; q < s->len; q++) {
+    for (long q = 0; q < s->upd_len; q++) {
         mpfr_mul_d(s->t0, s->grad[q], mu, MPFR_RNDN);
         mpfr_sub(s->theta_new[q], s->theta[q], s->t0, MPFR_RNDN);
     }
+    for (long q = s->upd_len; q < s->len; q++)
+        mpfr_set(s->theta_new[q], s->theta[q], MPFR_RNDN);
 }
 
 static double dbl(mpfr_srcptr x)

@@ -38,6 +38,8 @@ typedef struct {
     sg_loss_kind kind;
     int n, d, k;
     long len;                /* k*d + k                                     */
+    long upd_len;            /* components the update moves: len, or k*d with
+                                --freeze-v (v stays, as in the double run)  */
     mpfr_t *theta;           /* len: the point the gradient is taken at     */
     mpfr_t *grad;            /* len                                         */
     mpfr_t *theta_new;       /* len: theta - mu grad                        */
@@ -68,7 +70,8 @@ void sg_shadow_set_theta(sg_shadow *s, const double *theta);
 /* Loss and gradient at s->theta (fills Z, f, r or norm, angle; grad, loss). */
 void sg_shadow_loss_grad(sg_shadow *s, const sg_problem *p);
 
-/* theta_new <- theta - RN(mu grad) */
+/* theta_new <- theta - RN(mu grad) for q < upd_len; theta_new[q] = theta[q]
+   beyond (the frozen v of --freeze-v, mirroring models/relu's update) */
 void sg_shadow_update(sg_shadow *s, double mu);
 
 /* Identities of design section 2 on the shadow's step, after

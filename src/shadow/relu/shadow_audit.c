@@ -42,6 +42,7 @@ int sg_shadow_audit_init(sg_shadow_audit *a, const sg_problem *p, const double *
     a->prob = p;
     a->mu = mu;
     a->len = sg_theta_len(p->d, p->k);
+    a->update_len = a->len;
     mpfr_inits2(prec, a->e, a->acc, a->nrm, (mpfr_ptr)0);
     int ok = 1;
     if (every > 0) {
@@ -347,12 +348,23 @@ void sg_shadow_audit_step(sg_shadow_audit *a, long step, const double *theta,
     a->audit_seconds += now_seconds() - t0;
 }
 
-/* the MPFR loss with ceil(p log10 2) + 1 significant digits (at most 60) */
+/* the MPFR loss with ceil(p log10 2) + 1 significant digits (at most 60),
+   floored at 0 like the double loss (models/relu/relu_model.c): the
+   population closed form cancels to ~1e-39 at 128 bits and the true loss is
+   never negative */
 void sg_shadow_audit_format_loss(sg_shadow_audit *a, mpfr_srcptr loss)
 {
     int digits = (int)((double)a->prec * 0.30103) + 2;
     if (digits > 60)
         digits = 60;
+    if (mpfr_sgn(loss) < 0) {
+        mpfr_t z;
+        mpfr_init2(z, mpfr_get_prec(loss));
+        mpfr_set_zero(z, 1);
+        mpfr_snprintf(a->loss_mpfr, sizeof a->loss_mpfr, "%.*Re", digits - 1, z);
+        mpfr_clear(z);
+        return;
+    }
     mpfr_snprintf(a->loss_mpfr, sizeof a->loss_mpfr, "%.*Re", digits - 1, loss);
 }
 
@@ -386,4 +398,11 @@ void sg_shadow_audit_trajectory(sg_shadow_audit *a, long step, const double *the
     a->trajectory_range_errors += s->range_errors;
     s->range_errors = 0;
     a->trajectory_seconds += now_seconds() - t0;
+}
+
+void sg_shadow_audit_freeze_v(sg_shadow_audit *a, long kd)
+{
+    a->update_len = kd;
+    a->sa.upd_len = kd; /* both are initialised (or zeroed) by now */
+    a->st.upd_len = kd;
 }

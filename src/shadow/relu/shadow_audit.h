@@ -46,6 +46,8 @@ typedef struct sg_shadow_audit {
     const sg_workspace *ws;  /* the audited kernels' intermediates (run's) */
     double mu;
     long len;
+    long update_len;         /* components the run's update moves (len, or k*d
+                                with --freeze-v: sg_shadow_audit_freeze_v) */
     /* MPFR state */
     sg_shadow sa;            /* local audit: the step from theta_t         */
     sg_shadow st;            /* trajectory                                 */
@@ -91,6 +93,9 @@ sg_shadow_audit *sg_shadow_audit_of(struct sg_run_ctx *ctx);
 int sg_shadow_audit_init(sg_shadow_audit *a, const sg_problem *p, const double *theta0,
                          double mu, mpfr_prec_t prec, long every, int trajectory);
 void sg_shadow_audit_free(sg_shadow_audit *a);
+/* the run trains W only (--freeze-v): the audited step, the shadow's local
+   step and its trajectory leave v as it is */
+void sg_shadow_audit_freeze_v(sg_shadow_audit *a, long kd);
 
 /* The local audit of the step from theta (ws: the double's loss/gradient at
    theta, from the kernel under audit; theta_new: the double's next state). */

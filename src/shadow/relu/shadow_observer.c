@@ -17,7 +17,7 @@ static int obs_observe(void *self, sg_run_ctx *ctx)
     if (a->every > 0 && ctx->step % a->every == 0) {
         /* the double's next state, by the kernel itself, into our buffer */
         memcpy(a->tn_pred, ctx->theta, (size_t)a->len * sizeof(double));
-        sg_gd_update((int)a->len, ctx->cfg.mu, ctx->grad, a->tn_pred);
+        sg_gd_update((int)a->update_len, ctx->cfg.mu, ctx->grad, a->tn_pred);
         sg_shadow_audit_step(a, ctx->step, ctx->theta, a->ws, a->tn_pred);
         a->row_audited = 1;
         if (!a->trajectory)
