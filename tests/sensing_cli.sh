@@ -52,7 +52,7 @@ grep -q '^DIVERGE  *violated' "$tmp/n2.out" && ok || bad "DIVERGE not violated w
 { SHADOWGD_TEST_KILL_AT_STEP=70 "$BIN" run $S --steps 120 --checkpoint-every 25 \
     --out "$tmp/k" >/dev/null 2>&1; } 2>/dev/null
 "$BIN" resume "$tmp/k" > "$tmp/k.out" || bad "resume failed"
-notime() { sed '/"timing": {/,/}/d; /"[a-z_]*seconds[a-z_]*": /d' "$1"; }
+notime() { sed '/"timing": {/,/}/d; /"source": {/,/}/d; /"[a-z_]*seconds[a-z_]*": /d' "$1"; }
 cmp -s "$tmp/ref/trajectory.csv" "$tmp/k/trajectory.csv" && ok || bad "resumed trajectory differs"
 notime "$tmp/ref/summary.json" > "$tmp/s1"; notime "$tmp/k/summary.json" > "$tmp/s2"
 cmp -s "$tmp/s1" "$tmp/s2" && ok || bad "resumed summary.json differs"
