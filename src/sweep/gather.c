@@ -153,7 +153,9 @@ static int add_numbers(names *c, const sg_jv *obj, const char *prefix)
 {
     char path[SW_PATH];
     for (const sg_jv *m = obj->child; m; m = m->next) {
-        snprintf(path, sizeof path, "%s%s%s", prefix, *prefix ? "." : "", m->key);
+        if (snprintf(path, sizeof path, "%s%s%s", prefix, *prefix ? "." : "", m->key) >=
+            (int)sizeof path)
+            continue; /* a member path longer than any summary.json has: not a column */
         if (m->kind == SG_JV_OBJ) {
             if (add_numbers(c, m, path) != 0)
                 return -1;

@@ -270,7 +270,7 @@ int sw_trial_main(int argc, char **argv, const sw_app *app)
     if (n < 0)
         return SG_EXIT_USAGE;
     for (int i = 2; i < argc; i++) {
-        long r;
+        long r = 0;
         if (strcmp(argv[i], "--plots") == 0) {
             plots = 1;
             continue;
@@ -295,7 +295,7 @@ int sw_trial_main(int argc, char **argv, const sw_app *app)
     sigaction(SIGHUP, &sa, NULL);
     int rc = 0;
     for (int i = 2; i < argc && !got_signal; i++) {
-        long r;
+        long r = 0;
         if (strcmp(argv[i], "--plots") == 0)
             continue;
         parse_rowarg(argv[i], n, &r);
