@@ -2,6 +2,8 @@
 #include "app/assemble.h"
 #include "app/cli.h"
 #include "app/resume.h"
+#include "shadow/mp_alloc.h"
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -12,7 +14,26 @@ static void usage(FILE *fp)
           "       shadowgd --help | --version\n", fp);
 }
 
+/* A write error on stdout (the verdict table, --help; `> /dev/full`) is a
+   failure: exit 1 with one line, unless the command failed already. */
+static int stdout_checked(int rc)
+{
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "shadowgd: write error on standard output: %s\n", strerror(errno));
+        return rc == SG_EXIT_OK ? SG_EXIT_FAIL : rc;
+    }
+    return rc;
+}
+
+static int dispatch(int argc, char **argv);
+
 int main(int argc, char **argv)
+{
+    sg_mp_install_allocators();
+    return stdout_checked(dispatch(argc, argv));
+}
+
+static int dispatch(int argc, char **argv)
 {
     if (argc < 2) {
         usage(stderr);

@@ -1,6 +1,7 @@
 /* outdir.c -- refusing to clobber earlier results (see outdir.h). */
 #include "io/outdir.h"
 #include "io/exit_status.h"
+#include "io/outlock.h"
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
@@ -16,7 +17,8 @@ static int dir_nonempty(const char *path)
     int found = 0;
     struct dirent *e;
     while (!found && (e = readdir(dp)) != NULL)
-        found = strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+        found = strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0 &&
+                strcmp(e->d_name, SG_LOCK_NAME) != 0; /* our own lock (outlock.h) */
     closedir(dp);
     return found;
 }

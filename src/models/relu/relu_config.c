@@ -5,6 +5,7 @@
 #include "io/exit_status.h"
 #include "io/hash.h"
 #include "io/parse.h"
+#include "kernels/relu/region.h"
 #include <string.h>
 #include <unistd.h>
 
@@ -95,11 +96,45 @@ int sg_relu_parse_option(sg_config *cfg, int id, const char *arg)
     return SG_EXIT_USAGE;
 }
 
+#define SG_STR_(x) #x
+#define SG_STR(x) SG_STR_(x)
+
+/* The empirical kernels are proved only inside the box of
+   kernels/relu/region.h; a run outside it would stop at step 0 after the
+   whole setup (up to a GB and seconds), so the CLI refuses it up front.
+   The population loss has no X and its kernels no such proof: none of
+   these limits apply to it. */
+static int check_region(const sg_config *cfg, const sg_relu_config *c)
+{
+    static const char *const where = "the proved floating-point region of --loss empirical, "
+                                     "kernels/relu/region.h";
+    char val[64], why[160];
+    if (c->loss != SG_LOSS_EMPIRICAL)
+        return 0;
+    const struct { const char *flag; long v, max; } sizes[] = {
+        {"n", c->n, SG_SAFE_N_MAX}, {"d", c->d, SG_SAFE_D_MAX}, {"k", c->k, SG_SAFE_K_MAX}};
+    for (int q = 0; q < 3; q++)
+        if (sizes[q].v > sizes[q].max) {
+            snprintf(val, sizeof val, "%ld", sizes[q].v);
+            snprintf(why, sizeof why, "at most %ld (%s)", sizes[q].max, where);
+            return sg_bad_value(sizes[q].flag, val, why);
+        }
+    if (!(cfg->mu <= SG_SAFE_MU_MAX)) {
+        snprintf(val, sizeof val, "%.17g", cfg->mu);
+        snprintf(why, sizeof why, "at most %g (%s)", SG_SAFE_MU_MAX, where);
+        return sg_bad_value("mu", val, why);
+    }
+    return 0;
+}
+
 /* sizes of the buffers: n*d (X), n*k (Z, H), k*d (W) elements */
 int sg_relu_check(const sg_config *cfg)
 {
     const sg_relu_config *c = SG_RELU_CFG_C(cfg);
     long n = c->loss == SG_LOSS_EMPIRICAL ? c->n : 1;
+    int rc = check_region(cfg, c);
+    if (rc != 0)
+        return rc;
     if ((long)c->n * c->d > SG_MAX_ELEMS && c->loss == SG_LOSS_EMPIRICAL) {
         fprintf(stderr, "shadowgd: --n %d with --d %d gives %ld > 2^31-1 entries in X\n",
                 c->n, c->d, (long)c->n * c->d);
@@ -149,6 +184,9 @@ void sg_relu_usage(FILE *fp)
 "  --d N          input dimension (default 100)\n"
 "  --k N          hidden neurons (default 2)\n"
 "  --n N          samples, empirical loss only (default 2000)\n"
+"  limits of --loss empirical (its proved floating-point region):\n"
+"                 --n <= " SG_STR(SG_SAFE_N_MAX) ", --d <= " SG_STR(SG_SAFE_D_MAX)
+", --k <= " SG_STR(SG_SAFE_K_MAX) ", --mu <= " SG_STR(SG_SAFE_MU_MAX) "\n"
 "  --sigma X      initialisation scale, > 0 (default 1e-4)\n"
 "  --init theory|xavier|balanced   initialisation (default theory)\n"
 "  --target e1|random|PATH         planted vector a (default e1)\n"
