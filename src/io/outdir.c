@@ -77,3 +77,23 @@ int sg_outdir_clean(const char *path)
     }
     return 0;
 }
+
+const char *sg_outdir_owned_name(const char *dir, const char *input_path)
+{
+    static char name[64];
+    struct stat in, st;
+    char buf[4200];
+    if (stat(input_path, &in) != 0)
+        return NULL;
+    for (size_t q = 0; q < sizeof known / sizeof known[0]; q++)
+        for (int tmp = 0; tmp < 2; tmp++) {
+            int len = snprintf(buf, sizeof buf, "%s/%s%s", dir, known[q], tmp ? ".tmp" : "");
+            if (len < 0 || (size_t)len >= sizeof buf || stat(buf, &st) != 0)
+                continue;
+            if (st.st_dev == in.st_dev && st.st_ino == in.st_ino) {
+                snprintf(name, sizeof name, "%s%s", known[q], tmp ? ".tmp" : "");
+                return name;
+            }
+        }
+    return NULL;
+}

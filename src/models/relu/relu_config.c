@@ -4,6 +4,7 @@
 #include "io/binio.h"
 #include "io/exit_status.h"
 #include "io/hash.h"
+#include "io/outdir.h"
 #include "io/parse.h"
 #include "kernels/relu/region.h"
 #include <string.h>
@@ -135,6 +136,16 @@ int sg_relu_check(const sg_config *cfg)
     int rc = check_region(cfg, c);
     if (rc != 0)
         return rc;
+    /* --force removes and the run rewrites its own outputs: never one
+       that is this run's input (issue 11, item 5) */
+    const char *owned = c->target == SG_TARGET_FILE && cfg->force
+                            ? sg_outdir_owned_name(cfg->out_dir, c->target_path) : NULL;
+    if (owned) {
+        fprintf(stderr, "shadowgd: invalid value '%s' for --target: it is %s/%s, which --force "
+                        "would remove (copy it out of the output directory first)\n",
+                c->target_path, cfg->out_dir, owned);
+        return SG_EXIT_USAGE;
+    }
     if ((long)c->n * c->d > SG_MAX_ELEMS && c->loss == SG_LOSS_EMPIRICAL) {
         fprintf(stderr, "shadowgd: --n %d with --d %d gives %ld > 2^31-1 entries in X\n",
                 c->n, c->d, (long)c->n * c->d);
