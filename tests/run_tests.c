@@ -19,6 +19,7 @@ int register_cli_suite(void);
 int register_divergence_suite(void);
 int register_target_file_suite(void);
 int register_safe_region_suite(void);
+int register_reliability_suite(void);
 
 static const struct { const char *name; register_fn fn; } suites[] = {
     {"rng", register_rng_suite},
@@ -33,6 +34,7 @@ static const struct { const char *name; register_fn fn; } suites[] = {
     {"divergence", register_divergence_suite},
     {"target_file", register_target_file_suite},
     {"safe_region", register_safe_region_suite},
+    {"reliability", register_reliability_suite},
 };
 
 int main(int argc, char **argv)

@@ -56,7 +56,10 @@ static void test_accepted(void)
     CU_ASSERT(parse(&c, ARGS("--seed", "18446744073709551615")) == 0 &&
               c.seed == 18446744073709551615ULL);
     CU_ASSERT(parse(&c, ARGS("--sigma=0x1p-10")) == 0 && RC(&c)->sigma == 0x1p-10);
-    CU_ASSERT(parse(&c, ARGS("--mu", "1e100")) == 0 && c.mu == 1e100);
+    /* the proved region's limit applies to the empirical loss only */
+    CU_ASSERT(parse(&c, ARGS("--mu", "1000")) == 0 && c.mu == 1000.0);
+    CU_ASSERT(parse(&c, ARGS("--loss", "population", "--mu", "1e100")) == 0 && c.mu == 1e100);
+    CU_ASSERT(parse(&c, ARGS("--loss", "population", "--k", "257", "--d", "4097")) == 0);
     CU_ASSERT(parse(&c, ARGS("--mu", "2.2250738585072014e-308")) == 0);
     CU_ASSERT(parse(&c, ARGS("--d", "5", "--d", "6")) == 0 && RC(&c)->d == 6); /* last wins */
     CU_ASSERT(parse(&c, ARGS("--checkpoint-every", "0")) == 0 && c.checkpoint_every == 0);
@@ -87,6 +90,10 @@ static void test_rejected(void)
         {"--checkpoint-every", "-5"}, {"--n", "100000000", "--d", "100"},
         {"--k", "1000000", "--d", "3000"}, {"--loss", "population", "--k", "46341"},
         {"--n", "3000000", "--k", "1000", "--d", "1"},
+        /* issue 11, item 4: outside the proved region of the empirical
+           kernels (kernels/relu/region.h), and the signs the docs forbid */
+        {"--k", "257"}, {"--d", "4097"}, {"--n", "1048577"}, {"--mu", "1000.5"},
+        {"--mu", "1e100"}, {"--d", "+5"}, {"--steps", "-0"}, {"--k", "-0"},
     };
     for (size_t q = 0; q < sizeof cases / sizeof cases[0]; q++) {
         sg_config c;

@@ -11,15 +11,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+sg_bounds_weakening sg_bounds_weaken = SG_WEAKEN_NONE;
+
 sg_fp_model sg_fp_binary64(void)
 {
-    sg_fp_model m = {0x1p-53, 0x1p-1074, 1.0};
+    sg_fp_model m = {0x1p-53, 0x1p-1074, 1.0, 0};
     return m;
 }
 
 sg_fp_model sg_fp_mpfr(long prec)
 {
-    sg_fp_model m = {ldexp(1.0, (int)-prec), 0.0, 0.5};
+    sg_fp_model m = {ldexp(1.0, (int)-prec), 0.0, 0.5, 1};
     return m;
 }
 
@@ -145,7 +147,11 @@ void sg_bounds_empirical(sg_bounds *b, const sg_fp_model *fm, const sg_problem *
     for (long q = 0; q < (long)n * k; q++) {
         double e = gd * b->S[q] + (double)d * eta;
         b->Ez[q] = e;
-        int a = fabs(Z[q]) <= e;
+        /* the shadow's chain: its z has the exact sign, so its indicator is
+           the exact one (a second ambiguous term at an exact z = 0 would
+           halve the reported error/bound, issue 11 item 6) */
+        double thr = sg_bounds_weaken == SG_WEAKEN_AMB_THRESHOLD ? e / 4.0 : e;
+        int a = !fm->exact_sign && fabs(Z[q]) <= thr;
         b->amb[q] = (unsigned char)a;
         namb += a;
     }
@@ -183,7 +189,8 @@ void sg_bounds_empirical(sg_bounds *b, const sg_fp_model *fm, const sg_problem *
             s = s + ri * hi;
             t = t + (ri * b->Ez[q] + b->Er[i] * hi + b->Er[i] * b->Ez[q]);
         }
-        double inner = gn * s + dn * eta + t;
+        double gnv = sg_bounds_weaken == SG_WEAKEN_GV_GAMMA ? gn / 4.0 : gn;
+        double inner = gnv * s + dn * eta + t;
         Egv[j] = (div_n * fabs(grad[(long)k * d + j]) + eta) + inner / dn;
     }
     /* E7 gW: per (i, j) a weight c_ij, then sum_i c_ij |x_il| */
@@ -200,7 +207,7 @@ void sg_bounds_empirical(sg_bounds *b, const sg_fp_model *fm, const sg_problem *
             if (active)
                 c = c + gn1 * ri;
             if (b->amb[q])
-                c = c + (ri + b->Er[i]);
+                c = c + (ri + (sg_bounds_weaken == SG_WEAKEN_AMB_ER ? 0.0 : b->Er[i]));
             else if (active)
                 c = c + b->Er[i];
             if (c == 0.0)
@@ -210,7 +217,9 @@ void sg_bounds_empirical(sg_bounds *b, const sg_fp_model *fm, const sg_problem *
                 EgW[l] = EgW[l] + c * fabs(x[l]);
         }
         for (int l = 0; l < d; l++) {
-            double inner = avj * EgW[l] + 2.0 * eta * (dn + b->colabs[l]);
+            double uf = sg_bounds_weaken == SG_WEAKEN_GW_UNDERFLOW
+                            ? 0.0 : 2.0 * eta * (dn + b->colabs[l]);
+            double inner = avj * EgW[l] + uf;
             EgW[l] = (div_n * fabs(grad[(long)j * d + l]) + eta) + inner / dn;
         }
     }
