@@ -5,6 +5,7 @@
 #include "io/exit_status.h"
 #include "io/hash.h"
 #include "io/outdir.h"
+#include "models/relu/relu_memory.h"
 #include "io/parse.h"
 #include "kernels/relu/region.h"
 #include <string.h>
@@ -166,21 +167,16 @@ int sg_relu_check(const sg_config *cfg)
                 (long)c->k * c->k);
         return SG_EXIT_USAGE;
     }
-    /* doubles allocated by setup (relu_model.c, run.c): X, y, Z, H, f, r
-       or the population's norms and angles; a, grad, theta, theta0,
-       theta_prev; per-neuron and scratch vectors.  Each term is below 2^31,
-       so the sum of at most 10 of them cannot overflow a long. */
-    long kd = (long)c->k * c->d + c->k;
-    long doubles = c->loss == SG_LOSS_EMPIRICAL
-                       ? (long)c->n * c->d + 2 * n * c->k + 3L * c->n
-                       : (long)c->k * c->k + c->k;
-    doubles += 4 * kd + 3L * c->k + 2L * c->d;
-    double bytes = 8.0 * (double)doubles;
+    /* everything setup allocates before the first step (relu_memory.h),
+       the MPFR shadow and the audit included */
+    double dbl = sg_relu_double_bytes(cfg), mp = sg_relu_shadow_bytes(cfg);
+    double bytes = dbl + mp;
     double ram = (double)sysconf(_SC_PHYS_PAGES) * (double)sysconf(_SC_PAGESIZE);
     if (ram > 0 && bytes > ram) {
-        fprintf(stderr, "shadowgd: --n %d --d %d --k %d need %.1f GiB, more than the %.1f GiB "
+        fprintf(stderr, "shadowgd: --n %d --d %d --k %d need %.1f GiB (%.1f GiB double state, "
+                        "%.1f GiB MPFR shadow and audit at --prec %ld), more than the %.1f GiB "
                         "of memory of this machine\n", c->n, c->d, c->k, bytes / 1073741824.0,
-                ram / 1073741824.0);
+                dbl / 1073741824.0, mp / 1073741824.0, cfg->prec, ram / 1073741824.0);
         return SG_EXIT_USAGE;
     }
     return 0;
