@@ -134,9 +134,6 @@ int sg_relu_check(const sg_config *cfg)
 {
     const sg_relu_config *c = SG_RELU_CFG_C(cfg);
     long n = c->loss == SG_LOSS_EMPIRICAL ? c->n : 1;
-    int rc = check_region(cfg, c);
-    if (rc != 0)
-        return rc;
     /* --force removes and the run rewrites its own outputs: never one
        that is this run's input (issue 11, item 5) */
     const char *owned = c->target == SG_TARGET_FILE && cfg->force
@@ -179,7 +176,9 @@ int sg_relu_check(const sg_config *cfg)
                 dbl / 1073741824.0, mp / 1073741824.0, cfg->prec, ram / 1073741824.0);
         return SG_EXIT_USAGE;
     }
-    return 0;
+    /* last: the size and memory checks above name the products of the
+       options; these name one option and the proved region's limit */
+    return check_region(cfg, c);
 }
 
 void sg_relu_usage(FILE *fp)
