@@ -209,6 +209,59 @@ static void test_tmp_registry(void)
     rmdir(dir);
 }
 
+/* KNOWN OPEN (issue 11, item 6, owned by the exact-accumulator rewrite of
+   shadow/xacc.c): X = 1e-320, W = 1e-300, v = 1e-310, y = 0 has subnormal
+   products outside the accumulator's claimed range (specs/roundoff.md) and
+   gives a spurious violation with no first violation recorded.  Reported,
+   not failed, unless SHADOWGD_TEST_KNOWN_OPEN=1 (then it must pass). */
+static void test_known_open_subnormal_xacc(void)
+{
+    const double x[1] = {1e-320}, theta[2] = {1e-300, 1e-310};
+    one_result r = one_sample(1, 1, x, theta, 0.0, SG_WEAKEN_NONE);
+    int strict = getenv("SHADOWGD_TEST_KNOWN_OPEN") != NULL;
+    if (r.violations != 0)
+        printf("\n    KNOWN OPEN (xacc subnormal range): %ld violations on X = 1e-320, "
+               "W = 1e-300, v = 1e-310, y = 0%s", r.violations,
+               strict ? "" : " (not failed: set SHADOWGD_TEST_KNOWN_OPEN=1)");
+    else
+        printf("\n    xacc subnormal range: no violation (the known open item is fixed)");
+    if (strict)
+        CU_ASSERT_EQUAL(r.violations, 0);
+}
+
+/* population: the bounds' replica of the kernel must equal the kernel; a
+   kernel result one ulp off is counted, with its step, so that BOUND is
+   violated (audit/relu/invariants_shadow.c) */
+static void test_replica_mismatch_counted(void)
+{
+    sg_problem p;
+    sg_workspace ws;
+    double *theta = tu_make(&p, &ws, SG_LOSS_POPULATION, 1, 6, 3, SG_INIT_XAVIER, 1.0, 3);
+    long len = sg_theta_len(6, 3);
+    double *tn = calloc((size_t)len, sizeof(double));
+    sg_shadow_audit *a = malloc(sizeof *a);
+    CU_ASSERT_FATAL(tn && a && sg_shadow_audit_init(a, &p, theta, 0.1, 128, 1, 0) == 0);
+    for (int t = 0; t < 3; t++) {
+        sg_loss_grad(&p, theta, &ws);
+        if (t == 2)
+            ws.pop.norm[1] = nextafter(ws.pop.norm[1], INFINITY); /* a 1-ulp kernel change */
+        memcpy(tn, theta, (size_t)len * sizeof(double));
+        sg_gd_update((int)len, 0.1, ws.grad, tn);
+        sg_shadow_audit_step(a, t, theta, &ws, tn);
+        if (t == 1) {
+            CU_ASSERT_EQUAL(a->replica_mismatch, 0);
+            CU_ASSERT_EQUAL(a->replica_first_step, -1);
+        }
+        memcpy(theta, tn, (size_t)len * sizeof(double));
+    }
+    CU_ASSERT(a->replica_mismatch > 0);
+    CU_ASSERT_EQUAL(a->replica_first_step, 2);
+    sg_shadow_audit_free(a);
+    free(a);
+    free(tn);
+    tu_free(&p, &ws, theta);
+}
+
 int register_reliability_suite(void)
 {
     CU_pSuite s = CU_add_suite("reliability", NULL, NULL);
@@ -220,7 +273,9 @@ int register_reliability_suite(void)
         !CU_add_test(s, "ambiguous Er term caught by one sample", test_weak_amb_er) ||
         !CU_add_test(s, "exact z = 0: one ambiguous term, ratio ~ 1", test_exact_zero_z_ratio) ||
         !CU_add_test(s, "infinite bounds are not compared", test_infinite_bound_not_counted) ||
-        !CU_add_test(s, "temporaries registry", test_tmp_registry))
+        !CU_add_test(s, "temporaries registry", test_tmp_registry) ||
+        !CU_add_test(s, "population replica mismatch counted", test_replica_mismatch_counted) ||
+        !CU_add_test(s, "KNOWN OPEN: xacc subnormal range", test_known_open_subnormal_xacc))
         return -1;
     return 0;
 }
