@@ -60,7 +60,7 @@ check "lock: a stale lock file does not block resume (got $rc)" [ $rc -eq 0 ]
 # ---- 2. every output written, or the run fails ----
 mkdir -p fake/fail fake/sleep fake/junk
 printf '#!/bin/sh\n: > fig3.png; : > audit.png; echo "fake failure" >&2; exit 1\n' > fake/fail/gnuplot
-printf '#!/bin/sh\nsleep 60\n' > fake/sleep/gnuplot
+printf '#!/bin/sh\nsleep 30\n' > fake/sleep/gnuplot
 printf '#!/bin/sh\nprintf xx > fig3.png; printf xx > audit.png; exit 0\n' > fake/junk/gnuplot
 chmod +x fake/*/gnuplot
 PATH="$tmp/fake/fail:$PATH" "$BIN" run --out f1 --k 3 --d 20 --n 400 --steps 10 --plots \
@@ -133,18 +133,22 @@ check "memory: the up-front check counts the MPFR shadow (rc $rc)" \
   sh -c "[ $rc -eq 2 ] && grep -q 'MPFR shadow and audit' m3.err && [ ! -e m3 ]"
 
 # ---- 4. limits up front ----
+q=0
 for a in "--k 257" "--d 4097" "--n 1048577" "--mu 1000.5" "--mu 1e100"; do
+  q=$((q + 1))
   # shellcheck disable=SC2086
-  "$BIN" run --out lim $a > /dev/null 2> lim.err; rc=$?
+  "$BIN" run --out lim$q $a > /dev/null 2> lim.err; rc=$?
   check "limits: $a exits 2 at once with the limit (rc $rc: $(head -1 lim.err))" \
-    sh -c "[ $rc -eq 2 ] && [ \$(wc -l < lim.err) -eq 1 ] && grep -q 'at most' lim.err && [ ! -e lim ]"
+    sh -c "[ $rc -eq 2 ] && [ \$(wc -l < lim.err) -eq 1 ] && grep -q 'at most' lim.err && [ ! -e lim$q ]"
 done
 "$BIN" run --out lp --loss population --k 257 --steps 1 --quiet --no-plots; rc=$?
 check "limits: the population loss has no such limit (rc $rc)" [ $rc -eq 0 ]
 for a in "--d +5" "--steps -0"; do
+  q=$((q + 1))
   # shellcheck disable=SC2086
-  "$BIN" run --out lim $a > /dev/null 2>&1; rc=$?
-  check "limits: $a rejected (rc $rc)" [ $rc -eq 2 ]
+  "$BIN" run --out lim$q $a > /dev/null 2> lim.err; rc=$?
+  check "limits: $a rejected (rc $rc: $(head -1 lim.err))" \
+    sh -c "[ $rc -eq 2 ] && grep -q 'not an integer' lim.err && [ ! -e lim$q ]"
 done
 "$BIN" run -h > h.out 2>&1; rc=$?
 check "help: run -h prints the options (rc $rc)" sh -c "[ $rc -eq 0 ] && grep -q -- '--checkpoint-every' h.out"

@@ -67,7 +67,11 @@ static void test_accepted(void)
     CU_ASSERT(c.force && c.digest && c.dump && c.quiet);
     CU_ASSERT(parse(&c, ARGS("--target", "random")) == 0 && RC(&c)->target == SG_TARGET_RANDOM);
     CU_ASSERT(parse(&c, ARGS("--target", "./e1")) == 0 && RC(&c)->target == SG_TARGET_FILE);
-    CU_ASSERT(parse(&c, ARGS("--loss", "population", "--k", "46340")) == 0);
+    /* the k*k edge; the MPFR shadow of 46340^2 angles would not fit (the
+       up-front memory check counts it, issue 11 item 3), so it is off */
+    CU_ASSERT(parse(&c, ARGS("--loss", "population", "--k", "46340", "--audit-every", "0",
+                             "--no-shadow-trajectory")) == 0);
+    CU_ASSERT(parse(&c, ARGS("--loss", "population", "--k", "46340")) == SG_EXIT_USAGE);
     CU_ASSERT(parse(&c, ARGS("--steps", "0")) == 0 && c.steps == 0);
     CU_ASSERT(parse(&c, ARGS("--out", "r\xc3\xa9sultats/\xe2\x82\xac\xf0\x9f\x98\x80")) == 0);
 }
