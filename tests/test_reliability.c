@@ -6,6 +6,7 @@
  * weakened one is violated; the cases were found by a randomised search
  * over one-sample problems (values as hexadecimal literals, so they are
  * exact).  Before this suite `make unit` passed with each weakening. */
+#include "audit/relu/invariants_shadow.h"
 #include "io/outfile.h"
 #include "kernels/relu/empirical.h"
 #include "shadow/relu/bounds.h"
@@ -262,6 +263,51 @@ static void test_replica_mismatch_counted(void)
     tu_free(&p, &ws, theta);
 }
 
+/* BOUND's verdict from the shadow's totals: not a pass when nothing, or
+   too little, was compared; violated on a replica mismatch */
+static void test_bound_verdicts(void)
+{
+    double a[2] = {1.0, 0.0}, sign0[2] = {1.0, 1.0};
+    sg_inv_thresholds th;
+    sg_inv_thresholds_default(&th);
+    sg_inv_problem ip = {2, 2, 0.1, 1e-4, a, sign0, 10};
+    sg_inv_checker *c = sg_inv_new("double", &ip, &th);
+    CU_ASSERT_FATAL(c != NULL);
+    sg_inv_finish(c);
+    sg_shadow_audit *sa = calloc(1, sizeof *sa);
+    CU_ASSERT_FATAL(sa != NULL);
+    sa->steps_audited = 20;
+    sa->prec = 128;
+    sa->max_ratio_step = sa->replica_first_step = -1;
+    struct { long checked, infinite, nonfinite, viol, replica; sg_verdict want; } cases[] = {
+        {1000, 0, 0, 0, 0, SG_HELD},
+        {1000, 10, 0, 0, 0, SG_HELD},            /* a few not compared: said, still held */
+        {0, 1659, 0, 0, 0, SG_NOT_APPLICABLE},   /* every bound infinite */
+        {100, 60, 40, 0, 0, SG_NOT_APPLICABLE},  /* uncompared dominate */
+        {1000, 0, 0, 3, 0, SG_VIOLATED},
+        {1000, 0, 0, 0, 202, SG_VIOLATED},       /* replica mismatch */
+    };
+    for (size_t q = 0; q < sizeof cases / sizeof cases[0]; q++) {
+        sa->components_checked = cases[q].checked;
+        sa->infinite_bounds = cases[q].infinite;
+        sa->nonfinite = cases[q].nonfinite;
+        sa->violations = cases[q].viol;
+        sa->first_step = cases[q].viol ? 4 : -1;
+        sa->replica_mismatch = cases[q].replica;
+        sa->replica_first_step = cases[q].replica ? 7 : -1;
+        sg_inv_shadow_bound(c, sa);
+        const sg_inv_result *r = sg_inv_get(c, SG_INV_BOUND);
+        printf("\n    BOUND %s: %s", sg_verdict_name(r->verdict), r->reason);
+        CU_ASSERT_EQUAL(r->verdict, cases[q].want);
+        if (cases[q].replica)
+            CU_ASSERT_EQUAL(r->first_violation, 7);
+        if (cases[q].infinite && cases[q].want == SG_HELD)
+            CU_ASSERT(strstr(r->reason, "not compared") != NULL);
+    }
+    free(sa);
+    sg_inv_free(c);
+}
+
 int register_reliability_suite(void)
 {
     CU_pSuite s = CU_add_suite("reliability", NULL, NULL);
@@ -275,6 +321,7 @@ int register_reliability_suite(void)
         !CU_add_test(s, "infinite bounds are not compared", test_infinite_bound_not_counted) ||
         !CU_add_test(s, "temporaries registry", test_tmp_registry) ||
         !CU_add_test(s, "population replica mismatch counted", test_replica_mismatch_counted) ||
+        !CU_add_test(s, "BOUND verdicts from the shadow's totals", test_bound_verdicts) ||
         !CU_add_test(s, "KNOWN OPEN: xacc subnormal range", test_known_open_subnormal_xacc))
         return -1;
     return 0;

@@ -109,7 +109,7 @@ static double sum_terms(feed *f, long n)
    as the compared ones the verdict is not-applicable ("inconclusive").  A
    population replica that disagrees with the kernel makes the bounds
    inapplicable to the kernel's results: violated, at its first step. */
-static void set_bound(sg_inv_checker *dbl, const sg_shadow_audit *sa)
+void sg_inv_shadow_bound(sg_inv_checker *dbl, const sg_shadow_audit *sa)
 {
     char buf[320], extra[160] = "";
     long uncompared = sa->nonfinite + sa->infinite_bounds;
@@ -153,7 +153,7 @@ static void feed_finish(void *x, sg_audit *a)
     const sg_inv_thresholds *th = sg_audit_thresholds(a);
     char buf[320];
     if (sa->steps_audited > 0) {
-        set_bound(dbl, sa);
+        sg_inv_shadow_bound(dbl, sa);
         if (f->population) {
             sg_inv_set_result(dbl, SG_INV_FLIPS, SG_NOT_APPLICABLE,
                               "the population loss has no activation indicators", -1, NAN,
