@@ -166,7 +166,9 @@ int sg_relu_check(const sg_config *cfg)
     }
     /* everything setup allocates before the first step (relu_memory.h),
        the MPFR shadow and the audit included */
-    double dbl = sg_relu_double_bytes(cfg), mp = sg_relu_shadow_bytes(cfg);
+    sg_relu_mem_shape shape = {c->loss == SG_LOSS_EMPIRICAL, c->n, c->d, c->k, cfg->prec,
+                               cfg->audit_every > 0, cfg->shadow_trajectory != 0};
+    double dbl = sg_relu_double_bytes(&shape), mp = sg_relu_shadow_bytes(&shape);
     double bytes = dbl + mp;
     double ram = (double)sysconf(_SC_PHYS_PAGES) * (double)sysconf(_SC_PAGESIZE);
     if (ram > 0 && bytes > ram) {

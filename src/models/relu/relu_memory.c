@@ -2,32 +2,28 @@
  * counts mirror the allocations of the files cited; an MPFR number is its
  * mpfr_t, its limbs and one malloc header. */
 #include "models/relu/relu_memory.h"
-#include "models/relu/relu_config.h"
 #include "shadow/xacc.h"
 #include <mpfr.h>
 
-double sg_relu_double_bytes(const sg_config *cfg)
+double sg_relu_double_bytes(const sg_relu_mem_shape *s)
 {
-    const sg_relu_config *c = SG_RELU_CFG_C(cfg);
-    double n = c->loss == SG_LOSS_EMPIRICAL ? c->n : 1, d = c->d, k = c->k;
+    double n = s->empirical ? s->n : 1, d = s->d, k = s->k;
     double kd = k * d + k;
     /* X, y, Z, H, f, r or the population's norms and angles; a, grad,
        theta, theta0, theta_prev; per-neuron and scratch vectors */
-    double doubles = c->loss == SG_LOSS_EMPIRICAL ? (double)c->n * d + 2 * n * k + 3 * n
-                                                  : k * k + k;
+    double doubles = s->empirical ? n * d + 2 * n * k + 3 * n : k * k + k;
     doubles += 4 * kd + 3 * k + 2 * d;
     return 8.0 * doubles;
 }
 
-double sg_relu_shadow_bytes(const sg_config *cfg)
+double sg_relu_shadow_bytes(const sg_relu_mem_shape *s)
 {
-    const sg_relu_config *c = SG_RELU_CFG_C(cfg);
-    int emp = c->loss == SG_LOSS_EMPIRICAL;
-    int shadows = (cfg->audit_every > 0) + (cfg->shadow_trajectory != 0);
+    int emp = s->empirical;
+    int shadows = (s->audit != 0) + (s->trajectory != 0);
     if (shadows == 0)
         return 0.0;
-    double n = emp ? c->n : 1, d = c->d, k = c->k, nk = n * k, kd = k * d;
-    double len = kd + k, limbs = sg_xnum_limbs(cfg->prec);
+    double n = emp ? s->n : 1, d = s->d, k = s->k, nk = n * k, kd = k * d;
+    double len = kd + k, limbs = sg_xnum_limbs(s->prec);
     double mp = (double)sizeof(mpfr_t) + 16.0 + 8.0 * limbs;
     /* shadow.c sg_shadow_init: theta, grad, theta_new; Z, f, r and the
        exact accumulator's decomposed W and terms (empirical), or norms,
@@ -36,7 +32,7 @@ double sg_relu_shadow_bytes(const sg_config *cfg)
     if (emp)
         one += (kd + nk) * ((double)sizeof(sg_xnum) + 8.0 * limbs);
     double bytes = shadows * one;
-    if (cfg->audit_every > 0) {
+    if (s->audit) {
         /* bounds.c: two sg_bounds (S, Ez: nk doubles, amb: nk bytes, Ef,
            Er, cbuf: n, colabs: d, Eg, Etn: len, Epop: 2k + k^2); the
            shadow's images Zm, Hm (nk), rm (n), gm, tnm, tn_pred (len) */
