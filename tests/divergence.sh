@@ -36,8 +36,10 @@ case_ 3 diverged 2 outside_region "W[1,1]" --d 10 --k 2 --n 50 --sigma 1 --mu 1e
 case_ 3 diverged 1 outside_region "W[1,1]" --loss population --d 10 --k 2 --sigma 1 --mu 1e30 --steps 100
 case_ 3 diverged 0 outside_region "W[1,1]" --d 10 --k 2 --n 50 --sigma 1e90 --steps 10
 case_ 3 diverged 0 outside_region "W[1,1]" --loss population --d 10 --k 2 --sigma 1e100 --steps 10
-# a configuration outside the proved region (mu > 1e3) stops at step 0
-case_ 3 stopped 0 - "step size mu=1e+99" --d 3 --k 2 --n 10 --sigma 1e-10 --mu 1e99 --steps 10
+# data outside the proved region (|y| > 1e12) stops at step 0 (a step
+# size outside it, mu > 1e3, is now refused by the CLI: tests/reliability.sh)
+printf '1e13 0 0\n' > "$tmp/big_target.txt"
+case_ 3 stopped 0 - "label y[0]" --d 3 --k 2 --n 10 --sigma 1e-10 --target "$tmp/big_target.txt" --steps 10
 case_ 0 completed - - -                   --d 10 --k 2 --n 50 --sigma 1e-2 --steps 300
 case_ 0 completed - - -                   --loss population --d 10 --k 4 --sigma 1e-2 --steps 300
 echo "divergence: $pass passed, $fail failed"

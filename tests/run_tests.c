@@ -23,6 +23,7 @@ int register_sensing_suite(void);
 int register_sensing_audit_suite(void);
 int register_sweep_suite(void);
 int register_verdicts_suite(void);
+int register_reliability_suite(void);
 
 static const struct { const char *name; register_fn fn; } suites[] = {
     {"rng", register_rng_suite},
@@ -41,6 +42,7 @@ static const struct { const char *name; register_fn fn; } suites[] = {
     {"sensing_audit", register_sensing_audit_suite},
     {"sweep", register_sweep_suite},
     {"verdicts", register_verdicts_suite},
+    {"reliability", register_reliability_suite},
 };
 
 int main(int argc, char **argv)

@@ -5,7 +5,10 @@
 # the compiler neither folds constants nor moves operations across the
 # fesetround calls.  Only this object gets the flag; the kernels keep the
 # pinned flags of the Makefile.
-$(BUILD)/obj/shadow/relu/bounds.o: CFLAGS += -frounding-math
+# `override`: a CFLAGS given on the command line (`make CFLAGS=`, the
+# sanitizer build) cannot drop it; the sources also pin it themselves
+# (bounds_private.h), for builds that do not use this Makefile.
+$(BUILD)/obj/shadow/relu/bounds.o $(BUILD)/obj/shadow/relu/bounds_pop.o: override CFLAGS += -frounding-math
 
 # end-to-end checks of the shadow's options and outputs
 .PHONY: shadow-cli

@@ -394,9 +394,9 @@ static void test_shadow_crafted_precision(void)
     FILE *fp = open_memstream(&mem, &len);
     CU_ASSERT_FATAL(sg_shadow_audit_save(sa, fp) == 0);
     fclose(fp);
-    /* the first MPFR number follows the fixed part (magic, 6 + 15 longs,
+    /* the first MPFR number follows the fixed part (magic, 6 + 17 longs,
        7 + 4 doubles, the class statistics) */
-    size_t off = strlen("shadowgd-mpfr-audit 1\n") + 21 * sizeof(long) + 11 * sizeof(double) +
+    size_t off = strlen("shadowgd-mpfr-audit 2\n") + 23 * sizeof(long) + 11 * sizeof(double) +
                  sizeof sa->cls;
     CU_ASSERT_FATAL(off < len && (unsigned char)mem[off] == 128 + 7); /* p = 128 */
     unsigned char *p = malloc(len + 8);

@@ -1,6 +1,7 @@
 /* assemble.c -- observers and the `run` command (see assemble.h). */
 #include "app/assemble.h"
 #include "io/outdir.h"
+#include "io/outlock.h"
 #include "run/checkpoint.h"
 #include "run/digest.h"
 #include <stdio.h>
@@ -29,7 +30,20 @@ int sg_run_main(const sg_config *cfg)
         sg_run_free(&ctx);
         return rc;
     }
-    if (sg_make_dir(cfg->out_dir) != 0 || (cfg->force && sg_outdir_clean(cfg->out_dir) != 0) ||
+    /* one writer per directory: lock before anything in it is cleaned or
+       written, then check again (another run may have filled it since) */
+    if (sg_make_dir(cfg->out_dir) != 0) {
+        sg_run_free(&ctx);
+        return SG_EXIT_FAIL;
+    }
+    rc = sg_outdir_lock(cfg->out_dir);
+    if (rc == 0)
+        rc = sg_outdir_check(cfg->out_dir, cfg->force);
+    if (rc != 0) {
+        sg_run_free(&ctx);
+        return rc;
+    }
+    if ((cfg->force && sg_outdir_clean(cfg->out_dir) != 0) ||
         (cfg->dump && ctx.model->dump(ctx.m, ctx.theta0, cfg->out_dir) != 0)) {
         sg_run_free(&ctx);
         return SG_EXIT_FAIL;
@@ -39,5 +53,7 @@ int sg_run_main(const sg_config *cfg)
         sg_run_free(&ctx);
         return SG_EXIT_FAIL;
     }
+    if (cfg->checkpoint_every > 0) /* resume continues it: keep it on a fatal error */
+        sg_tmp_set_resumable(csv.tmp, 1);
     return sg_run_execute(&ctx, &csv);
 }

@@ -85,8 +85,10 @@ void sg_cli_usage(FILE *fp, const sg_model *model)
         if (!model || model == sg_models[i])
             sg_models[i]->usage(fp);
     fputs(
-"Exit status: 0 ok, 1 I/O or runtime failure, 2 bad usage or input,\n"
-"3 diverged (non-finite state or outside the proved region).\n", fp);
+"Exit status: 0 ok; 1 I/O or runtime failure (write error, full disk, a figure\n"
+"not drawn, out of memory); 2 bad usage or input (also: DIR in use by another\n"
+"shadowgd); 3 diverged (non-finite state or outside the proved region);\n"
+"130 / 143 interrupted by SIGINT / SIGTERM (with --checkpoint-every: resumable).\n", fp);
 }
 
 static int parse_one(int opt, const char *arg, sg_config *c)
@@ -173,6 +175,10 @@ int sg_cli_parse_run(int argc, char **argv, sg_config *c)
     model->defaults(c);
     for (int i = 1; i < argc; i++) {
         const char *tok = argv[i];
+        if (strcmp(tok, "-h") == 0) {
+            sg_cli_usage(stdout, model);
+            return -1;
+        }
         if (tok[0] != '-' || tok[1] != '-' || tok[2] == '\0') {
             fprintf(stderr, "shadowgd: unexpected argument '%s' (see shadowgd run --help)\n",
                     tok);

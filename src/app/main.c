@@ -3,6 +3,8 @@
 #include "app/cli.h"
 #include "app/resume.h"
 #include "sweep/sweep.h"
+#include "shadow/mp_alloc.h"
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -37,8 +39,26 @@ static int cmd_check(int argc, char **argv)
 }
 
 static const sw_app sweep_app = {cmd_run, cmd_check};
+/* A write error on stdout (the verdict table, --help; `> /dev/full`) is a
+   failure: exit 1 with one line, unless the command failed already. */
+static int stdout_checked(int rc)
+{
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "shadowgd: write error on standard output: %s\n", strerror(errno));
+        return rc == SG_EXIT_OK ? SG_EXIT_FAIL : rc;
+    }
+    return rc;
+}
+
+static int dispatch(int argc, char **argv);
 
 int main(int argc, char **argv)
+{
+    sg_mp_install_allocators();
+    return stdout_checked(dispatch(argc, argv));
+}
+
+static int dispatch(int argc, char **argv)
 {
     if (argc < 2) {
         usage(stderr);

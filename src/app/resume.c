@@ -12,6 +12,7 @@
 #include "app/cli.h"
 #include "run/checkpoint.h"
 #include "io/hash.h"
+#include "io/outlock.h"
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,6 +76,14 @@ int sg_resume_main(int argc, char **argv)
     if (strlen(dir) >= SG_PATH_MAX - 64) {
         fprintf(stderr, "shadowgd: resume: directory path too long\n");
         return SG_EXIT_USAGE;
+    }
+    /* one writer per directory (outlock.h): before anything is read, so
+       that a concurrent resume cannot cut the trajectory under this one */
+    struct stat dst;
+    if (stat(dir, &dst) == 0 && S_ISDIR(dst.st_mode)) {
+        int lrc = sg_outdir_lock(dir);
+        if (lrc != 0)
+            return lrc;
     }
     char path[SG_PATH_MAX + 64], tmp[SG_PATH_MAX + 64], fin[SG_PATH_MAX + 64], err[512];
     snprintf(path, sizeof path, "%s/%s", dir, SG_CKPT_NAME);
@@ -151,6 +160,7 @@ int sg_resume_main(int argc, char **argv)
     memcpy(csv.path, fin, strlen(fin) + 1); /* both < SG_PATH_MAX: dir < SG_PATH_MAX-64 */
     memcpy(csv.tmp, tmp, strlen(tmp) + 1);
     fp = NULL;
+    sg_tmp_register(csv.tmp, 1); /* the resumable temporary (outfile.h) */
     rc = sg_run_execute(&ctx, &csv); /* ctx.cfg.argv points into ck */
     sg_ckpt_free(&ck);
     free(buf);

@@ -1,6 +1,7 @@
 /* outdir.c -- refusing to clobber earlier results (see outdir.h). */
 #include "io/outdir.h"
 #include "io/exit_status.h"
+#include "io/outlock.h"
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
@@ -16,7 +17,8 @@ static int dir_nonempty(const char *path)
     int found = 0;
     struct dirent *e;
     while (!found && (e = readdir(dp)) != NULL)
-        found = strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+        found = strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0 &&
+                strcmp(e->d_name, SG_LOCK_NAME) != 0; /* our own lock (outlock.h) */
     closedir(dp);
     return found;
 }
@@ -76,4 +78,24 @@ int sg_outdir_clean(const char *path)
         }
     }
     return 0;
+}
+
+const char *sg_outdir_owned_name(const char *dir, const char *input_path)
+{
+    static char name[64];
+    struct stat in, st;
+    char buf[4200];
+    if (stat(input_path, &in) != 0)
+        return NULL;
+    for (size_t q = 0; q < sizeof known / sizeof known[0]; q++)
+        for (int tmp = 0; tmp < 2; tmp++) {
+            int len = snprintf(buf, sizeof buf, "%s/%s%s", dir, known[q], tmp ? ".tmp" : "");
+            if (len < 0 || (size_t)len >= sizeof buf || stat(buf, &st) != 0)
+                continue;
+            if (st.st_dev == in.st_dev && st.st_ino == in.st_ino) {
+                snprintf(name, sizeof name, "%s%s", known[q], tmp ? ".tmp" : "");
+                return name;
+            }
+        }
+    return NULL;
 }

@@ -19,4 +19,10 @@ int sg_outdir_check(const char *path, int force);
    names only).  0, or -1 with a message. */
 int sg_outdir_clean(const char *path);
 
+/* The name (relative to dir) of the output that `--force` removes or a
+   run (re)writes and that is the very file input_path (same device and
+   inode: symlinks and relative spellings included), or NULL when there is
+   none.  A run reading such a file would destroy its own input. */
+const char *sg_outdir_owned_name(const char *dir, const char *input_path);
+
 #endif

@@ -6,6 +6,45 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+static struct {
+    char path[4112];
+    int used, resumable;
+} tmps[SG_TMP_MAX];
+
+void sg_tmp_register(const char *path, int resumable)
+{
+    for (int q = 0; q < SG_TMP_MAX; q++)
+        if (!tmps[q].used && strlen(path) < sizeof tmps[q].path) {
+            strcpy(tmps[q].path, path);
+            tmps[q].used = 1;
+            tmps[q].resumable = resumable;
+            return;
+        }
+}
+
+void sg_tmp_set_resumable(const char *path, int resumable)
+{
+    for (int q = 0; q < SG_TMP_MAX; q++)
+        if (tmps[q].used && strcmp(tmps[q].path, path) == 0)
+            tmps[q].resumable = resumable;
+}
+
+void sg_tmp_unregister(const char *path)
+{
+    for (int q = 0; q < SG_TMP_MAX; q++)
+        if (tmps[q].used && strcmp(tmps[q].path, path) == 0)
+            tmps[q].used = 0;
+}
+
+void sg_tmp_remove_all(void)
+{
+    for (int q = 0; q < SG_TMP_MAX; q++)
+        if (tmps[q].used && !tmps[q].resumable) {
+            remove(tmps[q].path);
+            tmps[q].used = 0;
+        }
+}
+
 int sg_outfile_open(sg_outfile *o, const char *dir, const char *name)
 {
     o->fp = NULL;
@@ -20,6 +59,7 @@ int sg_outfile_open(sg_outfile *o, const char *dir, const char *name)
         fprintf(stderr, "shadowgd: cannot write %s: %s\n", o->tmp, strerror(errno));
         return -1;
     }
+    sg_tmp_register(o->tmp, 0);
     return 0;
 }
 
@@ -42,6 +82,7 @@ int sg_outfile_commit(sg_outfile *o)
         err = errno;
     }
     o->fp = NULL;
+    sg_tmp_unregister(o->tmp);
     if (bad) {
         fprintf(stderr, "shadowgd: write error on %s: %s\n", o->tmp, strerror(err));
         remove(o->tmp);
@@ -74,6 +115,7 @@ void sg_outfile_abort(sg_outfile *o)
     if (o->fp)
         fclose(o->fp);
     o->fp = NULL;
+    sg_tmp_unregister(o->tmp);
     remove(o->tmp);
 }
 

@@ -19,10 +19,16 @@ int sg_parse_long(const char *flag, const char *s, long lo, long hi, long *out)
     char *end;
     if (s[0] == '\0' || isspace((unsigned char)s[0]))
         return sg_bad_value(flag, s, "not an integer");
+    /* strtol takes "+5" and "-0"; the documented syntax is [-]DIGITS
+       without a sign on zero */
+    if (s[0] == '+')
+        return sg_bad_value(flag, s, "not an integer (no leading '+')");
     errno = 0;
     long x = strtol(s, &end, 10);
     if (end == s || *end != '\0')
         return sg_bad_value(flag, s, "not an integer");
+    if (x == 0 && s[0] == '-')
+        return sg_bad_value(flag, s, "not an integer (negative zero)");
     if (errno == ERANGE || x < lo || x > hi) {
         char why[96];
         snprintf(why, sizeof why, "must be between %ld and %ld", lo, hi);

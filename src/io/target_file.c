@@ -1,5 +1,6 @@
 /* target_file.c -- strict reader for --target PATH (see target_file.h). */
 #include "io/target_file.h"
+#include "io/parse.h"
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
@@ -59,8 +60,8 @@ int sg_target_read(const char *path, int d, double *a, char *err, size_t errlen)
 int sg_target_read_stream(FILE *fp, const char *path, int d, double *a, char *err,
                           size_t errlen)
 {
-    char tok[128];
-    int count = 0, rc = -1;
+    char tok[128], esc[4 * sizeof tok + 8]; /* tokens are file content: escaped */
+    int count = 0, rc = -1, nonzero = 0;
     double norm2 = 0.0;
     for (;;) {
         int t = next_token(fp, tok, sizeof tok);
@@ -76,19 +77,19 @@ int sg_target_read_stream(FILE *fp, const char *path, int d, double *a, char *er
         double x = strtod(tok, &end);
         if (end == tok || *end != '\0') {
             snprintf(err, errlen, "--target %s: entry %d '%s' is not a number", path,
-                     count + 1, tok);
+                     count + 1, sg_escaped(tok, esc, sizeof esc));
             goto out;
         }
         /* subnormals are accepted (a.csv of --dump may hold them); values
            that overflow or underflow to 0 are not */
         if (!isfinite(x)) {
             snprintf(err, errlen, "--target %s: entry %d '%s' is not a finite double",
-                     path, count + 1, tok);
+                     path, count + 1, sg_escaped(tok, esc, sizeof esc));
             goto out;
         }
         if (errno == ERANGE && x == 0.0) {
             snprintf(err, errlen, "--target %s: entry %d '%s' underflows to 0", path,
-                     count + 1, tok);
+                     count + 1, sg_escaped(tok, esc, sizeof esc));
             goto out;
         }
         if (count >= d) {
@@ -97,6 +98,7 @@ int sg_target_read_stream(FILE *fp, const char *path, int d, double *a, char *er
         }
         a[count++] = x;
         norm2 += x * x;
+        nonzero |= x != 0.0;
     }
     if (ferror(fp)) {
         snprintf(err, errlen, "--target %s: read error", path);
@@ -106,7 +108,9 @@ int sg_target_read_stream(FILE *fp, const char *path, int d, double *a, char *er
         snprintf(err, errlen, "--target %s: has %d values, expected d=%d", path, count, d);
         goto out;
     }
-    if (norm2 == 0.0) {
+    /* |a|^2 underflows to 0 for a tiny non-zero a (1e-200): zero only if
+       every entry is */
+    if (!nonzero) {
         snprintf(err, errlen, "--target %s: the target is the zero vector", path);
         goto out;
     }

@@ -78,6 +78,7 @@ typedef struct sg_run_ctx {
     int io_errno;       /* errno of a failed trajectory write, or 0 */
     int resumed;        /* the loop continues from a checkpoint    */
     int interrupted;    /* SIGINT/SIGTERM stopped the loop (signal) */
+    int outputs_failed; /* an after_run output (a figure) was not written: exit 1 */
     long traj_bytes;    /* checkpoint: bytes of trajectory hashed  */
     unsigned long long traj_hash; /* FNV-1a of those bytes         */
     double setup_seconds, loop_seconds;

@@ -7,6 +7,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <time.h>
 
 static double now_seconds(void)
@@ -260,7 +261,17 @@ int sg_run_execute(sg_run_ctx *ctx, sg_outfile *csv)
         if (ctx->io_errno > 0)
             fprintf(stderr, "shadowgd: write error on %s: %s\n", csv->tmp,
                     strerror(ctx->io_errno));
-        sg_outfile_abort(csv);
+        /* with a checkpoint on disk (the failed one left the previous in
+           place, outfile.h), the temporary is what `resume` continues */
+        char ck[sizeof csv->path + 32];
+        snprintf(ck, sizeof ck, "%s/checkpoint.bin", cfg->out_dir);
+        if (cfg->checkpoint_every > 0 && access(ck, F_OK) == 0) {
+            fclose(csv->fp);
+            fprintf(stderr, "shadowgd: the last checkpoint and %s are kept; continue with: "
+                            "shadowgd resume %s\n", csv->tmp, cfg->out_dir);
+        } else {
+            sg_outfile_abort(csv);
+        }
         sg_run_free(ctx);
         return SG_EXIT_FAIL;
     }
@@ -272,6 +283,8 @@ int sg_run_execute(sg_run_ctx *ctx, sg_outfile *csv)
     if (!cfg->quiet)
         print_human(ctx);
     int rc = ctx->status == SG_STATUS_COMPLETED ? SG_EXIT_OK : SG_EXIT_DIVERGED;
+    if (ctx->outputs_failed && rc == SG_EXIT_OK) /* reported where it failed */
+        rc = SG_EXIT_FAIL;
     if (ctx->status == SG_STATUS_DIVERGED) {
         char comp[96];
         div_component(ctx, comp, sizeof comp);

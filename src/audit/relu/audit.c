@@ -480,8 +480,13 @@ int sg_audit_after_run(sg_audit *a, sg_run_ctx *ctx)
         return 0;
     }
     a->set.plot.stuck = a->stuck_found;
-    return sg_plots_write(&a->set.plot, sg_inv_get_phases(a->dbl), a->figures,
-                          sizeof a->figures);
+    int rc = sg_plots_write(&a->set.plot, sg_inv_get_phases(a->dbl), a->figures,
+                            sizeof a->figures);
+    if (rc > 0) { /* a figure failed: the table still prints, the exit status is 1 */
+        ctx->outputs_failed = 1;
+        return 0;
+    }
+    return rc;
 }
 
 void sg_audit_free(sg_audit *a)

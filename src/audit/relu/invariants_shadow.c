@@ -103,6 +103,47 @@ static double sum_terms(feed *f, long n)
     return mpfr_get_d(f->sum, MPFR_RNDN);
 }
 
+/* BOUND from the shadow's totals.  Not a pass unless the bounds checked
+   something (issue 11, item 6): components with an infinite or NaN bound
+   (or a non-finite value) are not compared; when they are at least as many
+   as the compared ones the verdict is not-applicable ("inconclusive").  A
+   population replica that disagrees with the kernel makes the bounds
+   inapplicable to the kernel's results: violated, at its first step. */
+void sg_inv_shadow_bound(sg_inv_checker *dbl, const sg_shadow_audit *sa)
+{
+    char buf[320], extra[160] = "";
+    long uncompared = sa->nonfinite + sa->infinite_bounds;
+    if (uncompared > 0)
+        snprintf(extra, sizeof extra, "; %ld not compared (%ld infinite bounds, %ld non-finite)",
+                 uncompared, sa->infinite_bounds, sa->nonfinite);
+    if (sa->replica_mismatch > 0) {
+        snprintf(buf, sizeof buf,
+                 "%ld population values differ from the bounds' replica of the kernel (first "
+                 "at step %ld): the bounds do not apply to the kernel's results%s",
+                 sa->replica_mismatch, sa->replica_first_step, extra);
+        sg_inv_set_result(dbl, SG_INV_BOUND, SG_VIOLATED, buf, sa->replica_first_step, NAN,
+                          "", sa->steps_audited);
+        return;
+    }
+    if (uncompared >= sa->components_checked && sa->violations == 0) {
+        snprintf(buf, sizeof buf,
+                 "inconclusive: %ld components compared, %ld not (%ld infinite bounds, %ld "
+                 "non-finite) in %ld audited steps", sa->components_checked, uncompared,
+                 sa->infinite_bounds, sa->nonfinite, sa->steps_audited);
+        sg_inv_set_result(dbl, SG_INV_BOUND, SG_NOT_APPLICABLE, buf, -1, NAN, "",
+                          sa->steps_audited);
+        return;
+    }
+    snprintf(buf, sizeof buf,
+             "%ld components in %ld audited steps (MPFR %ld bits): %ld outside their "
+             "round-off bound; max error/bound %.3g at step %ld%s",
+             sa->components_checked, sa->steps_audited, (long)sa->prec, sa->violations,
+             sa->max_ratio, sa->max_ratio_step, extra);
+    sg_inv_set_result(dbl, SG_INV_BOUND, sa->violations == 0 ? SG_HELD : SG_VIOLATED, buf,
+                      sa->violations == 0 ? -1 : sa->first_step, 1.0 - sa->max_ratio,
+                      "1 - max error/bound", sa->steps_audited);
+}
+
 /* the IDs measured by the shadow, from its totals (after the run) */
 static void feed_finish(void *x, sg_audit *a)
 {
@@ -112,14 +153,7 @@ static void feed_finish(void *x, sg_audit *a)
     const sg_inv_thresholds *th = sg_audit_thresholds(a);
     char buf[320];
     if (sa->steps_audited > 0) {
-        snprintf(buf, sizeof buf,
-                 "%ld components in %ld audited steps (MPFR %ld bits): %ld outside their "
-                 "round-off bound; max error/bound %.3g at step %ld",
-                 sa->components_checked, sa->steps_audited, (long)sa->prec, sa->violations,
-                 sa->max_ratio, sa->max_ratio_step);
-        sg_inv_set_result(dbl, SG_INV_BOUND, sa->violations == 0 ? SG_HELD : SG_VIOLATED, buf,
-                          sa->violations == 0 ? -1 : sa->first_step, 1.0 - sa->max_ratio,
-                          "1 - max error/bound", sa->steps_audited);
+        sg_inv_shadow_bound(dbl, sa);
         if (f->population) {
             sg_inv_set_result(dbl, SG_INV_FLIPS, SG_NOT_APPLICABLE,
                               "the population loss has no activation indicators", -1, NAN,

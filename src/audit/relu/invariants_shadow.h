@@ -31,6 +31,14 @@
 
 #include "run/run.h"
 #include "shadow/relu/shadow_audit.h"
+#include "audit/relu/invariants.h"
+
+/* BOUND of checker dbl from the shadow's totals (called at the end of the
+   run; exported for its tests): held / violated on the compared
+   components; not-applicable ("inconclusive") when the components with an
+   infinite or NaN bound, or a non-finite value, are at least as many as
+   the compared ones; violated when a population replica mismatched. */
+void sg_inv_shadow_bound(sg_inv_checker *dbl, const sg_shadow_audit *sa);
 
 /* Feed state t and step t -> t+1 of the shadow trajectory sa->st to the MPFR
    checker of the audit registered on ctx (nothing if there is none). */

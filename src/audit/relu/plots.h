@@ -34,7 +34,13 @@ typedef struct {
 } sg_plot_setup;
 
 /* Writes the scripts (and runs gnuplot); msg receives one line for the user.
-   0, or -1 when a script cannot be written. */
+   0; 1 when a figure could not be drawn (gnuplot failed, was killed after
+   SHADOWGD_GNUPLOT_TIMEOUT seconds (default 120), or wrote no valid PNG):
+   that PNG does not exist, msg does not list it, and one line per failed
+   figure went to stderr; -1 when a script cannot be written.  Each PNG is
+   drawn in a private temporary directory and renamed into place only once
+   checked, so no empty or truncated PNG ever carries the final name.
+   --steps 0 draws nothing (a single point has an empty x range). */
 int sg_plots_write(const sg_plot_setup *p, const sg_inv_phases *ph, char *msg, size_t len);
 
 /* 1 if an executable 'gnuplot' is on PATH */

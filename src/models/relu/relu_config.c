@@ -4,7 +4,10 @@
 #include "io/binio.h"
 #include "io/exit_status.h"
 #include "io/hash.h"
+#include "io/outdir.h"
+#include "models/relu/relu_memory.h"
 #include "io/parse.h"
+#include "kernels/relu/region.h"
 #include <string.h>
 #include <unistd.h>
 
@@ -102,11 +105,52 @@ int sg_relu_parse_option(sg_config *cfg, int id, const char *arg)
     return SG_EXIT_USAGE;
 }
 
+#define SG_STR_(x) #x
+#define SG_STR(x) SG_STR_(x)
+
+/* The empirical kernels are proved only inside the box of
+   kernels/relu/region.h; a run outside it would stop at step 0 after the
+   whole setup (up to a GB and seconds), so the CLI refuses it up front.
+   The population loss has no X and its kernels no such proof: none of
+   these limits apply to it. */
+static int check_region(const sg_config *cfg, const sg_relu_config *c)
+{
+    static const char *const where = "the proved floating-point region of --loss empirical, "
+                                     "kernels/relu/region.h";
+    char val[64], why[160];
+    if (c->loss != SG_LOSS_EMPIRICAL)
+        return 0;
+    const struct { const char *flag; long v, max; } sizes[] = {
+        {"n", c->n, SG_SAFE_N_MAX}, {"d", c->d, SG_SAFE_D_MAX}, {"k", c->k, SG_SAFE_K_MAX}};
+    for (int q = 0; q < 3; q++)
+        if (sizes[q].v > sizes[q].max) {
+            snprintf(val, sizeof val, "%ld", sizes[q].v);
+            snprintf(why, sizeof why, "at most %ld (%s)", sizes[q].max, where);
+            return sg_bad_value(sizes[q].flag, val, why);
+        }
+    if (!(cfg->mu <= SG_SAFE_MU_MAX)) {
+        snprintf(val, sizeof val, "%.17g", cfg->mu);
+        snprintf(why, sizeof why, "at most %g (%s)", SG_SAFE_MU_MAX, where);
+        return sg_bad_value("mu", val, why);
+    }
+    return 0;
+}
+
 /* sizes of the buffers: n*d (X), n*k (Z, H), k*d (W) elements */
 int sg_relu_check(const sg_config *cfg)
 {
     const sg_relu_config *c = SG_RELU_CFG_C(cfg);
     long n = c->loss == SG_LOSS_EMPIRICAL ? c->n : 1;
+    /* --force removes and the run rewrites its own outputs: never one
+       that is this run's input (issue 11, item 5) */
+    const char *owned = c->target == SG_TARGET_FILE && cfg->force
+                            ? sg_outdir_owned_name(cfg->out_dir, c->target_path) : NULL;
+    if (owned) {
+        fprintf(stderr, "shadowgd: invalid value '%s' for --target: it is %s/%s, which --force "
+                        "would remove (copy it out of the output directory first)\n",
+                c->target_path, cfg->out_dir, owned);
+        return SG_EXIT_USAGE;
+    }
     if ((long)c->n * c->d > SG_MAX_ELEMS && c->loss == SG_LOSS_EMPIRICAL) {
         fprintf(stderr, "shadowgd: --n %d with --d %d gives %ld > 2^31-1 entries in X\n",
                 c->n, c->d, (long)c->n * c->d);
@@ -127,24 +171,23 @@ int sg_relu_check(const sg_config *cfg)
                 (long)c->k * c->k);
         return SG_EXIT_USAGE;
     }
-    /* doubles allocated by setup (relu_model.c, run.c): X, y, Z, H, f, r
-       or the population's norms and angles; a, grad, theta, theta0,
-       theta_prev; per-neuron and scratch vectors.  Each term is below 2^31,
-       so the sum of at most 10 of them cannot overflow a long. */
-    long kd = (long)c->k * c->d + c->k;
-    long doubles = c->loss == SG_LOSS_EMPIRICAL
-                       ? (long)c->n * c->d + 2 * n * c->k + 3L * c->n
-                       : (long)c->k * c->k + c->k;
-    doubles += 4 * kd + 3L * c->k + 2L * c->d;
-    double bytes = 8.0 * (double)doubles;
+    /* everything setup allocates before the first step (relu_memory.h),
+       the MPFR shadow and the audit included */
+    sg_relu_mem_shape shape = {c->loss == SG_LOSS_EMPIRICAL, c->n, c->d, c->k, cfg->prec,
+                               cfg->audit_every > 0, cfg->shadow_trajectory != 0};
+    double dbl = sg_relu_double_bytes(&shape), mp = sg_relu_shadow_bytes(&shape);
+    double bytes = dbl + mp;
     double ram = (double)sysconf(_SC_PHYS_PAGES) * (double)sysconf(_SC_PAGESIZE);
     if (ram > 0 && bytes > ram) {
-        fprintf(stderr, "shadowgd: --n %d --d %d --k %d need %.1f GiB, more than the %.1f GiB "
+        fprintf(stderr, "shadowgd: --n %d --d %d --k %d need %.1f GiB (%.1f GiB double state, "
+                        "%.1f GiB MPFR shadow and audit at --prec %ld), more than the %.1f GiB "
                         "of memory of this machine\n", c->n, c->d, c->k, bytes / 1073741824.0,
-                ram / 1073741824.0);
+                dbl / 1073741824.0, mp / 1073741824.0, cfg->prec, ram / 1073741824.0);
         return SG_EXIT_USAGE;
     }
-    return 0;
+    /* last: the size and memory checks above name the products of the
+       options; these name one option and the proved region's limit */
+    return check_region(cfg, c);
 }
 
 void sg_relu_usage(FILE *fp)
@@ -156,6 +199,9 @@ void sg_relu_usage(FILE *fp)
 "  --d N          input dimension (default 100)\n"
 "  --k N          hidden neurons (default 2)\n"
 "  --n N          samples, empirical loss only (default 2000)\n"
+"  limits of --loss empirical (its proved floating-point region):\n"
+"                 --n <= " SG_STR(SG_SAFE_N_MAX) ", --d <= " SG_STR(SG_SAFE_D_MAX)
+", --k <= " SG_STR(SG_SAFE_K_MAX) ", --mu <= " SG_STR(SG_SAFE_MU_MAX) "\n"
 "  --sigma X      initialisation scale, > 0 (default 1e-4)\n"
 "  --init theory|xavier|balanced   initialisation (default theory)\n"
 "  --target e1|random|PATH         planted vector a (default e1)\n"

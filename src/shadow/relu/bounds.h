@@ -20,7 +20,22 @@ typedef struct {
     double u;    /* unit roundoff                                     */
     double eta;  /* absolute underflow error per product or quotient  */
     double ulp_libm; /* assumed accuracy of sin, cos, atan2 in ulps (population) */
+    int exact_sign;  /* 1: z is the exact dot product rounded once (the MPFR
+                        shadow's exact accumulator, xacc.h), so its sign is
+                        exact and no activation is ambiguous (roundoff.md E2) */
 } sg_fp_model;
+
+/* Test-only: weaken one term of the empirical bounds, to show that a
+   one-sample case catches it (tests/test_reliability.c).  Never set by the
+   program: SG_WEAKEN_NONE. */
+typedef enum {
+    SG_WEAKEN_NONE = 0,
+    SG_WEAKEN_GW_UNDERFLOW, /* E7 without its underflow term 2 eta (n + sum|x|) */
+    SG_WEAKEN_GV_GAMMA,     /* E6 with gamma_n / 4                            */
+    SG_WEAKEN_AMB_THRESHOLD,/* E2 ambiguity threshold Ez / 4                  */
+    SG_WEAKEN_AMB_ER        /* E7 ambiguous term |r| without Er               */
+} sg_bounds_weakening;
+extern sg_bounds_weakening sg_bounds_weaken;
 
 /* binary64 with glibc's libm (assumed <= 1 ulp for sin, cos, atan2) */
 sg_fp_model sg_fp_binary64(void);

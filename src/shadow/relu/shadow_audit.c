@@ -73,7 +73,7 @@ int sg_shadow_audit_init(sg_shadow_audit *a, const sg_problem *p, const double *
         sg_shadow_audit_free(a);
         return -1;
     }
-    a->max_ratio_step = a->max_divergence_step = -1;
+    a->max_ratio_step = a->max_divergence_step = a->replica_first_step = -1;
     return 0;
 }
 
@@ -120,15 +120,21 @@ static void check(sg_shadow_audit *a, long step, int cls, long index, double c, 
                   double E)
 {
     sg_sa_class_stats *s = &a->cls[cls];
-    s->checked++;
     if (!isfinite(c) || !mpfr_number_p(m) || isnan(E)) {
         /* overflow (or a NaN) in the double, the shadow or the bound's own
            evaluation (inf * 0): outside the standard model, so not a
            round-off bound violation; counted on its own (roundoff.md, not
-           covered) */
+           covered) and not as a compared component */
         a->nonfinite++;
         return;
     }
+    if (isinf(E)) {
+        /* err <= inf holds for every err: an infinite bound checks nothing
+           (issue 11, item 6), so the component is not counted as compared */
+        a->infinite_bounds++;
+        return;
+    }
+    s->checked++;
     /* err >= |c - m|: the difference rounded away from zero, twice */
     mpfr_sub_d(a->e, m, c, MPFR_RNDA);
     double err = fabs(away(a->e));
@@ -299,6 +305,8 @@ static void audit_population(sg_shadow_audit *a, long step, const double *theta,
         a->step_violations++; /* out of memory: this step could not be checked */
     else
         a->replica_mismatch += mism;
+    if (mism > 0 && a->replica_first_step < 0)
+        a->replica_first_step = step;
     sg_bounds_sum(&a->bd, &a->bm);
     for (int i = 0; i < k; i++)
         check(a, step, SG_SA_NORM, i, ws->pop.norm[i], s->norm[i], a->bd.Epop[i]);

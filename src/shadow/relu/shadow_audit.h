@@ -66,7 +66,9 @@ typedef struct sg_shadow_audit {
     long prediction_mismatch;   /* run's theta_{t+1} != the audited one      */
     long replica_mismatch;      /* population: bounds.c's replica != kernel  */
     long libm_checked, libm_violations;
-    long nonfinite;             /* double components that are Inf/NaN        */
+    long nonfinite;             /* components with an Inf/NaN value or NaN bound */
+    long infinite_bounds;       /* finite components whose bound is +inf     */
+    long replica_first_step;    /* first step with a replica mismatch, or -1 */
     long trajectory_range_errors; /* xacc out of range on the trajectory    */
     double libm_max_ulp[4];  /* sqrt, atan2, sin, cos */
     double max_ratio, max_divergence, final_divergence;

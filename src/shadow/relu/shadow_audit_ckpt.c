@@ -10,13 +10,14 @@
 
 /* ---- checkpoints ---- */
 
-#define SG_SA_MAGIC "shadowgd-mpfr-audit 1\n"
+#define SG_SA_MAGIC "shadowgd-mpfr-audit 2\n" /* 2: infinite_bounds, replica_first_step */
 
 /* the scalar state, in a fixed order (longs, then doubles) */
 #define SA_LONGS(X)                                                          \
     X(steps_audited) X(components_checked) X(violations) X(ambiguous) X(flips) \
     X(prediction_mismatch) X(replica_mismatch) X(libm_checked)                \
-    X(libm_violations) X(nonfinite) X(trajectory_range_errors)               \
+    X(libm_violations) X(nonfinite) X(infinite_bounds) X(replica_first_step) \
+    X(trajectory_range_errors)                                               \
     X(max_ratio_step) X(max_divergence_step) X(first_step) X(first_index)
 #define SA_DOUBLES(X)                                                        \
     X(max_ratio) X(max_divergence) X(final_divergence) X(first_err)          \

@@ -98,6 +98,7 @@ static void obs_summary(void *self, sg_json *j)
     }
     sg_json_int(j, "update_mismatches", a->prediction_mismatch);
     sg_json_int(j, "nonfinite_components", a->nonfinite);
+    sg_json_int(j, "infinite_bounds", a->infinite_bounds);
     if (a->trajectory)
         sg_json_int(j, "trajectory_range_errors", a->trajectory_range_errors);
     if (a->prob->loss == SG_LOSS_POPULATION)
@@ -166,6 +167,13 @@ static void obs_report(void *self, FILE *fp)
         if (a->nonfinite)
             fprintf(fp, "  %ld non-finite components (overflow: outside the bounds' model)\n",
                     a->nonfinite);
+        if (a->infinite_bounds)
+            fprintf(fp, "  %ld components with an infinite bound: not compared\n",
+                    a->infinite_bounds);
+        if (a->replica_mismatch)
+            fprintf(fp, "  %ld population values differ from the bounds' replica of the "
+                        "kernel (first at step %ld): the bounds do not apply\n",
+                    a->replica_mismatch, a->replica_first_step);
         if (a->have_first)
             fprintf(fp, "  FIRST VIOLATION: step %ld %s[%ld]: error %.3e > bound %.3e\n",
                     a->first_step, sg_sa_class_name(a->first_class), a->first_index,
