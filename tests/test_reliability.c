@@ -270,7 +270,7 @@ static void test_bound_verdicts(void)
     double a[2] = {1.0, 0.0}, sign0[2] = {1.0, 1.0};
     sg_inv_thresholds th;
     sg_inv_thresholds_default(&th);
-    sg_inv_problem ip = {2, 2, 0.1, 1e-4, a, sign0, 10};
+    sg_inv_problem ip = {2, 2, 0.1, 1e-4, a, sign0, 10, 0, 0};
     sg_inv_checker *c = sg_inv_new("double", &ip, &th);
     CU_ASSERT_FATAL(c != NULL);
     sg_inv_finish(c);
