@@ -43,7 +43,5 @@ typedef struct {
    --steps 0 draws nothing (a single point has an empty x range). */
 int sg_plots_write(const sg_plot_setup *p, const sg_inv_phases *ph, char *msg, size_t len);
 
-/* 1 if an executable 'gnuplot' is on PATH */
-int sg_have_gnuplot(void);
 
 #endif
