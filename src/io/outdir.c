@@ -58,6 +58,8 @@ static const char *const known[] = {
     "data/a.csv", "data/W0.csv", "data/v0.csv",
     /* the figures of the invariant audit (plots.h) */
     "fig3.gp", "fig3.png", "audit.gp", "audit.png", "gnuplot.log",
+    /* matrix sensing's figure (audit/sensing/plots.h) */
+    "sensing.gp", "sensing.png",
     /* the final state's structure (audit/relu/final_state.h) */
     "final_state.csv",
 };

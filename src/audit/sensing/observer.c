@@ -1,5 +1,6 @@
 /* observer.c -- matrix sensing's shadow and audit observer (see observer.h). */
 #include "audit/sensing/observer.h"
+#include "audit/sensing/plots.h"
 #include "io/binio.h"
 #include "io/json.h"
 #include "kernels/relu/empirical.h" /* sg_gd_update: the shared update kernel */
@@ -32,6 +33,8 @@ typedef struct {
     long audited, components, violations, range_errors;
     double max_ratio, max_div, final_div;
     long max_ratio_step, max_div_step;
+    sg_sens_plot_setup plot;
+    char figures[512];         /* one line about the figures */
 } sens_obs;
 
 static void obs_free(sens_obs *o)
@@ -243,6 +246,8 @@ static void report(void *self, FILE *fp)
     if (o->have_traj)
         fprintf(fp, "trajectory shadow: max divergence %.3g (step %ld), final %.3g\n",
                 o->max_div, o->max_div_step, o->final_div);
+    if (o->figures[0])
+        fprintf(fp, "%s\n", o->figures);
     fputc('\n', fp);
     sg_sens_inv_table(fp, &o->dbl, o->have_traj ? &o->mp : NULL);
     const sg_sens_inv_stats *s = &o->dbl.st;
@@ -250,6 +255,22 @@ static void report(void *self, FILE *fp)
                 "imbalance max %.3e (start %.3e, alpha^2 = %.3e)\n", s->err_final,
             s->sigma_r_final, s->sigma_r1_final, s->imb_max, s->imb0,
             o->dbl.set.alpha * o->dbl.set.alpha);
+}
+
+/* after trajectory.csv and summary.json: the figures */
+static int after_run(void *self, sg_run_ctx *ctx)
+{
+    sens_obs *o = self;
+    if (ctx->status == SG_STATUS_DIVERGED) {
+        snprintf(o->figures, sizeof o->figures, "figures: none (the run diverged)");
+        return 0;
+    }
+    int rc = sg_sens_plots_write(&o->plot, o->figures, sizeof o->figures);
+    if (rc > 0) { /* reported on stderr; the table still prints, exit 1 */
+        ctx->outputs_failed = 1;
+        return 0;
+    }
+    return rc;
 }
 
 /* ---- checkpoints: the totals, both checkers' statistics, the MPFR state ---- */
@@ -347,6 +368,16 @@ int sg_sens_audit_attach(sg_run_ctx *ctx, const sg_sens_problem *p, const sg_sen
     o->f64 = sg_fp_binary64();
     o->max_ratio_step = o->max_div_step = -1;
     o->row_balance = NAN;
+    o->plot.dir = c->out_dir;
+    o->plot.plots = c->plots;
+    o->plot.steps = c->steps;
+    o->plot.nsigma = set->r + 1 < SG_SENS_MAX_SIGMA ? set->r + 1 : SG_SENS_MAX_SIGMA;
+    if (o->plot.nsigma > (p->n1 < p->n2 ? p->n1 : p->n2))
+        o->plot.nsigma = p->n1 < p->n2 ? p->n1 : p->n2;
+    o->plot.alpha = set->alpha;
+    snprintf(o->plot.setting, sizeof o->plot.setting,
+             "matrix sensing n1=%d n2=%d r=%d k=%d m=%d, alpha=%g, mu=%g, seed=%llu", p->n1,
+             p->n2, p->r, p->k, p->m, set->alpha, c->mu, (unsigned long long)c->seed);
     sg_sens_inv_init(&o->dbl, "double", set);
     sg_sens_inv_init(&o->mp, "mpfr", set);
     o->pred = calloc((size_t)o->len, sizeof(double));
@@ -367,7 +398,8 @@ int sg_sens_audit_attach(sg_run_ctx *ctx, const sg_sens_problem *p, const sg_sen
     sg_observer ob = {.name = SG_SENS_AUDIT_NAME, .self = o, .observe = observe,
                       .after_update = after_update, .csv_header = csv_header,
                       .csv_row = csv_row, .summary = summary, .report = report,
-                      .save = save, .load = load, .destroy = destroy};
+                      .save = save, .load = load, .after_run = after_run,
+                      .destroy = destroy};
     if (sg_run_add_observer(ctx, &ob) != 0) {
         fprintf(stderr, "shadowgd: too many observers\n");
         obs_free(o);
