@@ -56,6 +56,9 @@ int sg_outdir_check(const char *path, int force)
 static const char *const known[] = {
     "trajectory.csv", "summary.json", "checkpoint.bin", "data/X.csv", "data/y.csv",
     "data/a.csv", "data/W0.csv", "data/v0.csv",
+    /* matrix sensing's --dump (models/sensing/sensing_model.c) */
+    "data/Xstar.csv", "data/Ustar.csv", "data/Vstar.csv", "data/s.csv", "data/A.csv",
+    "data/U0.csv", "data/V0.csv",
     /* the figures of the invariant audit (plots.h) */
     "fig3.gp", "fig3.png", "audit.gp", "audit.png", "gnuplot.log",
     /* matrix sensing's figure (audit/sensing/plots.h) */
