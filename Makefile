@@ -122,9 +122,11 @@ install: program
 	  $(DESTDIR)$(PREFIX)/include/shadowgd
 	install -m 755 $(PROGRAM) $(DESTDIR)$(PREFIX)/bin/shadowgd
 	install -m 644 $(LIB) $(DESTDIR)$(PREFIX)/lib/libshadowgd.a
-	install -d $(DESTDIR)$(PREFIX)/include/shadowgd/kernels/relu $(DESTDIR)$(PREFIX)/include/shadowgd/specs
+	install -d $(DESTDIR)$(PREFIX)/include/shadowgd/kernels/relu \
+	  $(DESTDIR)$(PREFIX)/include/shadowgd/kernels/sensing $(DESTDIR)$(PREFIX)/include/shadowgd/specs
 	install -m 644 $(wildcard src/kernels/*.h) $(DESTDIR)$(PREFIX)/include/shadowgd/kernels
 	install -m 644 $(wildcard src/kernels/relu/*.h) $(DESTDIR)$(PREFIX)/include/shadowgd/kernels/relu
+	install -m 644 $(wildcard src/kernels/sensing/*.h) $(DESTDIR)$(PREFIX)/include/shadowgd/kernels/sensing
 	install -m 644 $(wildcard specs/*.acsl) $(DESTDIR)$(PREFIX)/include/shadowgd/specs
 
 uninstall:
