@@ -43,7 +43,7 @@ int sg_run_main(const sg_config *cfg)
         sg_run_free(&ctx);
         return rc;
     }
-    if ((cfg->force && sg_outdir_clean(cfg->out_dir) != 0) ||
+    if ((cfg->force && sg_outdir_clean(cfg->out_dir, cfg->model->outputs) != 0) ||
         (cfg->dump && ctx.model->dump(ctx.m, ctx.theta0, cfg->out_dir) != 0)) {
         sg_run_free(&ctx);
         return SG_EXIT_FAIL;

@@ -53,26 +53,30 @@ int sg_outdir_check(const char *path, int force)
     return 0;
 }
 
+/* what every run writes; a model adds its own (run/model.h, outputs) */
 static const char *const known[] = {
-    "trajectory.csv", "summary.json", "checkpoint.bin", "data/X.csv", "data/y.csv",
-    "data/a.csv", "data/W0.csv", "data/v0.csv",
-    /* matrix sensing's --dump (models/sensing/sensing_model.c) */
-    "data/Xstar.csv", "data/Ustar.csv", "data/Vstar.csv", "data/s.csv", "data/A.csv",
-    "data/U0.csv", "data/V0.csv",
-    /* the figures of the invariant audit (plots.h) */
-    "fig3.gp", "fig3.png", "audit.gp", "audit.png", "gnuplot.log",
-    /* matrix sensing's figure (audit/sensing/plots.h) */
-    "sensing.gp", "sensing.png",
-    /* the final state's structure (audit/relu/final_state.h) */
-    "final_state.csv",
+    "trajectory.csv", "summary.json", "checkpoint.bin", "gnuplot.log", NULL,
 };
 
-int sg_outdir_clean(const char *path)
+/* the q-th name of known, then of extra (NULL-terminated, may be NULL) */
+static const char *nth(const char *const *extra, size_t q)
+{
+    size_t n = sizeof known / sizeof known[0] - 1;
+    if (q < n)
+        return known[q];
+    for (size_t i = 0; extra && extra[i]; i++)
+        if (i == q - n)
+            return extra[i];
+    return NULL;
+}
+
+int sg_outdir_clean(const char *path, const char *const *extra)
 {
     char buf[4200];
-    for (size_t q = 0; q < sizeof known / sizeof known[0]; q++) {
+    const char *f;
+    for (size_t q = 0; (f = nth(extra, q)) != NULL; q++) {
         for (int tmp = 0; tmp < 2; tmp++) {
-            int len = snprintf(buf, sizeof buf, "%s/%s%s", path, known[q], tmp ? ".tmp" : "");
+            int len = snprintf(buf, sizeof buf, "%s/%s%s", path, f, tmp ? ".tmp" : "");
             if (len < 0 || (size_t)len >= sizeof buf)
                 return -1;
             if (remove(buf) != 0 && errno != ENOENT) {
@@ -85,20 +89,22 @@ int sg_outdir_clean(const char *path)
     return 0;
 }
 
-const char *sg_outdir_owned_name(const char *dir, const char *input_path)
+const char *sg_outdir_owned_name(const char *dir, const char *const *extra,
+                                 const char *input_path)
 {
     static char name[64];
     struct stat in, st;
     char buf[4200];
+    const char *f;
     if (stat(input_path, &in) != 0)
         return NULL;
-    for (size_t q = 0; q < sizeof known / sizeof known[0]; q++)
+    for (size_t q = 0; (f = nth(extra, q)) != NULL; q++)
         for (int tmp = 0; tmp < 2; tmp++) {
-            int len = snprintf(buf, sizeof buf, "%s/%s%s", dir, known[q], tmp ? ".tmp" : "");
+            int len = snprintf(buf, sizeof buf, "%s/%s%s", dir, f, tmp ? ".tmp" : "");
             if (len < 0 || (size_t)len >= sizeof buf || stat(buf, &st) != 0)
                 continue;
             if (st.st_dev == in.st_dev && st.st_ino == in.st_ino) {
-                snprintf(name, sizeof name, "%s%s", known[q], tmp ? ".tmp" : "");
+                snprintf(name, sizeof name, "%s%s", f, tmp ? ".tmp" : "");
                 return name;
             }
         }

@@ -16,13 +16,15 @@
 int sg_outdir_check(const char *path, int force);
 
 /* With force: remove the outputs a previous run may have left (known
-   names only).  0, or -1 with a message. */
-int sg_outdir_clean(const char *path);
+   names only: those of every run, and extra, the model's own, NULL-
+   terminated or NULL).  0, or -1 with a message. */
+int sg_outdir_clean(const char *path, const char *const *extra);
 
 /* The name (relative to dir) of the output that `--force` removes or a
    run (re)writes and that is the very file input_path (same device and
    inode: symlinks and relative spellings included), or NULL when there is
    none.  A run reading such a file would destroy its own input. */
-const char *sg_outdir_owned_name(const char *dir, const char *input_path);
+const char *sg_outdir_owned_name(const char *dir, const char *const *extra,
+                                 const char *input_path);
 
 #endif

@@ -82,6 +82,10 @@ typedef struct sg_model {
     int (*dump)(void *m, const double *theta0, const char *dir);
     /* checkpoint: a hash of the regenerated dataset (and target) */
     uint64_t (*data_hash)(void *m);
+    /* the files (relative to the output directory, NULL-terminated) the
+       model and its observers write besides trajectory.csv, summary.json
+       and checkpoint.bin: what --force removes, what no input may be */
+    const char *const *outputs;
 
     /* ---- shadow and audit ---- */
     /* register the model's observers (MPFR shadow, invariant audit, region

@@ -144,7 +144,7 @@ int sg_relu_check(const sg_config *cfg)
     /* --force removes and the run rewrites its own outputs: never one
        that is this run's input (issue 11, item 5) */
     const char *owned = c->target == SG_TARGET_FILE && cfg->force
-                            ? sg_outdir_owned_name(cfg->out_dir, c->target_path) : NULL;
+                            ? sg_outdir_owned_name(cfg->out_dir, cfg->model->outputs, c->target_path) : NULL;
     if (owned) {
         fprintf(stderr, "shadowgd: invalid value '%s' for --target: it is %s/%s, which --force "
                         "would remove (copy it out of the output directory first)\n",

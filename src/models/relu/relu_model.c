@@ -279,6 +279,12 @@ static uint64_t relu_data_hash(void *self)
     return h;
 }
 
+/* --dump, the audit's figures, the final state's structure */
+static const char *const relu_outputs[] = {
+    "data/X.csv", "data/y.csv", "data/a.csv", "data/W0.csv", "data/v0.csv",
+    "fig3.gp", "fig3.png", "audit.gp", "audit.png", "final_state.csv", NULL,
+};
+
 _Static_assert((long long)SG_SAFE_W_MAX == (long long)SG_SAFE_V_MAX, "one bound for W and v");
 
 const sg_model sg_model_relu = {
@@ -310,5 +316,6 @@ const sg_model sg_model_relu = {
     .component = relu_component,
     .dump = relu_dump,
     .data_hash = relu_data_hash,
+    .outputs = relu_outputs,
     .attach = sg_relu_attach_observers,
 };

@@ -231,6 +231,13 @@ static int sensing_attach(struct sg_run_ctx *ctx)
     return sg_sens_audit_attach(ctx, &m->p, &m->w, &set, c->diverge_max);
 }
 
+/* --dump and the figures */
+static const char *const sensing_outputs[] = {
+    "data/Xstar.csv", "data/Ustar.csv", "data/Vstar.csv", "data/s.csv", "data/A.csv",
+    "data/y.csv", "data/U0.csv", "data/V0.csv",
+    "sensing.gp", "sensing.png", "audit.gp", "audit.png", NULL,
+};
+
 const sg_model sg_model_sensing = {
     .name = "sensing",
     .title = "overparameterised asymmetric matrix sensing (Soltanolkotabi, Stoger, Xie)",
@@ -258,5 +265,6 @@ const sg_model sg_model_sensing = {
     .component = sensing_component,
     .dump = sensing_dump,
     .data_hash = sensing_data_hash,
+    .outputs = sensing_outputs,
     .attach = sensing_attach,
 };
