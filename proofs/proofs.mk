@@ -24,7 +24,7 @@ FRAMAC      ?= frama-c
 # generated below), which gives the same answer on an idle or a loaded
 # machine.  WP_TIMEOUT is only a wall-clock safety net, far above the
 # longest successful proof (a few seconds idle).
-WP_STEPS    ?= 2000000
+WP_STEPS    ?= 10000000
 WP_TIMEOUT  ?= 120
 WP_PAR      ?= 2
 WP_PROVERS  := z3,cvc5,cvc4
