@@ -88,7 +88,7 @@ proofs-wp: $(WHY3CONF) proofs-literals | $(PROOFS_OUT)
 	if [ $$rc -ne 0 ]; then echo "proofs: frama-c failed (exit $$rc), see $(PROOFS_OUT)/wp.log"; exit 1; fi
 
 # ---- 3. Eva: no overflow / NaN in one empirical step inside the safe region ----
-EVA_KERNELS := kernels/dot.c kernels/dot.h kernels/relu/empirical.c kernels/relu/empirical.h \
+EVA_KERNELS := kernels/dot.c kernels/dot.h kernels/relu/empirical.c kernels/relu/empirical.h kernels/vector.h \
                models/relu/safe_region.h
 proofs-eva: | $(PROOFS_OUT)/eva/src
 	@for f in $(EVA_KERNELS); do mkdir -p $(PROOFS_OUT)/eva/src/$$(dirname $$f); \
