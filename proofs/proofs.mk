@@ -59,10 +59,12 @@ $(PROOFS_OUT) $(PROOFS_OUT)/eva/src:
 # ---- project-local Why3 configuration (z3, cvc4, gappa detected; cvc5 added) ----
 $(WHY3CONF): proofs/cvc5.drv.in proofs/proofs.mk | $(PROOFS_OUT)
 	sed "s|@WHY3DATA@|$$(why3 --print-datadir)|" proofs/cvc5.drv.in > $(CVC5_DRV)
-	why3 config detect -C $@.tmp > /dev/null 2>&1
+	# one shell, a private temporary: two make runs side by side (e.g. proofs
+	# and proofs-mutation) must not interleave their writes into one file
+	t=$@.$$$$.tmp; why3 config detect -C $$t > /dev/null 2>&1 && \
 	printf '\n[prover]\ncommand = "%s --tlimit-per=%%t000 --lang=smt2 %%f"\ncommand_steps = "%s --rlimit=%%S --lang=smt2 %%f"\ndriver = "%s"\nin_place = false\ninteractive = false\nname = "CVC5"\nshortcut = "cvc5"\nversion = "%s"\n' \
-	  "$$(command -v cvc5)" "$$(command -v cvc5)" "$(CVC5_DRV)" "$$(cvc5 --version | sed -n 's/^This is cvc5 version \([^ ]*\).*/\1/p')" >> $@.tmp
-	mv $@.tmp $@
+	  "$$(command -v cvc5)" "$$(command -v cvc5)" "$(CVC5_DRV)" "$$(cvc5 --version | sed -n 's/^This is cvc5 version \([^ ]*\).*/\1/p')" >> $$t && \
+	mv $$t $@
 proofs-why3conf: $(WHY3CONF)
 	$(FRAMAC) -wp-detect
 
