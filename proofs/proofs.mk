@@ -24,7 +24,7 @@ FRAMAC      ?= frama-c
 # generated below), which gives the same answer on an idle or a loaded
 # machine.  WP_TIMEOUT is only a wall-clock safety net, far above the
 # longest successful proof (a few seconds idle).
-WP_STEPS    ?= 2000000
+WP_STEPS    ?= 10000000
 WP_TIMEOUT  ?= 120
 WP_PAR      ?= 2
 WP_PROVERS  := z3,cvc5,cvc4
@@ -59,10 +59,12 @@ $(PROOFS_OUT) $(PROOFS_OUT)/eva/src:
 # ---- project-local Why3 configuration (z3, cvc4, gappa detected; cvc5 added) ----
 $(WHY3CONF): proofs/cvc5.drv.in proofs/proofs.mk | $(PROOFS_OUT)
 	sed "s|@WHY3DATA@|$$(why3 --print-datadir)|" proofs/cvc5.drv.in > $(CVC5_DRV)
-	why3 config detect -C $@.tmp > /dev/null 2>&1
+	# one shell, a private temporary: two make runs side by side (e.g. proofs
+	# and proofs-mutation) must not interleave their writes into one file
+	t=$@.$$$$.tmp; why3 config detect -C $$t > /dev/null 2>&1 && \
 	printf '\n[prover]\ncommand = "%s --tlimit-per=%%t000 --lang=smt2 %%f"\ncommand_steps = "%s --rlimit=%%S --lang=smt2 %%f"\ndriver = "%s"\nin_place = false\ninteractive = false\nname = "CVC5"\nshortcut = "cvc5"\nversion = "%s"\n' \
-	  "$$(command -v cvc5)" "$$(command -v cvc5)" "$(CVC5_DRV)" "$$(cvc5 --version | sed -n 's/^This is cvc5 version \([^ ]*\).*/\1/p')" >> $@.tmp
-	mv $@.tmp $@
+	  "$$(command -v cvc5)" "$$(command -v cvc5)" "$(CVC5_DRV)" "$$(cvc5 --version | sed -n 's/^This is cvc5 version \([^ ]*\).*/\1/p')" >> $$t && \
+	mv $$t $@
 proofs-why3conf: $(WHY3CONF)
 	$(FRAMAC) -wp-detect
 
@@ -88,7 +90,7 @@ proofs-wp: $(WHY3CONF) proofs-literals | $(PROOFS_OUT)
 	if [ $$rc -ne 0 ]; then echo "proofs: frama-c failed (exit $$rc), see $(PROOFS_OUT)/wp.log"; exit 1; fi
 
 # ---- 3. Eva: no overflow / NaN in one empirical step inside the safe region ----
-EVA_KERNELS := kernels/dot.c kernels/dot.h kernels/relu/empirical.c kernels/relu/empirical.h \
+EVA_KERNELS := kernels/dot.c kernels/dot.h kernels/relu/empirical.c kernels/relu/empirical.h kernels/vector.h \
                kernels/relu/region.h
 proofs-eva: | $(PROOFS_OUT)/eva/src
 	@for f in $(EVA_KERNELS); do mkdir -p $(PROOFS_OUT)/eva/src/$$(dirname $$f); \
@@ -119,7 +121,7 @@ proofs-mutation: $(WHY3CONF)
 # the Eva harness proofs/eva/sensing_step.c runs as part of proofs-eva, into
 # eva_sensing.log, checked by verdict.sh and listed by make-report.sh.
 PROOF_SRC += src/kernels/sensing/sensing.c
-EVA_SENS_KERNELS := kernels/dot.c kernels/dot.h kernels/relu/empirical.c kernels/relu/empirical.h \
+EVA_SENS_KERNELS := kernels/dot.c kernels/dot.h kernels/relu/empirical.c kernels/relu/empirical.h kernels/vector.h \
                     kernels/sensing/sensing.c kernels/sensing/sensing.h kernels/sensing/safe_box.h
 .PHONY: proofs-eva-sensing
 proofs-eva-sensing: | $(PROOFS_OUT)/eva/src

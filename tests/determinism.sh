@@ -1,25 +1,37 @@
 #!/bin/sh
 # Same seed and parameters => bit-identical trajectory.csv, across repeated
-# runs and across -O0 / -O3 builds (and clang -O2 when clang is installed).
+# runs and across builds: {gcc, clang (when installed)} x {-O0, -O3} x
+# {vector: the default build, whose kernels are multiversioned (SSE2 / AVX2 /
+# AVX-512F clones, the CPU's best is run), sse2: -DSG_NO_CLONES, the baseline
+# x86-64 code only} (src/kernels/vector.h, docs/determinism.md).
 # Each variant is a separate build tree made by the project Makefile with the
 # pinned floating-point flags.  Fails (exit 1) on any byte of difference.
+# Negative control: an FMA-contracted build must be caught.
 set -eu
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-ARGS="--d 20 --k 3 --n 300 --steps 150 --sigma 1e-2 --quiet"
+ARGS="--d 21 --k 5 --n 301 --steps 150 --sigma 1e-2 --quiet"
 ref=""
-run_variant() { # name cc opt loss
-  make --no-print-directory -s CC="$2" OPT="$3" BUILD="$tmp/b-$1" BINDIR="$tmp/b-$1/bin" \
-    program >/dev/null
+run_variant() { # name cc opt loss isa
+  [ -x "$tmp/b-$1/bin/shadowgd" ] || {
+    case "$2/$5" in
+      */sse2) extra=-DSG_NO_CLONES ;;
+      *clang*/vector) extra=-march=x86-64-v3 ;; # no clones with clang (vector.h)
+      *) extra= ;;
+    esac
+    make --no-print-directory -s CC="$2" OPT="$3" CFLAGS="$extra" BUILD="$tmp/b-$1" \
+      BINDIR="$tmp/b-$1/bin" program >/dev/null
+  }
   "$tmp/b-$1/bin/shadowgd" run $ARGS --loss "$4" --out "$tmp/o-$1-$4"
 }
 status=0
 for loss in empirical population; do
   first=""
   for cc in ${CC_LIST:-gcc}; do
+   for isa in vector sse2; do
     for opt in -O0 -O3; do
-      name="$cc$opt"
-      run_variant "$name" "$cc" "$opt" "$loss"
+      name="$cc$opt-$isa"
+      run_variant "$name" "$cc" "$opt" "$loss" "$isa"
       if [ -z "$first" ]; then
         first="$name"
         # the same build twice: identical
@@ -34,8 +46,23 @@ for loss in empirical population; do
         fi
       fi
     done
+   done
   done
 done
+# the builds are what their names say: the gcc vector builds carry the AVX2
+# and AVX-512F clones of the kernels, the clang -O3 vector build AVX (ymm)
+# code in sg_grad_W (-O0 does not vectorise), the sse2 builds neither
+ymm() { objdump -d --no-show-raw-insn "$1" | awk '/<sg_grad_W[^>]*>:$/{on=1} on&&/^$/{on=0} on' | grep -c ymm || true; }
+for b in "$tmp"/b-*-vector "$tmp"/b-*-sse2; do
+  n=$(nm "$b/bin/shadowgd" | grep -c 'sg_grad_W\.avx\(2\|512f\)' || true)
+  case "$b" in
+    *gcc*-vector) [ "$n" -ge 2 ] || { echo "FAIL: $b has no AVX clones of sg_grad_W"; status=1; } ;;
+    *-O3-vector) [ "$(ymm "$b/bin/shadowgd")" -ge 1 ] || { echo "FAIL: $b has no AVX code in sg_grad_W"; status=1; } ;;
+    *-vector) ;;
+    *) { [ "$n" -eq 0 ] && [ "$(ymm "$b/bin/shadowgd")" -eq 0 ]; } || { echo "FAIL: $b has AVX code"; status=1; } ;;
+  esac
+done
+[ $status -eq 0 ] && echo "ok: vector builds carry AVX code (gcc: clones), sse2 builds none"
 # the check can fail: a different seed must change the file
 "$tmp/b-$first/bin/shadowgd" run $ARGS --loss empirical --seed 2 --out "$tmp/seed2"
 if cmp -s "$tmp/o-$first-empirical/trajectory.csv" "$tmp/seed2/trajectory.csv"; then

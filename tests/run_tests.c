@@ -10,6 +10,8 @@ typedef int (*register_fn)(void);
 int register_rng_suite(void);
 int register_data_suite(void);
 int register_kernels_suite(void);
+int register_fast_kernels_suite(void);
+int register_xacc_suite(void);
 int register_population_suite(void);
 int register_shadow_suite(void);
 int register_invariants_suite(void);
@@ -29,6 +31,8 @@ static const struct { const char *name; register_fn fn; } suites[] = {
     {"rng", register_rng_suite},
     {"data", register_data_suite},
     {"kernels", register_kernels_suite},
+    {"fast_kernels", register_fast_kernels_suite},
+    {"xacc", register_xacc_suite},
     {"population", register_population_suite},
     {"shadow", register_shadow_suite},
     {"invariants", register_invariants_suite},

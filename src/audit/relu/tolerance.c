@@ -4,6 +4,7 @@
 #include "audit/relu/invariants.h"
 #include <float.h>
 #include <math.h>
+#include <stdlib.h>
 
 #define U_DBL (DBL_EPSILON / 2.0)
 #define INFLATE (1.0 + 1e-6)
@@ -21,6 +22,43 @@ double sg_tol_gamma(double m)
     return sg_tol_gamma_u(m, U_DBL);
 }
 
+/* S[j] <- sum_l |w_jl x_l| for j = 0..k-1, each sum from 0.0 over l in
+   increasing order (the order the per-cell loop of the previous version
+   used, so every S[j] has the same bits); four columns advance together so
+   that one load of x_l serves four independent chains. */
+static void abs_dots(int d, int k, const double *theta, const double *x, double *S)
+{
+    int j = 0;
+    for (; j + 4 <= k; j += 4) {
+        const double *w0 = theta + (long)j * d, *w1 = w0 + d, *w2 = w1 + d, *w3 = w2 + d;
+        double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
+        for (int l = 0; l < d; l++) {
+            double xl = x[l];
+            s0 += fabs(w0[l] * xl);
+            s1 += fabs(w1[l] * xl);
+            s2 += fabs(w2[l] * xl);
+            s3 += fabs(w3[l] * xl);
+        }
+        S[j] = s0;
+        S[j + 1] = s1;
+        S[j + 2] = s2;
+        S[j + 3] = s3;
+    }
+    for (; j < k; j++) {
+        const double *w = theta + (long)j * d;
+        double s = 0.0;
+        for (int l = 0; l < d; l++)
+            s += fabs(w[l] * x[l]);
+        S[j] = s;
+    }
+}
+
+/* One fused pass over the samples (issue 14, item 4): X is read once, and
+   the per-neuron sums R_j = sum_i |r_i| H_ij advance in the same pass, each
+   still from 0.0 over i in increasing order, so every tolerance has the bits
+   of the previous three-loop version.  S and R are two k-vectors of scratch;
+   if they cannot be allocated the tolerances are +inf (the checker then
+   counts the state as not checkable rather than passing it). */
 static void tol_empirical(const sg_problem *p, const double *theta, const sg_workspace *ws,
                           double u, double *homog_tol, double *loss_tol)
 {
@@ -29,20 +67,26 @@ static void tol_empirical(const sg_problem *p, const double *theta, const sg_wor
     const double gd = sg_tol_gamma_u(d, u), gk = sg_tol_gamma_u(k, u);
     double lossE = 0.0;
     double *Q = homog_tol; /* Q_j accumulates here, then becomes the tolerance */
+    double *S = malloc(sizeof(double) * (size_t)(2 * (long)k + 1)), *R = S ? S + k : NULL;
+    if (!S) {
+        for (int j = 0; j < k; j++)
+            homog_tol[j] = INFINITY;
+        *loss_tol = INFINITY;
+        return;
+    }
     for (int j = 0; j < k; j++)
-        Q[j] = 0.0;
+        Q[j] = R[j] = 0.0;
     for (int i = 0; i < n; i++) {
         const double *x = p->X + (long)i * d;
+        const double *Hi = ws->H + (long)i * k, *Zi = ws->Z + (long)i * k;
         double ri = fabs(ws->r[i]), Ef = 0.0;
+        abs_dots(d, k, theta, x, S);
         for (int j = 0; j < k; j++) {
-            const double *w = theta + (long)j * d;
-            double S = 0.0;
-            for (int l = 0; l < d; l++)
-                S += fabs(w[l] * x[l]);
-            double h = ws->H[(long)i * k + j];
-            if (ws->Z[(long)i * k + j] > 0.0)
-                Q[j] += ri * S;
-            Ef += fabs(v[j]) * (gk * h + gd * S);
+            double h = Hi[j];
+            if (Zi[j] > 0.0)
+                Q[j] += ri * S[j];
+            Ef += fabs(v[j]) * (gk * h + gd * S[j]);
+            R[j] += ri * h;
         }
         double E = u * ri + Ef;
         lossE += ri * E + 0.5 * E * E;
@@ -53,15 +97,13 @@ static void tol_empirical(const sg_problem *p, const double *theta, const sg_wor
         double G = 0.0;
         for (int l = 0; l < d; l++)
             G += fabs(w[l] * gw[l]);
-        double Rj = 0.0;
-        for (int i = 0; i < n; i++)
-            Rj += fabs(ws->r[i]) * ws->H[(long)i * k + j];
-        Rj *= invn;
+        double Rj = R[j] * invn;
         double gv = fabs(g[(long)k * d + j]), av = fabs(v[j]);
         double t = av * Q[j] * invn * (gd + sg_tol_gamma_u(n + 2, u)) + u * G +
                    av * (sg_tol_gamma_u(n + 1, u) * Rj + u * gv);
         homog_tol[j] = t * INFLATE + TINY;
     }
+    free(S);
     *loss_tol = (sg_tol_gamma_u(n + 1, u) * ws->loss + lossE * invn) * INFLATE + TINY;
 }
 

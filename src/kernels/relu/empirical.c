@@ -12,6 +12,7 @@
  *    do the induction that equates the two recursive sums. */
 #include "kernels/relu/empirical.h"
 #include "kernels/dot.h"
+#include "kernels/vector.h"
 
 /*@ ghost
   /@ requires 0 <= i < n && 0 <= d;
@@ -193,72 +194,121 @@ void sg_grad_v(int n, int k, const double *r, const double *H, double *gv)
 }
 
 /* gW[j][l] <- (sum_{i : Z[i][j] > 0} (r[i] v[j]) X[i][l]) / n
- * Loop order j, l (both from the last), then i: every cell is still
- * accumulated from 0.0 over the active i in increasing order, with the same
- * roundings (t = r[i]*v[j] first, then t*X[i][l], then the sum), and
- * divided by n once, so the result is bit-identical to the i-outer order
- * documented in empirical.h.  Each cell is written once.
- * Proof shape: the done-invariants quantify over the flat index q of gW
- * (a contiguous range, since j and l count down), through GradWq, so that
- * no product or division appears under a quantifier; sg_divmod_lemma gives
- * (j*d + l) / d == j at the store.  Inside the i loop, the unfolding step of
- * GwSum and the two products are asserted one by one (term_t, term_p): with
- * the outer invariants in context, Z3 and CVC5 do not prove these trivial
- * steps, CVC4 does (proofs/README.md). */
+ * Sample by sample (one pass over X, by rows), and for an active (i, j) the
+ * d cells of row j of gW advance together: gW[j][l] += t * X[i][l] with
+ * t = r[i]*v[j] rounded first.  Every cell is still accumulated (in gW
+ * itself) from 0.0 over the active i in increasing order with the same
+ * roundings and divided by n once, so the result is bit-identical to
+ * empirical.h; the branch is per (i, j), not per term, and the l loop is a
+ * contiguous axpy that vectorises.
+ * Proof shape: every cell is carried at its flat index q = j*d + l through
+ * GwSumq (partial sums over the first i samples), with the contiguous split
+ * "q below the current cell: i + 1 samples, from it on: i samples"; so no
+ * product or division of variables appears under a quantifier.
+ * sg_divmod_lemma gives (j*d + l) / d == j at each cell; an inactive (i, j)
+ * extends the split over row j by a ghost loop (nothing is computed). */
+SG_VECTOR_CLONES
 void sg_grad_W(int n, int d, int k, const double *X, const double *Z,
                const double *r, const double *v, double *gW)
 {
     double dn = (double)n;
-    /*@ loop invariant j_range: -1 <= j < k;
-        loop invariant done: \forall integer q; (j + 1)*d <= q < k*d ==>
-          gW[q] == GradWq{Pre}(X, Z, r, v, n, d, k, q);
-        loop assigns j, gW[0 .. k*d - 1];
-        loop variant j + 1;
+    long kd = (long)k * d;
+    /*@ loop invariant q_range: 0 <= q <= k*d;
+        loop invariant zero: \forall integer a; 0 <= a < q ==>
+          gW[a] == GwSumq{Pre}(X, Z, r, v, d, k, a, 0);
+        loop assigns q, gW[0 .. k*d - 1];
+        loop variant k*d - q;
     */
-    for (int j = k - 1; j >= 0; j--) {
-        //@ ghost sg_row_lemma(j, k, d);
-        //@ ghost sg_next_row_lemma(j, d);
-        /*@ loop invariant l_range: -1 <= l < d;
-            loop invariant done: \forall integer q; j*d + l < q < k*d ==>
-              gW[q] == GradWq{Pre}(X, Z, r, v, n, d, k, q);
-            loop assigns l, gW[j*d .. j*d + d - 1];
-            loop variant l + 1;
+    for (long q = 0; q < kd; q++)
+        gW[q] = 0.0;
+    /*@ loop invariant i_range: 0 <= i <= n;
+        loop invariant sums: \forall integer q; 0 <= q < k*d ==>
+          gW[q] == GwSumq{Pre}(X, Z, r, v, d, k, q, i);
+        loop assigns i, gW[0 .. k*d - 1];
+        loop variant n - i;
+    */
+    for (int i = 0; i < n; i++) {
+        //@ ghost sg_row_lemma(i, n, k);
+        //@ ghost sg_row_lemma(i, n, d);
+        /*@ loop invariant j_range: 0 <= j <= k;
+            loop invariant advanced: \forall integer q; 0 <= q < j*d ==>
+              gW[q] == GwSumq{Pre}(X, Z, r, v, d, k, q, i + 1);
+            loop invariant pending: \forall integer q; j*d <= q < k*d ==>
+              gW[q] == GwSumq{Pre}(X, Z, r, v, d, k, q, i);
+            loop assigns j, gW[0 .. k*d - 1];
+            loop variant k - j;
         */
-        for (int l = d - 1; l >= 0; l--) {
-            double acc = 0.0;
-            /*@ loop invariant i_range: 0 <= i <= n;
-                loop invariant partial: acc == GwSum{Pre}(X, Z, r, v, d, k, j, l, i);
-                loop assigns i, acc;
-                loop variant n - i;
-            */
-            for (int i = 0; i < n; i++) {
-                //@ ghost sg_row_lemma(i, n, k);
-                //@ ghost sg_row_lemma(i, n, d);
-                /*@ assert same: \let a = i*k + j; \let b = i*d + l; \let c = i; \let e = j;
-                      Z[a] == \at(Z[a], Pre) && X[b] == \at(X[b], Pre) &&
-                      r[c] == \at(r[c], Pre) && v[e] == \at(v[e], Pre); */
-                /*@ assert next_off: \let a = i*k + j;
-                      !(\at(Z[a], Pre) > 0.0) ==>
-                      GwSum{Pre}(X, Z, r, v, d, k, j, l, i + 1) ==
-                      GwSum{Pre}(X, Z, r, v, d, k, j, l, i); */
-                if (Z[(long)i * k + j] > 0.0) {
-                    double t = r[i] * v[j];
-                    double p = t * X[(long)i * d + l];
+        for (int j = 0; j < k; j++) {
+            //@ ghost sg_row_lemma(j, k, d);
+            //@ ghost sg_next_row_lemma(j, d);
+            /*@ assert same: \let a = i*k + j; \let c = i; \let e = j;
+                  Z[a] == \at(Z[a], Pre) && r[c] == \at(r[c], Pre) && v[e] == \at(v[e], Pre); */
+            if (Z[(long)i * k + j] > 0.0) {
+                double t = r[i] * v[j];
+                //@ assert term_t: \let c = i; \let e = j; t == \at(r[c], Pre) * \at(v[e], Pre);
+                /*@ loop invariant l_range: 0 <= l <= d;
+                    loop invariant advanced: \forall integer q; 0 <= q < j*d + l ==>
+                      gW[q] == GwSumq{Pre}(X, Z, r, v, d, k, q, i + 1);
+                    loop invariant pending: \forall integer q; j*d + l <= q < k*d ==>
+                      gW[q] == GwSumq{Pre}(X, Z, r, v, d, k, q, i);
+                    loop assigns l, gW[j*d .. j*d + d - 1];
+                    loop variant d - l;
+                */
+                for (int l = 0; l < d; l++) {
+                    //@ ghost sg_divmod_lemma(j, l, d);
+                    double x = X[(long)i * d + l];
+                    //@ assert same_x: \let b = i*d + l; x == \at(X[b], Pre);
+                    /*@ assert cell: \let q = j*d + l;
+                          GwSumq{Pre}(X, Z, r, v, d, k, q, i) == GwSum{Pre}(X, Z, r, v, d, k, j, l, i) &&
+                          GwSumq{Pre}(X, Z, r, v, d, k, q, i + 1) ==
+                          GwSum{Pre}(X, Z, r, v, d, k, j, l, i + 1); */
                     /*@ assert next_on: \let b = i*d + l; \let c = i; \let e = j;
                           GwSum{Pre}(X, Z, r, v, d, k, j, l, i + 1) ==
                           GwSum{Pre}(X, Z, r, v, d, k, j, l, i) +
                           (\at(r[c], Pre) * \at(v[e], Pre)) * \at(X[b], Pre); */
-                    /*@ assert term_t: \let c = i; \let e = j;
-                          t == \at(r[c], Pre) * \at(v[e], Pre); */
-                    /*@ assert term_p: \let b = i*d + l;
-                          p == t * \at(X[b], Pre); */
-                    /*@ assert on: acc + p == GwSum{Pre}(X, Z, r, v, d, k, j, l, i + 1); */
-                    acc = acc + p;
+                    double p = t * x;
+                    //@ assert term_p: \let b = i*d + l; p == t * \at(X[b], Pre);
+                    /*@ assert old_q: \let q = j*d + l;
+                          gW[q] == GwSumq{Pre}(X, Z, r, v, d, k, q, i); */
+                    /*@ assert old_cell: \let q = j*d + l;
+                          gW[q] == GwSum{Pre}(X, Z, r, v, d, k, j, l, i); */
+                    /*@ assert on: \let q = j*d + l;
+                          gW[q] + p == GwSumq{Pre}(X, Z, r, v, d, k, q, i + 1); */
+                    gW[(long)j * d + l] = gW[(long)j * d + l] + p;
                 }
+            } else {
+                /*@ ghost
+                  /@ loop invariant l_range: 0 <= l <= d;
+                     loop invariant unchanged: \forall integer q; j*d <= q < j*d + l ==>
+                       GwSumq{Pre}(X, Z, r, v, d, k, q, i + 1) ==
+                       GwSumq{Pre}(X, Z, r, v, d, k, q, i);
+                     loop assigns l;
+                     loop variant d - l;
+                  @/
+                  for (int l = 0; l < d; l++) {
+                      sg_divmod_lemma(j, l, d);
+                      /@ assert next_off: \let a = i*k + j;
+                           !(\at(Z[a], Pre) > 0.0) &&
+                           GwSum{Pre}(X, Z, r, v, d, k, j, l, i + 1) ==
+                           GwSum{Pre}(X, Z, r, v, d, k, j, l, i); @/
+                  }
+                */
             }
-            //@ ghost sg_divmod_lemma(j, l, d);
-            gW[(long)j * d + l] = acc / dn;
         }
+    }
+    /*@ loop invariant q_range: 0 <= q <= k*d;
+        loop invariant done: \forall integer a; 0 <= a < q ==>
+          gW[a] == GradWq{Pre}(X, Z, r, v, n, d, k, a);
+        loop invariant todo: \forall integer a; q <= a < k*d ==>
+          gW[a] == GwSumq{Pre}(X, Z, r, v, d, k, a, n);
+        loop assigns q, gW[0 .. k*d - 1];
+        loop variant k*d - q;
+    */
+    for (long q = 0; q < kd; q++) {
+        /*@ assert unfold: GradWq{Pre}(X, Z, r, v, n, d, k, q) ==
+              GwSumq{Pre}(X, Z, r, v, d, k, q, n) / n; */
+        //@ assert cell: gW[q] == GwSumq{Pre}(X, Z, r, v, d, k, q, n);
+        gW[q] = gW[q] / dn;
     }
 }
 
