@@ -11,6 +11,13 @@ set -eu
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 ARGS="--d 21 --k 5 --n 301 --steps 150 --sigma 1e-2 --quiet"
+# the options of one case: the ReLU network's two losses, and matrix sensing
+args_for() {
+  case "$1" in
+    sensing) echo "--model sensing --n1 12 --n2 10 --rank 2 --k 4 --m 100 --alpha 1e-3 --steps 80 --quiet --no-plots" ;;
+    *) echo "$ARGS --loss $1" ;;
+  esac
+}
 ref=""
 run_variant() { # name cc opt loss isa
   [ -x "$tmp/b-$1/bin/shadowgd" ] || {
@@ -22,10 +29,10 @@ run_variant() { # name cc opt loss isa
     make --no-print-directory -s CC="$2" OPT="$3" CFLAGS="$extra" BUILD="$tmp/b-$1" \
       BINDIR="$tmp/b-$1/bin" program >/dev/null
   }
-  "$tmp/b-$1/bin/shadowgd" run $ARGS --loss "$4" --out "$tmp/o-$1-$4"
+  "$tmp/b-$1/bin/shadowgd" run $(args_for "$4") --out "$tmp/o-$1-$4"
 }
 status=0
-for loss in empirical population; do
+for loss in empirical population sensing; do
   first=""
   for cc in ${CC_LIST:-gcc}; do
    for isa in vector sse2; do
@@ -35,7 +42,7 @@ for loss in empirical population; do
       if [ -z "$first" ]; then
         first="$name"
         # the same build twice: identical
-        "$tmp/b-$name/bin/shadowgd" run $ARGS --loss "$loss" --out "$tmp/again-$loss"
+        "$tmp/b-$name/bin/shadowgd" run $(args_for "$loss") --out "$tmp/again-$loss"
         cmp "$tmp/o-$name-$loss/trajectory.csv" "$tmp/again-$loss/trajectory.csv" \
           || { echo "FAIL: $loss: two runs of one build differ"; status=1; }
       else

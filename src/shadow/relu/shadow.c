@@ -107,6 +107,8 @@ void sg_shadow_free(sg_shadow *s)
     free(s->tx);
     free(s->limbs);
     free(s->acc);
+    free_mp(s->fb_prod, s->fb_cap);
+    free(s->fb_ptr);
     memset(s, 0, sizeof *s);
 }
 
@@ -116,7 +118,69 @@ void sg_shadow_set_theta(sg_shadow *s, const double *theta)
         mpfr_set_d(s->theta[q], theta[q], MPFR_RNDN);
 }
 
+/* ---- the exact fallback of S1 (specs/roundoff.md) ---- */
+
+/* room for m exact products (precision p + 53: a p-bit number times a
+   double is exact there); 0, or -1 without memory */
+static int fb_reserve(sg_shadow *s, long m)
+{
+    if (m <= s->fb_cap)
+        return 0;
+    mpfr_t *np = malloc((size_t)m * sizeof *np);
+    mpfr_ptr *pp = malloc((size_t)m * sizeof *pp);
+    if (!np || !pp) {
+        free(np);
+        free(pp);
+        return -1;
+    }
+    for (long q = 0; q < m; q++) {
+        mpfr_init2(np[q], s->prec + 53);
+        pp[q] = np[q];
+    }
+    free_mp(s->fb_prod, s->fb_cap);
+    free(s->fb_ptr);
+    s->fb_prod = np;
+    s->fb_ptr = pp;
+    s->fb_cap = m;
+    return 0;
+}
+
+/* out <- RN_p(sum_l x[l] * b[l * stride]): every product exact, the sum
+   correctly rounded once (mpfr_sum), i.e. the value the accumulator gives
+   when its range suffices.  0, or -1 (no memory: a range error) */
+static int fb_dot(sg_shadow *s, mpfr_ptr out, long m, mpfr_t *x, const double *b, long stride)
+{
+    if (fb_reserve(s, m) != 0)
+        return -1;
+    for (long l = 0; l < m; l++)
+        mpfr_mul_d(s->fb_prod[l], x[l], b[l * stride], MPFR_RNDN); /* exact */
+    mpfr_sum(out, s->fb_ptr, (unsigned long)m, MPFR_RNDN);
+    s->fallbacks++;
+    return 0;
+}
+
 /* ---- empirical loss ---- */
+
+/* gW[j][l] before the division: sum over the active i of RN(r_i v_j) X[i][l],
+   by the exact fallback (the t_ij recomputed as the decomposition would
+   have held them) */
+static int emp_gw_fallback(sg_shadow *s, const sg_problem *p, mpfr_ptr g, int j, int l)
+{
+    int n = s->n, d = s->d, k = s->k;
+    mpfr_t *v = s->theta + (long)k * d;
+    if (fb_reserve(s, n) != 0)
+        return -1;
+    long m = 0;
+    for (int i = 0; i < n; i++) {
+        if (mpfr_sgn(s->Z[(long)i * k + j]) <= 0)
+            continue;
+        mpfr_mul(s->t0, s->r[i], v[j], MPFR_RNDN);
+        mpfr_mul_d(s->fb_prod[m++], s->t0, p->X[(long)i * d + l], MPFR_RNDN); /* exact */
+    }
+    mpfr_sum(g, s->fb_ptr, (unsigned long)m, MPFR_RNDN);
+    s->fallbacks++;
+    return 0;
+}
 
 static void emp_loss_grad(sg_shadow *s, const sg_problem *p)
 {
@@ -126,19 +190,29 @@ static void emp_loss_grad(sg_shadow *s, const sg_problem *p)
     mpfr_t *gW = s->grad, *gv = s->grad + kd;
     sg_xacc *acc = &s->acc[0];
 
-    /* Z[i][j] = w_j . x_i, exact then rounded once */
+    /* Z[i][j] = w_j . x_i, exact then rounded once (a row of W that does
+       not decompose, or a sum that leaves the range: the exact fallback) */
+    int wbad = 0;
     for (long q = 0; q < kd; q++)
         if (sg_xnum_from_mpfr(&s->wx[q], W[q], s->z) != 0)
-            s->range_errors++;
+            wbad = 1;
     for (int i = 0; i < n; i++) {
         const double *x = p->X + (long)i * d;
         for (int j = 0; j < k; j++) {
             const sg_xnum *w = s->wx + (long)j * d;
-            sg_xacc_clear(acc);
-            sg_xacc_dot_xd(acc, d, w, x);
-            if (acc->overflow)
+            mpfr_ptr zq = s->Z[(long)i * k + j];
+            if (!wbad) {
+                sg_xacc_clear(acc);
+                sg_xacc_dot_xd(acc, d, w, x);
+                if (!acc->overflow) {
+                    sg_xacc_get(acc, zq, MPFR_RNDN, s->z);
+                    continue;
+                }
+            }
+            if (fb_dot(s, zq, d, W + (long)j * d, x, 1) != 0) {
                 s->range_errors++;
-            sg_xacc_get(acc, s->Z[(long)i * k + j], MPFR_RNDN, s->z);
+                mpfr_set_nan(zq);
+            }
         }
     }
     /* f[i] = sum_j ReLU(Z[i][j]) v_j ; r[i] = f[i] - y[i] */
@@ -169,7 +243,9 @@ static void emp_loss_grad(sg_shadow *s, const sg_problem *p)
         }
     for (int j = 0; j < k; j++)
         mpfr_div_ui(gv[j], gv[j], (unsigned long)n, MPFR_RNDN);
-    /* t_ij = RN(r_i v_j) for the active pairs, decomposed once */
+    /* t_ij = RN(r_i v_j) for the active pairs, decomposed once; a column j
+       with a t that does not decompose goes to the exact fallback */
+    int tbad = 0;
     for (int i = 0; i < n; i++)
         for (int j = 0; j < k; j++) {
             long q = (long)i * k + j;
@@ -177,7 +253,7 @@ static void emp_loss_grad(sg_shadow *s, const sg_problem *p)
             if (mpfr_sgn(s->Z[q]) > 0) {
                 mpfr_mul(s->t0, s->r[i], v[j], MPFR_RNDN);
                 if (sg_xnum_from_mpfr(&s->tx[q], s->t0, s->z) != 0)
-                    s->range_errors++;
+                    tbad = 1;
             }
         }
     /* gW[j][l] = (sum_{i active} t_ij X[i][l]) / n, exact sum, blocks of columns */
@@ -193,10 +269,13 @@ static void emp_loss_grad(sg_shadow *s, const sg_problem *p)
                 sg_xacc_row_xd(s->acc, nb, t, p->X + (long)i * d + l0);
             }
             for (int b = 0; b < nb; b++) {
-                if (s->acc[b].overflow)
-                    s->range_errors++;
                 mpfr_ptr g = gW[(long)j * d + l0 + b];
-                sg_xacc_get(&s->acc[b], g, MPFR_RNDN, s->z);
+                if (!tbad && !s->acc[b].overflow)
+                    sg_xacc_get(&s->acc[b], g, MPFR_RNDN, s->z);
+                else if (emp_gw_fallback(s, p, g, j, l0 + b) != 0) {
+                    s->range_errors++;
+                    mpfr_set_nan(g);
+                }
                 mpfr_div_ui(g, g, (unsigned long)n, MPFR_RNDN);
             }
         }

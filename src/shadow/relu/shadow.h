@@ -57,7 +57,15 @@ typedef struct {
     uint64_t *limbs;         /* storage of wx and tx                        */
     sg_xacc *acc;            /* SG_SHADOW_LBLOCK accumulators               */
     mpz_t z;
-    long range_errors;       /* products outside the accumulator's range   */
+    long range_errors;       /* reductions that could not be made exactly    */
+    /* the exact fallback of S1 for reductions whose products leave the
+       accumulator's range (tiny MPFR intermediates times subnormal data):
+       products exact at p + 53 bits, summed by mpfr_sum; allocated on first
+       use, max(n, d) of them */
+    mpfr_t *fb_prod;
+    mpfr_ptr *fb_ptr;
+    long fb_cap;
+    long fallbacks;          /* reductions done by the fallback             */
 } sg_shadow;
 
 /* Initialise every MPFR number at precision prec.  0, or -1 (no memory). */
