@@ -53,6 +53,20 @@ void sg_vresult_json(sg_json *j, const sg_vresult *r, const char *traj)
     sg_json_str(j, "trajectory", traj);
 }
 
+void sg_vresult_json_mpfr(sg_json *j, const sg_vresult *r, const sg_vresult *mp,
+                          const char *mp_traj)
+{
+    if (mp) {
+        sg_json_open(j, "mpfr");
+        sg_vresult_json(j, mp, mp_traj);
+        sg_json_close(j);
+        sg_json_bool(j, "numerical_artefact", r->verdict == SG_VIOLATED && mp->verdict != SG_VIOLATED);
+    } else {
+        sg_json_null(j, "mpfr");
+        sg_json_null(j, "numerical_artefact");
+    }
+}
+
 void sg_vtable_header(FILE *fp)
 {
     fprintf(fp, "%-11s %-15s %-15s %-10s %-10s %s\n", "invariant", "double", "mpfr",

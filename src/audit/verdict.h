@@ -34,6 +34,11 @@ void sg_vresult_margin(sg_vresult *r, long t, double m);
    worst_margin, margin_unit, checked, trajectory */
 void sg_vresult_json(struct sg_json *j, const sg_vresult *r, const char *trajectory);
 
+/* after a result's own members: "mpfr" (the MPFR trajectory's result, or
+   null without it) and "numerical_artefact" (double violated, MPFR not) */
+void sg_vresult_json_mpfr(struct sg_json *j, const sg_vresult *dbl, const sg_vresult *mp,
+                          const char *mp_trajectory);
+
 /* the verdict table: header, one row per ID (mp NULL: "(no shadow)"), and
    the artefact footnote when any row had one */
 void sg_vtable_header(FILE *fp);

@@ -32,16 +32,7 @@ void sg_inv_json(sg_json *j, const sg_inv_checker *dbl, const sg_inv_checker *mp
             json_result(j, &dbl->lemma3, dbl->name);
             sg_json_close(j);
         }
-        if (mp) {
-            sg_json_open(j, "mpfr");
-            json_result(j, &mp->res[id], mp->name);
-            sg_json_close(j);
-            sg_json_bool(j, "numerical_artefact",
-                         r->verdict == SG_VIOLATED && mp->res[id].verdict != SG_VIOLATED);
-        } else {
-            sg_json_null(j, "mpfr");
-            sg_json_null(j, "numerical_artefact");
-        }
+        sg_vresult_json_mpfr(j, r, mp ? &mp->res[id] : NULL, mp ? mp->name : NULL);
         sg_json_close(j);
     }
     sg_json_close(j);

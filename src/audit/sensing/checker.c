@@ -223,16 +223,7 @@ void sg_sens_inv_json(sg_json *j, const sg_sens_checker *dbl, const sg_sens_chec
         const sg_vresult *r = &dbl->res[id];
         sg_json_open(j, names[id]);
         sg_vresult_json(j, r, dbl->name);
-        if (mp) {
-            sg_json_open(j, "mpfr");
-            sg_vresult_json(j, &mp->res[id], mp->name);
-            sg_json_close(j);
-            sg_json_bool(j, "numerical_artefact",
-                         r->verdict == SG_VIOLATED && mp->res[id].verdict != SG_VIOLATED);
-        } else {
-            sg_json_null(j, "mpfr");
-            sg_json_null(j, "numerical_artefact");
-        }
+        sg_vresult_json_mpfr(j, r, mp ? &mp->res[id] : NULL, mp ? mp->name : NULL);
         sg_json_close(j);
     }
     sg_json_close(j);
