@@ -87,9 +87,9 @@ wrong-column-grad-V|kernels/sensing/sensing.c|sg_sens_grad_V|s/double p = M\[(lo
 dropped-half-loss|kernels/sensing/sensing.c|sg_sens_loss|s/return 0.5 \* s;/return s;/'
 
 prove_sens() {
-  t=${3:-$TIMEOUT}
+  t=${3:-$MUT_TIMEOUT}
   "$FRAMAC" -machdep x86_64 -cpp-extra-args="-I$1/src -I$1" -warn-special-float none \
-    -wp -wp-model real -wp-rte -wp-prover z3,cvc5,cvc4 -wp-par 2 -wp-timeout "$t" \
+    -wp -wp-model real -wp-rte -wp-prover z3,cvc5,cvc4 -wp-par 2 -wp-steps "$STEPS" -wp-timeout "$t" \
     -wp-fct "$2" "$1"/src/kernels/dot.c "$1"/src/kernels/sensing/sensing.c > "$1/wp-$2.log" 2>&1
   sed -n 's/^\[wp\] Proved goals: *\([0-9]*\) \/ \([0-9]*\).*/\1 \2/p' "$1/wp-$2.log"
 }
@@ -97,9 +97,9 @@ prove_sens() {
 sorig="$work/sensing-original"
 mkdir -p "$sorig" && cp -r src specs "$sorig"/
 sfuncs=$(printf '%s\n' "$SENS_MUTANTS" | cut -d'|' -f3 | sort -u | tr '\n' ',' | sed 's/,$//')
-set -- $(prove_sens "$sorig" "$sfuncs" "$ORIG_TIMEOUT")
+set -- $(prove_sens "$sorig" "$sfuncs" "$TIMEOUT")
 if [ $# -eq 2 ] && [ "$1" = "$2" ] && [ "$2" -gt 0 ]; then
-  echo "mutation: sensing original    $1 / $2 goals proved ($sfuncs)"
+  echo "mutation: sensing original    $1 / $2 goals proved ($sfuncs; $STEPS steps)"
 else
   echo "mutation: FAILED: the sensing original does not prove ($*), see $sorig/wp-$sfuncs.log"; status=1
 fi
