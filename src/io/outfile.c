@@ -147,3 +147,17 @@ int sg_make_dir(const char *path)
     }
     return 0;
 }
+
+int sg_write_csv_matrix(const char *dir, const char *name, long rows, long cols,
+                        const double *x)
+{
+    sg_outfile o;
+    if (sg_outfile_open(&o, dir, name) != 0)
+        return -1;
+    for (long i = 0; i < rows; i++) {
+        for (long l = 0; l < cols; l++)
+            fprintf(o.fp, l ? ",%.17g" : "%.17g", x[i * cols + l]);
+        fputc('\n', o.fp);
+    }
+    return sg_outfile_commit(&o);
+}

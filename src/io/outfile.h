@@ -40,4 +40,9 @@ void sg_tmp_remove_all(void);
 /* mkdir -p for one or two levels; 0 on success, -1 with a message. */
 int sg_make_dir(const char *path);
 
+/* DIR/NAME <- the rows x cols row-major matrix x as CSV, one row per line,
+   %.17g (round-trips every double), atomically.  0, or -1 with a message. */
+int sg_write_csv_matrix(const char *dir, const char *name, long rows, long cols,
+                        const double *x);
+
 #endif

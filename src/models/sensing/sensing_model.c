@@ -176,20 +176,6 @@ static void sensing_component(void *self, long q, char *buf, size_t len)
         snprintf(buf, len, "V[%ld,%ld]", (q - nu) / k + 1, (q - nu) % k + 1);
 }
 
-static int write_matrix(const char *dir, const char *name, long rows, long cols,
-                        const double *x)
-{
-    sg_outfile o;
-    if (sg_outfile_open(&o, dir, name) != 0)
-        return -1;
-    for (long i = 0; i < rows; i++) {
-        for (long l = 0; l < cols; l++)
-            fprintf(o.fp, l ? ",%.17g" : "%.17g", x[i * cols + l]);
-        fputc('\n', o.fp);
-    }
-    return sg_outfile_commit(&o);
-}
-
 /* --dump: X*, U*, V*, s, A (one measurement matrix per row), y, U0, V0 */
 static int sensing_dump(void *self, const double *theta0, const char *out_dir)
 {
@@ -200,14 +186,14 @@ static int sensing_dump(void *self, const double *theta0, const char *out_dir)
     if (sg_make_dir(dir) != 0)
         return -1;
     long nu = (long)p->n1 * p->k;
-    return write_matrix(dir, "Xstar.csv", p->n1, p->n2, p->Xs) != 0 ||
-                   write_matrix(dir, "Ustar.csv", p->n1, p->r, p->Us) != 0 ||
-                   write_matrix(dir, "Vstar.csv", p->n2, p->r, p->Vs) != 0 ||
-                   write_matrix(dir, "s.csv", p->r, 1, p->s) != 0 ||
-                   write_matrix(dir, "A.csv", p->m, p->N, p->A) != 0 ||
-                   write_matrix(dir, "y.csv", p->m, 1, p->y) != 0 ||
-                   write_matrix(dir, "U0.csv", p->n1, p->k, theta0) != 0 ||
-                   write_matrix(dir, "V0.csv", p->n2, p->k, theta0 + nu) != 0
+    return sg_write_csv_matrix(dir, "Xstar.csv", p->n1, p->n2, p->Xs) != 0 ||
+                   sg_write_csv_matrix(dir, "Ustar.csv", p->n1, p->r, p->Us) != 0 ||
+                   sg_write_csv_matrix(dir, "Vstar.csv", p->n2, p->r, p->Vs) != 0 ||
+                   sg_write_csv_matrix(dir, "s.csv", p->r, 1, p->s) != 0 ||
+                   sg_write_csv_matrix(dir, "A.csv", p->m, p->N, p->A) != 0 ||
+                   sg_write_csv_matrix(dir, "y.csv", p->m, 1, p->y) != 0 ||
+                   sg_write_csv_matrix(dir, "U0.csv", p->n1, p->k, theta0) != 0 ||
+                   sg_write_csv_matrix(dir, "V0.csv", p->n2, p->k, theta0 + nu) != 0
                ? -1
                : 0;
 }
