@@ -26,6 +26,7 @@ int register_sensing_audit_suite(void);
 int register_sweep_suite(void);
 int register_verdicts_suite(void);
 int register_reliability_suite(void);
+int register_pairing_suite(void);
 
 static const struct { const char *name; register_fn fn; } suites[] = {
     {"rng", register_rng_suite},
@@ -46,6 +47,7 @@ static const struct { const char *name; register_fn fn; } suites[] = {
     {"sensing_audit", register_sensing_audit_suite},
     {"sweep", register_sweep_suite},
     {"verdicts", register_verdicts_suite},
+    {"pairing", register_pairing_suite},
     {"reliability", register_reliability_suite},
 };
 
