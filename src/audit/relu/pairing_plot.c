@@ -28,6 +28,16 @@ static double datablock(FILE *fp, const char *name, int rows, int cols, const do
     return mx > 0.0 ? mx : 1.0;
 }
 
+/* "set Xtics ('label' pos, ...)": the 1-based unit (order given) or
+   output (order NULL) at each position */
+static void tics(FILE *fp, const char *axis, int n, const int *order)
+{
+    fprintf(fp, "set %s (", axis);
+    for (int q = 0; q < n; q++)
+        fprintf(fp, "%s'%d' %d", q ? ", " : "", (order ? order[q] : q) + 1, q);
+    fprintf(fp, ")\n");
+}
+
 void sg_pairing_script(FILE *fp, const sg_pairing *p, int d, const double *W, const double *V,
                        const char *setting)
 {
@@ -60,14 +70,11 @@ void sg_pairing_script(FILE *fp, const sg_pairing *p, int d, const double *W, co
             "set yrange [%g:-0.5]\n"
             "set arrow 1 from graph 0, first %g to graph 1, first %g nohead front lc rgb '#000000' lw 1.5 dt 2\n"
             "set ylabel 'unit'\n"
-            "set cbrange [%.9g:%.9g]\n"
-            "set ytics ('%d' 0",
+            "set cbrange [%.9g:%.9g]\n",
             k > 12 ? 700 : 520, setting, p->worst_rel, d - 0.5, k - 0.5, p->npairs - 0.5,
-            p->npairs - 0.5, -mw, mw, order[0] + 1);
-    for (int q = 1; q < k; q++)
-        fprintf(fp, ", '%d' %d", order[q] + 1, q);
+            p->npairs - 0.5, -mw, mw);
+    tics(fp, "ytics", k, order);
     fprintf(fp,
-            ")\n"
             "plot $W matrix with image notitle\n"
             "set title 'V (column = unit, in pair order)'\n"
             "set xlabel 'unit'\n"
@@ -75,16 +82,11 @@ void sg_pairing_script(FILE *fp, const sg_pairing *p, int d, const double *W, co
             "unset arrow 1\n"
             "set cbrange [%.9g:%.9g]\n"
             "set xrange [-0.5:%g]\n"
-            "set yrange [%g:-0.5]\n"
-            "set ytics ('1' 0",
+            "set yrange [%g:-0.5]\n",
             -mv, mv, k - 0.5, r - 0.5);
-    for (int o = 1; o < r; o++)
-        fprintf(fp, ", '%d' %d", o + 1, o);
-    fprintf(fp, ")\nset xtics ('%d' 0", order[0] + 1);
-    for (int q = 1; q < k; q++)
-        fprintf(fp, ", '%d' %d", order[q] + 1, q);
+    tics(fp, "ytics", r, NULL);
+    tics(fp, "xtics", k, order);
     fprintf(fp,
-            ")\n"
             "set arrow 2 from %g, graph 0 to %g, graph 1 nohead front lc rgb '#000000' lw 1.5 dt 2\n"
             "plot $V matrix using 1:2:3 with image notitle\n"
             "unset multiplot\n",
