@@ -283,34 +283,57 @@ static __attribute__((noinline)) win4 term_miss(sg_xacc *a, win4 w, long *wpos, 
     return w;
 }
 
+/* x decoded for the window: X = x1 2^64 + x0 with its top in x1 (a
+   one-limb x moves up a limb, x1 = limb 0, x0 = 0, so that x's of one
+   magnitude share a position whatever their trailing zeros: an exact x / 3
+   has one limb, an inexact one two), e the position of X's bit 0, neg its
+   sign bit; ok = 0 for an x the window does not take (zero, or > 2 limbs) */
+typedef struct {
+    uint64_t x0, x1;
+    long e;
+    uint64_t neg;
+    int ok;
+} xdec;
+
+static inline __attribute__((always_inline)) xdec decode_x(const sg_xnum *x)
+{
+    xdec r = {0, 0, 0, 0, 0};
+    if (x->nl == 0 || x->nl > 2)
+        return r;
+    int two = x->nl > 1;
+    r.x0 = two ? x->limb[0] : 0;
+    r.x1 = x->limb[two];
+    r.e = x->e - (two ? 0 : 64);
+    r.neg = (uint64_t)(x->sign < 0);
+    r.ok = 1;
+    return r;
+}
+
+/* a <- a + x * b (x decoded as d): into the window w (the caller's copy of
+   a's, at *wpos) when the term fits it, placing the window on the first
+   term that can have one, else by the lane path */
 static inline __attribute__((always_inline)) win4 term_xd(sg_xacc *a, win4 w, long *wpos,
-                                                          const sg_xnum *x, double b)
+                                                          const sg_xnum *x, xdec d, double b)
 {
     uint64_t bits;
     memcpy(&bits, &b, sizeof bits);
     uint64_t ex = (bits >> 52) & 0x7ff;
     if (x->nl == 0 || (bits << 1) == 0)
         return w; /* a zero term (either sign of zero) */
-    if (ex == 0x7ff || x->nl > 2) {
+    if (ex == 0x7ff || !d.ok) {
         add_xd_lanes(a, x, b); /* non-finite b (overflow), or a wide x */
         return w;
     }
     uint64_t mb = (bits & ((UINT64_C(1) << 52) - 1)) | ((uint64_t)(ex != 0) << 52);
-    /* x as two limbs x1 2^64 + x0 with its top in x1: a one-limb x moves up
-       a limb (x1 = limb 0, x0 = 0), so that x's of one magnitude share a
-       position whatever their trailing zeros (an exact x / 3 has one limb,
-       an inexact one two) and fall in one window */
-    int two = x->nl > 1;
-    uint64_t x0 = two ? x->limb[0] : 0, x1 = x->limb[two];
-    long pos = x->e - (two ? 0 : 64) + (long)ex - 1075 + (ex == 0); /* bit 0 of x0 mb */
+    long pos = d.e + (long)ex - 1075 + (ex == 0); /* bit 0 of x0 mb */
     uint64_t sh = (uint64_t)pos - (uint64_t)*wpos;
     if (sh >= 64) {
         w = term_miss(a, w, wpos, x, b, pos, &sh);
         if (sh >= 64)
             return w;
     }
-    uint64_t m = -(uint64_t)((bits >> 63) ^ (uint64_t)(x->sign < 0));
-    return win_add(w, x0, x1, mb, (unsigned)sh, m);
+    uint64_t m = -((bits >> 63) ^ d.neg);
+    return win_add(w, d.x0, d.x1, mb, (unsigned)sh, m);
 }
 
 /* one term into a's window or lanes (the window flushed every
@@ -321,7 +344,7 @@ static inline __attribute__((always_inline)) void term_acc(sg_xacc *a, const sg_
         win_flush(a);
     a->wterms++;
     win4 w = {a->win[0], a->win[1], a->win[2], a->win[3]};
-    w = term_xd(a, w, &a->wpos, x, b);
+    w = term_xd(a, w, &a->wpos, x, decode_x(x), b);
     win_store(a, w);
 }
 
@@ -341,7 +364,7 @@ void sg_xacc_dot_xd(sg_xacc *a, int m, const sg_xnum *x, const double *b)
         win4 w = {a->win[0], a->win[1], a->win[2], a->win[3]};
         long wpos = a->wpos;
         for (int l = l0; l < l1; l++)
-            w = term_xd(a, w, &wpos, &x[l], b[l]);
+            w = term_xd(a, w, &wpos, &x[l], decode_x(&x[l]), b[l]);
         win_store(a, w);
         a->wpos = wpos;
     }
@@ -349,8 +372,16 @@ void sg_xacc_dot_xd(sg_xacc *a, int m, const sg_xnum *x, const double *b)
 
 void sg_xacc_row_xd(sg_xacc *acc, int m, const sg_xnum *x, const double *b)
 {
-    for (int q = 0; q < m; q++)
-        term_acc(&acc[q], x, b[q]);
+    xdec d = decode_x(x); /* once for the row: x is the same in every term */
+    for (int q = 0; q < m; q++) {
+        sg_xacc *a = &acc[q];
+        if (a->wterms >= WIN_MAX_TERMS)
+            win_flush(a);
+        a->wterms++;
+        win4 w = {a->win[0], a->win[1], a->win[2], a->win[3]};
+        w = term_xd(a, w, &a->wpos, x, d, b[q]);
+        win_store(a, w);
+    }
 }
 
 void sg_xacc_add_dd(sg_xacc *a, double b, double c)
