@@ -309,6 +309,22 @@ static inline __attribute__((always_inline)) xdec decode_x(const sg_xnum *x)
     return r;
 }
 
+/* the same for a one-limb x (x0 = 0): the 117-bit x1 mb shifted into
+   words 1..3 only; -(V 2^64) = (~V + 1) 2^64 leaves word 0 as it is */
+static inline __attribute__((always_inline)) win4 win_add1(win4 w, uint64_t x1, uint64_t mb,
+                                                           unsigned s, uint64_t m)
+{
+    u128 p1 = (u128)x1 * mb;
+    uint64_t u1 = (uint64_t)p1, u2 = (uint64_t)(p1 >> 64); /* u2 < 2^53 */
+    uint64_t v1 = u1 << s;
+    uint64_t v2 = (u2 << s) | ((u1 >> 1) >> (63 - s));
+    uint64_t v3 = (u2 >> 1) >> (63 - s);
+    unsigned char c = addc((unsigned char)(m & 1), w.w1, v1 ^ m, &w.w1);
+    c = addc(c, w.w2, v2 ^ m, &w.w2);
+    (void)addc(c, w.w3, v3 ^ m, &w.w3);
+    return w;
+}
+
 /* a <- a + x * b (x decoded as d): into the window w (the caller's copy of
    a's, at *wpos) when the term fits it, placing the window on the first
    term that can have one, else by the lane path */
@@ -333,6 +349,8 @@ static inline __attribute__((always_inline)) win4 term_xd(sg_xacc *a, win4 w, lo
             return w;
     }
     uint64_t m = -((bits >> 63) ^ d.neg);
+    if (d.x0 == 0) /* a one-limb x: nothing to add to word 0 */
+        return win_add1(w, d.x1, mb, (unsigned)sh, m);
     return win_add(w, d.x0, d.x1, mb, (unsigned)sh, m);
 }
 

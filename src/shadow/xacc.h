@@ -16,9 +16,11 @@
  *
  * Fast path (issue 14, item 5): a term x * b with x of at most two limbs
  * (p <= 128) is one 181-bit integer product; when its position lies in the
- * accumulator's 64-bit "window" (placed by its first term) it is added,
- * shifted, into a 256-bit two's complement integer win * 2^wpos with one
- * add-with-carry chain, instead of ten 32-bit digit updates of the lanes.
+ * accumulator's 64-bit "window" (placed by its first term, moved after
+ * WIN_RECENTER terms miss it) it is added, shifted, into a 256-bit two's
+ * complement integer win * 2^wpos with one add-with-carry chain, instead of
+ * ten 32-bit digit updates of the lanes.  A term is < 2^245 and the window
+ * is flushed into the lanes every 512 terms, so it never wraps.
  * Terms outside the window (and every term of a wider x) take the lane path
  * above, so the value held is always lanes + window, exactly; sg_xacc_get
  * rounds that sum once.  The window is only placed where every limb of
