@@ -70,6 +70,15 @@ head -1 "$tmp/without-empirical/trajectory.csv" | grep -q ',phase,dist2_opt,homo
   && ok || ko "the invariant audit's columns missing without --no-invariants"
 grep -q '"invariants"' "$tmp/noinv/summary.json" && ko "--no-invariants: invariants member" || ok
 grep -q '"invariants"' "$tmp/without-empirical/summary.json" && ok || ko "invariants member missing"
+# ... and resumes: killed at step 30, resumed, byte-identical to the uninterrupted run
+set +e
+SHADOWGD_TEST_KILL_AT_STEP=30 "$bin" run $ARGS --no-invariants --checkpoint-every 10 \
+  --out "$tmp/noinv-k" >/dev/null 2>&1
+set -e
+"$bin" resume "$tmp/noinv-k" --quiet
+"$bin" run $ARGS --no-invariants --out "$tmp/noinv-u"
+cmp -s "$tmp/noinv-k/trajectory.csv" "$tmp/noinv-u/trajectory.csv" && ok \
+  || ko "--no-invariants: the resumed run differs"
 # --audit-every 7: rows 0, 7, 14, ... audited, the others empty
 "$bin" run $ARGS --audit-every 7 --no-shadow-trajectory --out "$tmp/every7"
 grep -q '"steps_audited": 9,' "$tmp/every7/summary.json" && ok || ko "--audit-every 7: steps_audited"
