@@ -5,7 +5,9 @@
 #  2. the double trajectory is bit-identical with and without the shadow
 #     (negative control: a different seed changes it);
 #  3. the audit columns and the "audit" object are present, with 0 bound
-#     violations at a small size, and absent when both parts are off.
+#     violations at a small size, and absent when both parts are off;
+#  4. --no-invariants (issue 14, item 4): the same double trajectory without
+#     the invariant audit's columns and summary members (present otherwise).
 set -eu
 bin=${1:-bin/shadowgd}
 tmp=$(mktemp -d)
@@ -58,6 +60,25 @@ done
 cut -d, -f1-$cols "$tmp/seed2/trajectory.csv" >"$tmp/c"
 cut -d, -f1-$cols "$tmp/without-empirical/trajectory.csv" >"$tmp/b"
 if cmp -s "$tmp/b" "$tmp/c"; then ko "negative control: seed 2 gave the same trajectory"; else ok; fi
+# --no-invariants: the invariant audit (and its per-step tolerance pass over
+# X) is not attached; the double trajectory is the same
+"$bin" run $ARGS --audit-every 0 --no-shadow-trajectory --no-invariants --out "$tmp/noinv"
+cut -d, -f1-$cols "$tmp/noinv/trajectory.csv" >"$tmp/d"
+if cmp -s "$tmp/b" "$tmp/d"; then ok; else ko "--no-invariants changed the double trajectory"; fi
+head -1 "$tmp/noinv/trajectory.csv" | grep -q 'phase\|homog_ratio' && ko "--no-invariants: audit columns" || ok
+head -1 "$tmp/without-empirical/trajectory.csv" | grep -q ',phase,dist2_opt,homog_ratio,imbal_ratio' \
+  && ok || ko "the invariant audit's columns missing without --no-invariants"
+grep -q '"invariants"' "$tmp/noinv/summary.json" && ko "--no-invariants: invariants member" || ok
+grep -q '"invariants"' "$tmp/without-empirical/summary.json" && ok || ko "invariants member missing"
+# ... and resumes: killed at step 30, resumed, byte-identical to the uninterrupted run
+set +e
+SHADOWGD_TEST_KILL_AT_STEP=30 "$bin" run $ARGS --no-invariants --checkpoint-every 10 \
+  --out "$tmp/noinv-k" >/dev/null 2>&1
+set -e
+"$bin" resume "$tmp/noinv-k" --quiet
+"$bin" run $ARGS --no-invariants --out "$tmp/noinv-u"
+cmp -s "$tmp/noinv-k/trajectory.csv" "$tmp/noinv-u/trajectory.csv" && ok \
+  || ko "--no-invariants: the resumed run differs"
 # --audit-every 7: rows 0, 7, 14, ... audited, the others empty
 "$bin" run $ARGS --audit-every 7 --no-shadow-trajectory --out "$tmp/every7"
 grep -q '"steps_audited": 9,' "$tmp/every7/summary.json" && ok || ko "--audit-every 7: steps_audited"

@@ -158,8 +158,216 @@ static void test_xacc_vs_mpq(void)
     free(row);
 }
 
+/* ---- the window paths (issue 14, item 5) ----
+ * Sums long enough to flush the 256-bit window (> 512 terms) and to cross
+ * dot chunks (> 256), first terms that are outliers (the window is moved),
+ * x of one limb (exact x / 3, a double) mixed with x of two, precisions
+ * 64, 128 (the window) and 200 (four limbs: the lane path only), terms far
+ * outside any window (1e300 * 1e-300 style, the lanes), exact cancellation
+ * to zero and b = -0.0.  Every result against the exact rational sum, in
+ * four rounding modes.  A broken accumulator -- the same one fed products
+ * without their low limb -- must fail the same comparison. */
+
+/* a p-bit x: a double from the mix, divided by 3 at p bits (exact for a
+   third of the mantissas: one limb; else p bits), or the double itself */
+static void wx_make(mpfr_t w, int kind)
+{
+    mpfr_set_d(w, xq_double(), MPFR_RNDN);
+    if (kind != 0)
+        mpfr_div_ui(w, w, 3, MPFR_RNDN);
+}
+
+/* acc <- sum_l x[l] b[l], by the real accumulator (broken = 0), or by a
+   broken one that drops the low limb of every two-limb x (broken = 1) */
+static void wx_dot(sg_xacc *acc, int m, sg_xnum *x, const double *b, int broken)
+{
+    if (!broken) {
+        sg_xacc_dot_xd(acc, m, x, b);
+        return;
+    }
+    for (int l = 0; l < m; l++) {
+        sg_xnum t = x[l];
+        if (t.nl > 1) {
+            t.limb++; /* limbs 1.. only, at the position of limb 1 */
+            t.nl--;
+            t.e += 64;
+        }
+        sg_xacc_add_xd(acc, &t, b[l]);
+    }
+}
+
+static int wx_window_used, wx_lanes_used;
+
+/* mismatches of the accumulator against the exact sums over reps random
+   sums at precision prec (broken: the broken accumulator) */
+static int wx_run(long prec, int reps, int broken, int *zeros)
+{
+    enum { MMAX = 1400 };
+    int L = sg_xnum_limbs(prec), bad = 0;
+    mpfr_t *w = malloc(sizeof(mpfr_t) * MMAX), got, want;
+    uint64_t *limbs = malloc(sizeof(uint64_t) * (size_t)L * MMAX);
+    sg_xnum *xn = malloc(sizeof(sg_xnum) * MMAX);
+    double *b = malloc(sizeof(double) * MMAX);
+    sg_xacc *acc = malloc(sizeof *acc);
+    mpz_t z;
+    mpq_t exact, term, qb;
+    mpz_init(z);
+    mpq_inits(exact, term, qb, NULL);
+    mpfr_inits2((mpfr_prec_t)prec, got, want, (mpfr_ptr)0);
+    for (int q = 0; q < MMAX; q++) {
+        mpfr_init2(w[q], (mpfr_prec_t)prec);
+        xn[q].limb = limbs + (long)q * L;
+    }
+    sg_xacc_init(acc);
+    static const mpfr_rnd_t rnds[4] = {MPFR_RNDN, MPFR_RNDZ, MPFR_RNDU, MPFR_RNDD};
+    for (int rep = 0; rep < reps; rep++) {
+        int m = rep % 4 == 0 ? 600 + (int)(xq_next() % 800) : 1 + (int)(xq_next() % 300);
+        int tame = rep % 2; /* normal-range terms only: the window's case */
+        sg_xacc_clear(acc);
+        mpq_set_ui(exact, 0, 1);
+        for (int q = 0; q < m; q++) {
+            if (tame) {
+                double u = ((double)(xq_next() >> 11) * 0x1.0p-53) * 2.0 - 1.0;
+                mpfr_set_d(w[q], u * 1e-4, MPFR_RNDN);
+                if (xq_next() % 3)
+                    mpfr_div_ui(w[q], w[q], 3, MPFR_RNDN);
+                b[q] = ((double)(xq_next() >> 11) * 0x1.0p-53) * 4.0 - 2.0;
+            } else {
+                wx_make(w[q], (int)(xq_next() % 3));
+                b[q] = xq_double();
+            }
+            if (q == 0 && rep % 3 == 0) /* an outlier first term: the window moves */
+                mpfr_mul_2si(w[q], w[q], -90, MPFR_RNDN);
+            if (q % 97 == 5)
+                b[q] = -0.0;
+            if (q > 0 && q % 50 == 0) { /* an exact cancellation of term q - 1 */
+                mpfr_set(w[q], w[q - 1], MPFR_RNDN);
+                b[q] = -b[q - 1];
+            }
+            CU_ASSERT_EQUAL_FATAL(sg_xnum_from_mpfr(&xn[q], w[q], z), 0);
+            xq_of_mpfr(term, w[q], z);
+            mpq_set_d(qb, b[q]);
+            mpq_mul(term, term, qb);
+            mpq_add(exact, exact, term);
+        }
+        wx_dot(acc, m, xn, b, broken);
+        if (rep % 7 == 3) { /* the whole sum cancels: minus itself, term by term: + 0 */
+            for (int q = 0; q < m; q++) {
+                double nb = -b[q];
+                sg_xacc_add_xd(acc, &xn[q], nb);
+            }
+            mpq_set_ui(exact, 0, 1);
+        }
+        int zero = mpq_sgn(exact) == 0;
+        *zeros += zero;
+        wx_window_used += acc->wpos != SG_XACC_NOWIN; /* the paths were taken */
+        wx_lanes_used += acc->cmin <= acc->cmax;
+        for (int r = 0; r < 4; r++) {
+            sg_xacc_get(acc, got, rnds[r], z);
+            mpfr_set_q(want, exact, rnds[r]);
+            int same = mpfr_equal_p(got, want) && (!zero || !mpfr_signbit(got));
+            bad += !same;
+        }
+    }
+    for (int q = 0; q < MMAX; q++)
+        mpfr_clear(w[q]);
+    mpfr_clears(got, want, (mpfr_ptr)0);
+    mpq_clears(exact, term, qb, NULL);
+    mpz_clear(z);
+    free(w); free(limbs); free(xn); free(b); free(acc);
+    return bad;
+}
+
+static void test_xacc_window(void)
+{
+    int zeros = 0;
+    for (long prec = 64; prec <= 200; prec += prec == 64 ? 64 : 72) {
+        int bad = wx_run(prec, 120, 0, &zeros);
+        printf("\n    window paths, %ld bits: 120 sums, %d mismatches", prec, bad);
+        CU_ASSERT_EQUAL(bad, 0);
+    }
+    CU_ASSERT(zeros >= 3); /* the cancellations to + 0 were there */
+    printf("\n    sums ending with a window: %d, with lanes: %d", wx_window_used, wx_lanes_used);
+    CU_ASSERT(wx_window_used > 100 && wx_lanes_used > 100);
+    /* negative control: without the low limbs the comparison fails */
+    int zb = 0, broken = wx_run(128, 60, 1, &zb);
+    printf("\n    broken accumulator (low limbs dropped): %d of 240 results wrong", broken);
+    CU_ASSERT(broken > 60);
+}
+
+/* rows: acc[q] += t_i * b_i[q] over many calls (the gW sums), t_i of one
+   or two limbs, long enough to flush the windows; and the range edges */
+static void test_xacc_rows_and_range(void)
+{
+    enum { NB = 8, N = 1500 };
+    mpfr_t t, got, want;
+    uint64_t lt[2];
+    sg_xnum xt = {.limb = lt};
+    double b[NB];
+    mpz_t z;
+    mpq_t exact[NB], term, qb;
+    mpz_init(z);
+    mpq_inits(term, qb, NULL);
+    for (int q = 0; q < NB; q++)
+        mpq_init(exact[q]);
+    mpfr_inits2(128, t, got, want, (mpfr_ptr)0);
+    sg_xacc *acc = malloc(sizeof *acc * NB);
+    for (int q = 0; q < NB; q++)
+        sg_xacc_init(&acc[q]);
+    int bad = 0;
+    for (int i = 0; i < N; i++) {
+        wx_make(t, (int)(xq_next() % 3));
+        if (i == 0)
+            mpfr_mul_2si(t, t, 70, MPFR_RNDN); /* an outlier first term */
+        sg_xnum_from_mpfr(&xt, t, z);
+        for (int q = 0; q < NB; q++) {
+            b[q] = i % 3 ? ((double)(xq_next() >> 11) * 0x1.0p-53) - 0.5 : xq_double();
+            xq_of_mpfr(term, t, z);
+            mpq_set_d(qb, b[q]);
+            mpq_mul(term, term, qb);
+            mpq_add(exact[q], exact[q], term);
+        }
+        sg_xacc_row_xd(acc, NB, &xt, b);
+    }
+    for (int q = 0; q < NB; q++) {
+        sg_xacc_get(&acc[q], got, MPFR_RNDN, z);
+        mpfr_set_q(want, exact[q], MPFR_RNDN);
+        bad += !mpfr_equal_p(got, want);
+    }
+    CU_ASSERT_EQUAL(bad, 0);
+    /* range: a product whose bit 0 is below position -4480 overflows (NaN),
+       as without the window (3 2^-3460 times 2^-1070: bit 0 at -4582); one
+       inside the range (times 2^-900: at -4412) is exact; an infinite b
+       overflows */
+    sg_xacc *a = &acc[0];
+    mpfr_set_ui_2exp(t, 3, -3460, MPFR_RNDN);
+    sg_xnum_from_mpfr(&xt, t, z);
+    sg_xacc_clear(a);
+    sg_xacc_dot_xd(a, 1, &xt, (double[]){0x1p-1070});
+    CU_ASSERT(a->overflow);
+    sg_xacc_get(a, got, MPFR_RNDN, z);
+    CU_ASSERT(mpfr_nan_p(got));
+    sg_xacc_clear(a);
+    double bb[2] = {0x1p-900, -0x1p-900};
+    sg_xacc_dot_xd(a, 1, &xt, bb);
+    CU_ASSERT(!a->overflow);
+    sg_xacc_get(a, got, MPFR_RNDN, z);
+    CU_ASSERT(mpfr_cmp_ui_2exp(got, 3, -4360) == 0);
+    sg_xacc_dot_xd(a, 1, &xt, (double[]){INFINITY});
+    CU_ASSERT(a->overflow);
+    printf("\n    rows: %d accumulators x %d calls, %d mismatches; range edges checked", NB, N, bad);
+    for (int q = 0; q < NB; q++)
+        mpq_clear(exact[q]);
+    mpq_clears(term, qb, NULL);
+    mpfr_clears(t, got, want, (mpfr_ptr)0);
+    mpz_clear(z);
+    free(acc);
+}
+
 int register_xacc_suite(void)
 {
     CU_pSuite s = CU_add_suite("xacc", NULL, NULL);
-    return !s || !CU_add_test(s, "exact accumulator vs mpq, subnormal products", test_xacc_vs_mpq);
+    return !s || !CU_add_test(s, "exact accumulator vs mpq, subnormal products", test_xacc_vs_mpq) ||
+           !CU_add_test(s, "window paths vs mpq; a broken accumulator fails", test_xacc_window) ||
+           !CU_add_test(s, "row sums and the range edges", test_xacc_rows_and_range);
 }

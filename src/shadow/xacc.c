@@ -12,6 +12,58 @@
 #define M32 UINT64_C(0xffffffff)
 /* carry normalisation before any lane can exceed 2^62 in magnitude */
 #define SG_XACC_MAX_ADDS (1L << 29)
+/* the window (xacc.h): a term is < 2^245 in magnitude (a 181-bit product
+   shifted by < 64), so 2^9 terms stay below 2^254, inside the 256-bit two's
+   complement range; the window is flushed into the lanes before more.  A
+   dot product enters it in chunks of at most WIN_CHUNK terms, each counted
+   before it starts (so a count is an upper bound on the terms held) */
+#define WIN_MAX_TERMS 512L
+#define WIN_CHUNK 256
+/* terms that miss a placed window before it is moved (its value flushed to
+   the lanes, the window re-placed at the missing term): the first term
+   places it, and an outlier first term would otherwise send most of the
+   sum down the lane path */
+#define WIN_RECENTER 8
+/* a window is placed only where b = wpos - SG_XACC_LO is in [0, WIN_B_END):
+   the two limbs of an accepted term then sit at b + sh and b + sh + 64 with
+   sh < 64, below 32 (SG_XACC_LANES - 5) (the lane path's range), and the
+   window's eight 32-bit digits, at b + 32 q (q < 8), flush through the lane
+   path inside that range too */
+#define WIN_B_END (32L * (SG_XACC_LANES - 5) - 320)
+
+typedef unsigned __int128 u128;
+
+/* *s <- x + y + cin, the carry out returned (cin, the result 0 or 1).  On
+   x86-64 the compiler's add-with-carry builtin: gcc 12 keeps neither an
+   unsigned __int128 window nor the portable carry test below in registers
+   (it spills the window, each term then waits on a store), and the
+   window's one carry chain is this file's inner loop (issue 14, item 5). */
+#if defined(__x86_64__)
+#include <x86intrin.h>
+static inline __attribute__((always_inline)) unsigned char addc(unsigned char cin, uint64_t x,
+                                                                uint64_t y, uint64_t *s)
+{
+    unsigned long long r;
+    unsigned char c = _addcarry_u64(cin, x, y, &r);
+    *s = r;
+    return c;
+}
+#else
+static inline unsigned char addc(unsigned char cin, uint64_t x, uint64_t y, uint64_t *s)
+{
+    uint64_t r = x + y, t = r + cin;
+    *s = t;
+    return (unsigned char)((r < x) | (t < r));
+}
+#endif
+
+static void win_reset(sg_xacc *a)
+{
+    memset(a->win, 0, sizeof a->win);
+    a->wpos = SG_XACC_NOWIN;
+    a->wterms = 0;
+    a->wmiss = 0;
+}
 
 void sg_xacc_init(sg_xacc *a)
 {
@@ -20,6 +72,7 @@ void sg_xacc_init(sg_xacc *a)
     a->cmax = -1;
     a->adds = 0;
     a->overflow = 0;
+    win_reset(a);
 }
 
 void sg_xacc_clear(sg_xacc *a)
@@ -30,6 +83,7 @@ void sg_xacc_clear(sg_xacc *a)
     a->cmax = -1;
     a->adds = 0;
     a->overflow = 0;
+    win_reset(a);
 }
 
 /* propagate carries so that every lane but the top one is in [0, 2^32) */
@@ -127,21 +181,225 @@ static inline __attribute__((always_inline)) void add_xd(sg_xacc *a, const sg_xn
     }
 }
 
-void sg_xacc_add_xd(sg_xacc *a, const sg_xnum *x, double b)
+/* the lane path, out of line: the fast loops below stay small */
+static __attribute__((noinline)) void add_xd_lanes(sg_xacc *a, const sg_xnum *x, double b)
 {
     add_xd(a, x, b);
 }
 
+/* the window's value, 256-bit two's complement, moved into the lanes
+   (digit by digit through the lane path's add_shifted); window reset */
+static void win_flush(sg_xacc *a)
+{
+    if (a->wpos != SG_XACC_NOWIN) {
+        uint64_t w[SG_XACC_WWORDS];
+        memcpy(w, a->win, sizeof w);
+        int sign = 1;
+        if (w[SG_XACC_WWORDS - 1] >> 63) { /* negate: ~w + 1 */
+            sign = -1;
+            unsigned __int128 c = 1;
+            for (int q = 0; q < SG_XACC_WWORDS; q++) {
+                c += (uint64_t)~w[q];
+                w[q] = (uint64_t)c;
+                c >>= 64;
+            }
+        }
+        for (int q = 0; q < 2 * SG_XACC_WWORDS; q++) {
+            uint64_t dq = (w[q / 2] >> (32 * (q & 1))) & M32;
+            if (dq != 0)
+                add_shifted(a, sign, dq, a->wpos + 32L * q);
+        }
+    }
+    win_reset(a);
+}
+
+/* w <- w + (-1)^neg * (x1 2^64 + x0) * mb * 2^s, s in [0, 64), w a 256-bit
+   two's complement integer (four words, least significant first), with
+   m = -neg (all ones or zero): the 181-bit product shifted into V (four
+   words, < 2^245), added as V ^ m plus the carry-in m & 1 (~V + 1 = -V when
+   m is all ones) by one carry chain */
+typedef struct {
+    uint64_t w0, w1, w2, w3;
+} win4; /* a window by value: gcc keeps it in registers (an array it spills) */
+
+static inline __attribute__((always_inline)) win4 win_add(win4 w, uint64_t x0, uint64_t x1,
+                                                          uint64_t mb, unsigned s, uint64_t m)
+{
+    u128 p0 = (u128)x0 * mb, p1 = (u128)x1 * mb;
+    uint64_t u0 = (uint64_t)p0, u1;
+    unsigned char c = addc(0, (uint64_t)(p0 >> 64), (uint64_t)p1, &u1);
+    uint64_t u2 = (uint64_t)(p1 >> 64) + c; /* < 2^53: the product is < 2^181 */
+    /* x >> (64 - s) for s in [0, 64) without a branch: (x >> 1) >> (63 - s) */
+    uint64_t v0 = u0 << s;
+    uint64_t v1 = (u1 << s) | ((u0 >> 1) >> (63 - s));
+    uint64_t v2 = (u2 << s) | ((u1 >> 1) >> (63 - s));
+    uint64_t v3 = (u2 >> 1) >> (63 - s);
+    c = addc((unsigned char)(m & 1), w.w0, v0 ^ m, &w.w0);
+    c = addc(c, w.w1, v1 ^ m, &w.w1);
+    c = addc(c, w.w2, v2 ^ m, &w.w2);
+    (void)addc(c, w.w3, v3 ^ m, &w.w3);
+    return w;
+}
+
+/* a <- a + x * b: into the window w * 2^(*wpos) (the caller's copy of
+   a's) when the term fits it, placing the window on the first term that
+   can have one, else by the lane path */
+static inline void win_store(sg_xacc *a, win4 w)
+{
+    a->win[0] = w.w0;
+    a->win[1] = w.w1;
+    a->win[2] = w.w2;
+    a->win[3] = w.w3;
+}
+
+/* a term at pos that does not fit the window (*wpos, w): the window placed
+   at it (if unplaced, or moved there after WIN_RECENTER misses) when the
+   range allows, else the lane path.  Returns the window, and *sh the term's
+   shift in it (64: the term went to the lanes). */
+static __attribute__((noinline)) win4 term_miss(sg_xacc *a, win4 w, long *wpos, const sg_xnum *x,
+                                                double b, long pos, uint64_t *sh)
+{
+    long wb = pos - 32 - SG_XACC_LO;
+    *sh = 64;
+    if (wb < 0 || wb >= WIN_B_END) {
+        add_xd_lanes(a, x, b);
+        return w;
+    }
+    if (*wpos != SG_XACC_NOWIN) {
+        if (++a->wmiss < WIN_RECENTER) {
+            add_xd_lanes(a, x, b);
+            return w;
+        }
+        /* move: the window's value into the lanes (exact), then re-place;
+           at most WIN_CHUNK more terms reach it before the next count */
+        win_store(a, w);
+        a->wpos = *wpos;
+        win_flush(a);
+        a->wterms = WIN_CHUNK;
+        w = (win4){0, 0, 0, 0};
+    }
+    *wpos = pos - 32; /* the term sits mid-window */
+    *sh = 32;
+    return w;
+}
+
+/* x decoded for the window: X = x1 2^64 + x0 with its top in x1 (a
+   one-limb x moves up a limb, x1 = limb 0, x0 = 0, so that x's of one
+   magnitude share a position whatever their trailing zeros: an exact x / 3
+   has one limb, an inexact one two), e the position of X's bit 0, neg its
+   sign bit; ok = 0 for an x the window does not take (zero, or > 2 limbs) */
+typedef struct {
+    uint64_t x0, x1;
+    long e;
+    uint64_t neg;
+    int ok;
+} xdec;
+
+static inline __attribute__((always_inline)) xdec decode_x(const sg_xnum *x)
+{
+    xdec r = {0, 0, 0, 0, 0};
+    if (x->nl == 0 || x->nl > 2)
+        return r;
+    int two = x->nl > 1;
+    r.x0 = two ? x->limb[0] : 0;
+    r.x1 = x->limb[two];
+    r.e = x->e - (two ? 0 : 64);
+    r.neg = (uint64_t)(x->sign < 0);
+    r.ok = 1;
+    return r;
+}
+
+/* the same for a one-limb x (x0 = 0): the 117-bit x1 mb shifted into
+   words 1..3 only; -(V 2^64) = (~V + 1) 2^64 leaves word 0 as it is */
+static inline __attribute__((always_inline)) win4 win_add1(win4 w, uint64_t x1, uint64_t mb,
+                                                           unsigned s, uint64_t m)
+{
+    u128 p1 = (u128)x1 * mb;
+    uint64_t u1 = (uint64_t)p1, u2 = (uint64_t)(p1 >> 64); /* u2 < 2^53 */
+    uint64_t v1 = u1 << s;
+    uint64_t v2 = (u2 << s) | ((u1 >> 1) >> (63 - s));
+    uint64_t v3 = (u2 >> 1) >> (63 - s);
+    unsigned char c = addc((unsigned char)(m & 1), w.w1, v1 ^ m, &w.w1);
+    c = addc(c, w.w2, v2 ^ m, &w.w2);
+    (void)addc(c, w.w3, v3 ^ m, &w.w3);
+    return w;
+}
+
+/* a <- a + x * b (x decoded as d): into the window w (the caller's copy of
+   a's, at *wpos) when the term fits it, placing the window on the first
+   term that can have one, else by the lane path */
+static inline __attribute__((always_inline)) win4 term_xd(sg_xacc *a, win4 w, long *wpos,
+                                                          const sg_xnum *x, xdec d, double b)
+{
+    uint64_t bits;
+    memcpy(&bits, &b, sizeof bits);
+    uint64_t ex = (bits >> 52) & 0x7ff;
+    if (x->nl == 0 || (bits << 1) == 0)
+        return w; /* a zero term (either sign of zero) */
+    if (ex == 0x7ff || !d.ok) {
+        add_xd_lanes(a, x, b); /* non-finite b (overflow), or a wide x */
+        return w;
+    }
+    uint64_t mb = (bits & ((UINT64_C(1) << 52) - 1)) | ((uint64_t)(ex != 0) << 52);
+    long pos = d.e + (long)ex - 1075 + (ex == 0); /* bit 0 of x0 mb */
+    uint64_t sh = (uint64_t)pos - (uint64_t)*wpos;
+    if (sh >= 64) {
+        w = term_miss(a, w, wpos, x, b, pos, &sh);
+        if (sh >= 64)
+            return w;
+    }
+    uint64_t m = -((bits >> 63) ^ d.neg);
+    if (d.x0 == 0) /* a one-limb x: nothing to add to word 0 */
+        return win_add1(w, d.x1, mb, (unsigned)sh, m);
+    return win_add(w, d.x0, d.x1, mb, (unsigned)sh, m);
+}
+
+/* one term into a's window or lanes (the window flushed every
+   WIN_MAX_TERMS terms) */
+static inline __attribute__((always_inline)) void term_acc(sg_xacc *a, const sg_xnum *x, double b)
+{
+    if (a->wterms >= WIN_MAX_TERMS)
+        win_flush(a);
+    a->wterms++;
+    win4 w = {a->win[0], a->win[1], a->win[2], a->win[3]};
+    w = term_xd(a, w, &a->wpos, x, decode_x(x), b);
+    win_store(a, w);
+}
+
+void sg_xacc_add_xd(sg_xacc *a, const sg_xnum *x, double b)
+{
+    term_acc(a, x, b);
+}
+
 void sg_xacc_dot_xd(sg_xacc *a, int m, const sg_xnum *x, const double *b)
 {
-    for (int l = 0; l < m; l++)
-        add_xd(a, &x[l], b[l]);
+    for (int l0 = 0; l0 < m; l0 += WIN_CHUNK) {
+        int l1 = m - l0 < WIN_CHUNK ? m : l0 + WIN_CHUNK;
+        if (a->wterms > WIN_MAX_TERMS - (l1 - l0))
+            win_flush(a);
+        a->wterms += l1 - l0;
+        /* the window in locals (registers) for the loop */
+        win4 w = {a->win[0], a->win[1], a->win[2], a->win[3]};
+        long wpos = a->wpos;
+        for (int l = l0; l < l1; l++)
+            w = term_xd(a, w, &wpos, &x[l], decode_x(&x[l]), b[l]);
+        win_store(a, w);
+        a->wpos = wpos;
+    }
 }
 
 void sg_xacc_row_xd(sg_xacc *acc, int m, const sg_xnum *x, const double *b)
 {
-    for (int q = 0; q < m; q++)
-        add_xd(&acc[q], x, b[q]);
+    xdec d = decode_x(x); /* once for the row: x is the same in every term */
+    for (int q = 0; q < m; q++) {
+        sg_xacc *a = &acc[q];
+        if (a->wterms >= WIN_MAX_TERMS)
+            win_flush(a);
+        a->wterms++;
+        win4 w = {a->win[0], a->win[1], a->win[2], a->win[3]};
+        w = term_xd(a, w, &a->wpos, x, d, b[q]);
+        win_store(a, w);
+    }
 }
 
 void sg_xacc_add_dd(sg_xacc *a, double b, double c)
@@ -165,6 +423,26 @@ void sg_xacc_get(sg_xacc *a, mpfr_t out, mpfr_rnd_t rnd, mpz_t z)
         mpfr_set_nan(out);
         return;
     }
+    if (a->cmin > a->cmax && a->wpos != SG_XACC_NOWIN) {
+        /* the window alone: its integer, rounded once */
+        uint64_t w[SG_XACC_WWORDS];
+        memcpy(w, a->win, sizeof w);
+        int neg = (int)(w[SG_XACC_WWORDS - 1] >> 63);
+        if (neg) {
+            unsigned __int128 c = 1;
+            for (int q = 0; q < SG_XACC_WWORDS; q++) {
+                c += (uint64_t)~w[q];
+                w[q] = (uint64_t)c;
+                c >>= 64;
+            }
+        }
+        mpz_import(z, SG_XACC_WWORDS, -1, sizeof w[0], 0, 0, w);
+        if (neg)
+            mpz_neg(z, z);
+        mpfr_set_z_2exp(out, z, (mpfr_exp_t)a->wpos, rnd);
+        return;
+    }
+    win_flush(a); /* lanes and window: one exact integer in the lanes */
     if (a->cmin > a->cmax) {
         mpfr_set_zero(out, 1);
         return;

@@ -13,6 +13,20 @@
  *
  * Range: bit positions [SG_XACC_LO, SG_XACC_HI); a product outside it sets
  * the overflow flag and the result is NaN (the audit reports it).
+ *
+ * Fast path (issue 14, item 5): a term x * b with x of at most two limbs
+ * (p <= 128) is one 181-bit integer product; when its position lies in the
+ * accumulator's 64-bit "window" (placed by its first term, moved after
+ * WIN_RECENTER terms miss it) it is added, shifted, into a 256-bit two's
+ * complement integer win * 2^wpos with one add-with-carry chain, instead of
+ * ten 32-bit digit updates of the lanes.  A term is < 2^245 and the window
+ * is flushed into the lanes every 512 terms, so it never wraps.
+ * Terms outside the window (and every term of a wider x) take the lane path
+ * above, so the value held is always lanes + window, exactly; sg_xacc_get
+ * rounds that sum once.  The window is only placed where every limb of
+ * every term it accepts is inside [SG_XACC_LO, SG_XACC_HI - 160) (the lane
+ * path's range), so the overflow flag is set for exactly the terms that set
+ * it without the window.
  */
 #ifndef SG_XACC_H
 #define SG_XACC_H
@@ -24,13 +38,22 @@
 #define SG_XACC_LO (-4480)
 #define SG_XACC_LANES 280           /* 280 * 32 bits: positions [-4480, 4480) */
 #define SG_XACC_HI (SG_XACC_LO + 32 * SG_XACC_LANES)
+#define SG_XACC_WWORDS 4            /* the window: 4 * 64 = 256 bits */
 
 typedef struct {
     int64_t lane[SG_XACC_LANES];
     int cmin, cmax;     /* touched lanes; cmin > cmax when empty */
     long adds;          /* adds since the last carry normalisation */
     int overflow;
+    /* value held: sum_c lane[c] 2^(SG_XACC_LO + 32 c) + win * 2^wpos, win a
+       256-bit two's complement integer (least significant word first) */
+    uint64_t win[SG_XACC_WWORDS];
+    long wpos;          /* position of win's bit 0; SG_XACC_NOWIN: unplaced */
+    long wterms;        /* bound on the terms in win since it was placed */
+    long wmiss;         /* terms that missed it since it was placed */
 } sg_xacc;
+
+#define SG_XACC_NOWIN (-(1L << 40)) /* no term position is within 64 of it */
 
 /* A number m * 2^e split into 64-bit limbs (least significant first):
    value = sign * sum_q limb[q] * 2^(e + 64 q).  nl == 0 means zero.

@@ -16,7 +16,8 @@
  *  - contenders are interleaved step by step, so load hits all alike;
  *  - the BLAS step checks its gradient against ours (1e-10 relative).
  * Then the whole 600-step default run without the shadow
- * (`shadowgd run --audit-every 0 --no-shadow-trajectory --no-plots --quiet`)
+ * (`shadowgd run --audit-every 0 --no-shadow-trajectory --no-plots --quiet`,
+ * and the same with --no-invariants)
  * against tests/bench/numpy_run.py doing the same steps, as child CPU time
  * (getrusage RUSAGE_CHILDREN), each the median of five runs.
  * Usage: bench_step [PROGRAM]     (default bin/shadowgd) */
@@ -289,21 +290,29 @@ static int bench_run(const char *prog, int numpy)
 {
     char *ours[] = {(char *)prog, "run", "--audit-every", "0", "--no-shadow-trajectory",
                     "--no-plots", "--quiet", "--force", "--out", "build/bench/run600", NULL};
+    /* the same run without the invariant audit (its per-step tolerance pass
+       over X and exact residuals: issue 14, item 4) */
+    char *noinv[] = {(char *)prog, "run", "--audit-every", "0", "--no-shadow-trajectory",
+                     "--no-invariants", "--no-plots", "--quiet", "--force", "--out",
+                     "build/bench/run600", NULL};
     char *np[] = {(char *)py, "tests/bench/numpy_run.py", NULL};
-    double a[5], b[5];
+    double a[5], b[5], c[5];
     for (int r = 0; r < 5; r++) {
         a[r] = child_cpu(ours);
+        c[r] = child_cpu(noinv);
         b[r] = numpy ? child_cpu(np) : NAN;
-        if (isnan(a[r]) || (numpy && isnan(b[r]))) {
+        if (isnan(a[r]) || isnan(c[r]) || (numpy && isnan(b[r]))) {
             fprintf(stderr, "bench: the 600-step run failed\n");
             return 1;
         }
     }
     double ma = bench_median(a, 5), mb = numpy ? bench_median(b, 5) : NAN;
+    double mc = bench_median(c, 5);
     printf("\n600-step default run without the shadow (d = 100, k = 2, n = 2000), CPU s of the whole\n"
-           "process incl. start-up, median of 5, interleaved:\n");
-    printf("| shadowgd s | numpy s | shadowgd/numpy |\n|-----------:|--------:|---------------:|\n");
-    printf("| %10.3f | %7.3f | %14.2f |\n", ma, mb, ma / mb);
+           "process incl. start-up, median of 5, interleaved; no-inv: with --no-invariants:\n");
+    printf("| shadowgd s | no-inv s | numpy s | shadowgd/numpy | no-inv/numpy |\n"
+           "|-----------:|---------:|--------:|---------------:|-------------:|\n");
+    printf("| %10.3f | %8.3f | %7.3f | %14.2f | %12.2f |\n", ma, mc, mb, ma / mb, mc / mb);
     return 0;
 }
 

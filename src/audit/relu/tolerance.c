@@ -22,29 +22,54 @@ double sg_tol_gamma(double m)
     return sg_tol_gamma_u(m, U_DBL);
 }
 
-/* S[j] <- sum_l |w_jl x_l| for j = 0..k-1, each sum from 0.0 over l in
-   increasing order (the order the per-cell loop of the previous version
-   used, so every S[j] has the same bits); four columns advance together so
-   that one load of x_l serves four independent chains. */
-static void abs_dots(int d, int k, const double *theta, const double *x, double *S)
+/* S[r k + j] <- sum_l |w_jl x_rl| for the SG_TOL_ROWS samples r of x (rows
+   of length d) and j = 0..k-1, each sum from 0.0 over l in increasing order
+   (the order of the per-cell loop of the first version, so every S has the
+   same bits).  Four samples and two columns advance together: eight
+   independent chains hide the latency of the dependent adds that bound
+   the one-cell loop (issue 14, item 4), with one load of w_jl serving four
+   samples. */
+#define SG_TOL_ROWS 4
+static void abs_dots4(int d, int k, const double *theta, const double *x, double *S)
 {
+    const double *x0 = x, *x1 = x + d, *x2 = x1 + d, *x3 = x2 + d;
     int j = 0;
-    for (; j + 4 <= k; j += 4) {
-        const double *w0 = theta + (long)j * d, *w1 = w0 + d, *w2 = w1 + d, *w3 = w2 + d;
-        double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
+    for (; j + 2 <= k; j += 2) {
+        const double *wa = theta + (long)j * d, *wb = wa + d;
+        double a0 = 0.0, a1 = 0.0, a2 = 0.0, a3 = 0.0;
+        double b0 = 0.0, b1 = 0.0, b2 = 0.0, b3 = 0.0;
         for (int l = 0; l < d; l++) {
-            double xl = x[l];
-            s0 += fabs(w0[l] * xl);
-            s1 += fabs(w1[l] * xl);
-            s2 += fabs(w2[l] * xl);
-            s3 += fabs(w3[l] * xl);
+            double u = wa[l], v = wb[l];
+            a0 += fabs(u * x0[l]);
+            a1 += fabs(u * x1[l]);
+            a2 += fabs(u * x2[l]);
+            a3 += fabs(u * x3[l]);
+            b0 += fabs(v * x0[l]);
+            b1 += fabs(v * x1[l]);
+            b2 += fabs(v * x2[l]);
+            b3 += fabs(v * x3[l]);
         }
-        S[j] = s0;
-        S[j + 1] = s1;
-        S[j + 2] = s2;
-        S[j + 3] = s3;
+        S[j] = a0, S[k + j] = a1, S[2 * k + j] = a2, S[3 * k + j] = a3;
+        S[j + 1] = b0, S[k + j + 1] = b1, S[2 * k + j + 1] = b2, S[3 * k + j + 1] = b3;
     }
     for (; j < k; j++) {
+        const double *w = theta + (long)j * d;
+        double a0 = 0.0, a1 = 0.0, a2 = 0.0, a3 = 0.0;
+        for (int l = 0; l < d; l++) {
+            double u = w[l];
+            a0 += fabs(u * x0[l]);
+            a1 += fabs(u * x1[l]);
+            a2 += fabs(u * x2[l]);
+            a3 += fabs(u * x3[l]);
+        }
+        S[j] = a0, S[k + j] = a1, S[2 * k + j] = a2, S[3 * k + j] = a3;
+    }
+}
+
+/* the same for one sample (the last n mod SG_TOL_ROWS) */
+static void abs_dots1(int d, int k, const double *theta, const double *x, double *S)
+{
+    for (int j = 0; j < k; j++) {
         const double *w = theta + (long)j * d;
         double s = 0.0;
         for (int l = 0; l < d; l++)
@@ -56,7 +81,8 @@ static void abs_dots(int d, int k, const double *theta, const double *x, double 
 /* One fused pass over the samples (issue 14, item 4): X is read once, and
    the per-neuron sums R_j = sum_i |r_i| H_ij advance in the same pass, each
    still from 0.0 over i in increasing order, so every tolerance has the bits
-   of the previous three-loop version.  S and R are two k-vectors of scratch;
+   of the previous three-loop version.  S (SG_TOL_ROWS k-vectors: a block of
+   samples) and R (a k-vector) are scratch;
    if they cannot be allocated the tolerances are +inf (the checker then
    counts the state as not checkable rather than passing it). */
 static void tol_empirical(const sg_problem *p, const double *theta, const sg_workspace *ws,
@@ -67,7 +93,8 @@ static void tol_empirical(const sg_problem *p, const double *theta, const sg_wor
     const double gd = sg_tol_gamma_u(d, u), gk = sg_tol_gamma_u(k, u);
     double lossE = 0.0;
     double *Q = homog_tol; /* Q_j accumulates here, then becomes the tolerance */
-    double *S = malloc(sizeof(double) * (size_t)(2 * (long)k + 1)), *R = S ? S + k : NULL;
+    double *S = malloc(sizeof(double) * (size_t)((SG_TOL_ROWS + 1) * (long)k + 1));
+    double *R = S ? S + SG_TOL_ROWS * (long)k : NULL;
     if (!S) {
         for (int j = 0; j < k; j++)
             homog_tol[j] = INFINITY;
@@ -76,20 +103,28 @@ static void tol_empirical(const sg_problem *p, const double *theta, const sg_wor
     }
     for (int j = 0; j < k; j++)
         Q[j] = R[j] = 0.0;
-    for (int i = 0; i < n; i++) {
-        const double *x = p->X + (long)i * d;
-        const double *Hi = ws->H + (long)i * k, *Zi = ws->Z + (long)i * k;
-        double ri = fabs(ws->r[i]), Ef = 0.0;
-        abs_dots(d, k, theta, x, S);
-        for (int j = 0; j < k; j++) {
-            double h = Hi[j];
-            if (Zi[j] > 0.0)
-                Q[j] += ri * S[j];
-            Ef += fabs(v[j]) * (gk * h + gd * S[j]);
-            R[j] += ri * h;
+    for (int i0 = 0; i0 < n; i0 += SG_TOL_ROWS) {
+        int nb = n - i0 < SG_TOL_ROWS ? n - i0 : SG_TOL_ROWS;
+        if (nb == SG_TOL_ROWS)
+            abs_dots4(d, k, theta, p->X + (long)i0 * d, S);
+        else
+            for (int r = 0; r < nb; r++)
+                abs_dots1(d, k, theta, p->X + (long)(i0 + r) * d, S + (long)r * k);
+        /* the per-sample sums in the order of i, as before */
+        for (int i = i0; i < i0 + nb; i++) {
+            const double *Hi = ws->H + (long)i * k, *Zi = ws->Z + (long)i * k;
+            const double *Si = S + (long)(i - i0) * k;
+            double ri = fabs(ws->r[i]), Ef = 0.0;
+            for (int j = 0; j < k; j++) {
+                double h = Hi[j];
+                if (Zi[j] > 0.0)
+                    Q[j] += ri * Si[j];
+                Ef += fabs(v[j]) * (gk * h + gd * Si[j]);
+                R[j] += ri * h;
+            }
+            double E = u * ri + Ef;
+            lossE += ri * E + 0.5 * E * E;
         }
-        double E = u * ri + Ef;
-        lossE += ri * E + 0.5 * E * E;
     }
     double invn = 1.0 / n;
     for (int j = 0; j < k; j++) {

@@ -14,7 +14,7 @@
 enum {
     OPT_LOSS = 1, OPT_D, OPT_K, OPT_N, OPT_SIGMA, OPT_INIT, OPT_TARGET, OPT_ALIGN_DEG,
     OPT_GROWTH_V, OPT_GROWTH_B, OPT_LEMMA3_C, OPT_RATE_FLOOR, OPT_RATE_WINDOW, OPT_LINE_DEG,
-    OPT_DIVERGE_MAX, OPT_FREEZE_V, OPT_INIT_FILE
+    OPT_DIVERGE_MAX, OPT_FREEZE_V, OPT_INIT_FILE, OPT_NO_INVARIANTS
 };
 
 const sg_model_option sg_relu_options[] = {
@@ -35,6 +35,7 @@ const sg_model_option sg_relu_options[] = {
     {"diverge-max", 1, OPT_DIVERGE_MAX},
     {"freeze-v", 0, OPT_FREEZE_V},
     {"init-file", 1, OPT_INIT_FILE},
+    {"no-invariants", 0, OPT_NO_INVARIANTS},
     {NULL, 0, 0},
 };
 
@@ -101,6 +102,9 @@ int sg_relu_parse_option(sg_config *cfg, int id, const char *arg)
         return 0;
     case OPT_INIT_FILE:
         return sg_parse_path("init-file", arg, c->init_path, sizeof c->init_path);
+    case OPT_NO_INVARIANTS:
+        c->no_invariants = 1;
+        return 0;
     }
     return SG_EXIT_USAGE;
 }
@@ -216,7 +220,10 @@ void sg_relu_usage(FILE *fp)
 "  --rate-floor X RATE fit stops where dist^2 <= X |a|^2, (0, 1] (default 1e-20)\n"
 "  --rate-min-window N  fewer phase-3 steps: RATE not-applicable (default 10)\n"
 "  --line-deg X   neurons within X degrees share a line, (0, 90] (default 1)\n"
-"  --diverge-max X  DIVERGE holds while |theta - theta_mpfr|/|theta_mpfr| <= X (default 1e-6)\n",
+"  --diverge-max X  DIVERGE holds while |theta - theta_mpfr|/|theta_mpfr| <= X (default 1e-6)\n"
+"  --no-invariants  no invariant audit: no verdicts, phases or audit figures, and\n"
+"                 trajectory.csv without phase..imbal_ratio (its round-off tolerances\n"
+"                 cost a pass over X per step)\n",
           fp);
 }
 

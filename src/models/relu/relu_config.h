@@ -24,6 +24,7 @@ typedef struct {
     sg_inv_thresholds inv; /* invariant thresholds (paper defaults) */
     int freeze_v;          /* --freeze-v: v stays at v(0), only W is trained (Fig. 1) */
     char init_path[SG_PATH_MAX]; /* --init-file: theta_0 from a CSV ("" : --init) */
+    int no_invariants;     /* --no-invariants: the invariant audit is not attached */
 } sg_relu_config;
 
 _Static_assert(sizeof(sg_relu_config) <= SG_MODEL_CFG_MAX, "sg_relu_config fits model_cfg");

@@ -19,6 +19,8 @@ int sg_relu_attach_observers(sg_run_ctx *ctx)
     sg_shadow_audit *sh = sg_shadow_audit_of(ctx);
     if (sh && c->freeze_v) /* the shadow mirrors the frozen update */
         sg_shadow_audit_freeze_v(sh, (long)c->k * c->d);
+    if (c->no_invariants) /* --no-invariants: neither the audit nor its MPFR feed */
+        goto region;
     sg_audit_setup set = {&m->prob, &m->ws, m->sign0, &c->inv, c->sigma, {0}, 0};
     set.plot.dir = ctx->cfg.out_dir;
     set.freeze_v = c->freeze_v;
@@ -44,6 +46,7 @@ int sg_relu_attach_observers(sg_run_ctx *ctx)
     if (sa)
         sa->on_trajectory = sg_inv_feed_shadow;
     sg_audit_set_ext_restore(audit, sg_inv_feed_shadow_restore);
+region:
     /* the configuration part of the proved floating-point region: sizes,
        mu and the data, checked at step 0 (registered last, so that every
        other observer has seen row 0 when it stops the run); the parameters'

@@ -1,0 +1,88 @@
+#!/usr/bin/env python3
+"""xacc_mutants.py -- the exact accumulator's tests (tests/test_xacc.c) catch
+broken window code (issue 14, item 5): each mutant of src/shadow/xacc.c below
+is built with the xacc suite alone and must FAIL it; the unmutated file must
+pass.  A mutant whose text is not found is an error (the list went stale)."""
+import os, subprocess, sys, tempfile
+
+CC = os.environ.get("CC", "gcc")
+SRC = "src/shadow/xacc.c"
+MAIN = r"""
+#include <CUnit/Basic.h>
+int register_xacc_suite(void);
+int main(void)
+{
+    if (CU_initialize_registry() != CUE_SUCCESS || register_xacc_suite())
+        return 2;
+    CU_basic_set_mode(CU_BRM_SILENT);
+    CU_basic_run_tests();
+    unsigned f = CU_get_number_of_tests_failed();
+    CU_cleanup_registry();
+    return f ? 1 : 0;
+}
+"""
+# (name, text, occurrence, replacement)
+MUTANTS = [
+    ("two-limb add: top carry dropped", "(void)addc(c, w.w3, v3 ^ m, &w.w3);", 0,
+     "(void)addc(0, w.w3, v3 ^ m, &w.w3);"),
+    ("two-limb add: negation's +1 dropped", "c = addc((unsigned char)(m & 1), w.w0", 0,
+     "c = addc(0, w.w0"),
+    ("one-limb add: top carry dropped", "(void)addc(c, w.w3, v3 ^ m, &w.w3);", 1,
+     "(void)addc(0, w.w3, v3 ^ m, &w.w3);"),
+    ("one-limb add: negation's +1 dropped",
+     "unsigned char c = addc((unsigned char)(m & 1), w.w1", 0, "unsigned char c = addc(0, w.w1"),
+    ("window placed one bit off", "    *sh = 32;", 0, "    *sh = 31;"),
+    ("flush drops the lowest digit", "            if (dq != 0)", 0,
+     "            if (dq != 0 && q > 0)"),
+]
+
+
+def replace_nth(s, sub, n, rep):
+    i = -1
+    for _ in range(n + 1):
+        i = s.find(sub, i + 1)
+        if i < 0:
+            return None
+    return s[:i] + rep + s[i + len(sub):]
+
+
+def run(tmp, text):
+    path = os.path.join(tmp, "xacc.c")
+    with open(path, "w") as f:
+        f.write(text)
+    exe = os.path.join(tmp, "t")
+    cmd = [CC, "-std=c11", "-O2", "-D_GNU_SOURCE", "-ffp-contract=off", "-Isrc", "-I.", "-o", exe,
+           os.path.join(tmp, "main.c"), "tests/test_xacc.c", path, "-lcunit", "-lmpfr", "-lgmp",
+           "-lm"]
+    if subprocess.run(cmd).returncode != 0:
+        sys.exit("xacc-mutants: build failed: " + " ".join(cmd))
+    return subprocess.run([exe], stdout=subprocess.DEVNULL).returncode
+
+
+def main():
+    good = open(SRC).read()
+    caught = bad = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        with open(os.path.join(tmp, "main.c"), "w") as f:
+            f.write(MAIN)
+        if run(tmp, good) != 0:
+            sys.exit("xacc-mutants: the unmutated accumulator fails its tests")
+        for name, sub, n, rep in MUTANTS:
+            text = replace_nth(good, sub, n, rep)
+            if text is None:
+                print("FAIL: mutant not applicable (text not found): " + name)
+                bad += 1
+                continue
+            rc = run(tmp, text)
+            if rc == 1:
+                caught += 1
+                print("ok: caught: " + name)
+            else:
+                bad += 1
+                print("FAIL: survived (rc %d): %s" % (rc, name))
+    print("xacc-mutants: %d caught, %d not" % (caught, bad))
+    sys.exit(1 if bad else 0)
+
+
+if __name__ == "__main__":
+    main()
