@@ -10,6 +10,16 @@ int sg_relu_attach_observers(sg_run_ctx *ctx)
 {
     sg_relu_run *m = ctx->m;
     const sg_relu_config *c = m->rc;
+    if (m->r > 1) {
+        /* The MPFR shadow, its round-off bounds, the invariant audit and the
+           safe-region check are written for the scalar v (sg_problem): none
+           is attached at r > 1 rather than attached wrong; summary.json's
+           config lists them under "not_applicable" (issue 16). */
+        if (!ctx->cfg.quiet)
+            printf("--outputs %d: MPFR shadow, round-off audit, invariant audit and safe-region "
+                   "check not applicable (written for scalar v); not run\n", m->r);
+        return 0;
+    }
     /* MPFR shadow and round-off audit, registered before the invariant
        audit, whose MPFR column it feeds and whose verdict table must end
        stdout (audit.h).  Both are freed by their observers' destroy. */
