@@ -90,6 +90,8 @@ void sg_moutput(int n, int k, int r, const double *H, const double *V, double *F
                       RowDot{Pre}(H, row*k, V, o*k, j + 1) ==
                       RowDot{Pre}(H, row*k, V, o*k, j) + \at(H[a] * V[b], Pre); */
                 double p = H[(long)row * k + j] * V[(long)o * k + j];
+                /*@ assert term: \let a = row*k + j; \let b = o*k + j;
+                      p == \at(H[a], Pre) * \at(V[b], Pre); */
                 s = s + p;
             }
             //@ assert cell: s == MOutput{Pre}(H, V, k, row, o);
@@ -144,6 +146,8 @@ void sg_mgrad_V(int n, int k, int r, const double *R, const double *H, double *g
                       MGvSum{Pre}(R, H, k, r, o, j, i + 1) ==
                       MGvSum{Pre}(R, H, k, r, o, j, i) + \at(R[b] * H[a], Pre); */
                 double p = R[(long)i * r + o] * H[(long)i * k + j];
+                /*@ assert term: \let a = i*k + j; \let b = i*r + o;
+                      p == \at(R[b], Pre) * \at(H[a], Pre); */
                 acc = acc + p;
             }
             //@ assert cell: acc / n == MGradV{Pre}(R, H, n, k, r, o, j);
@@ -179,20 +183,29 @@ void sg_mbackprop(int n, int k, int r, const double *R, const double *V, double 
                   R[a] == \at(R[a], Pre) && V[b] == \at(V[b], Pre); */
             double t = R[(long)row * r] * V[j];
             //@ assert one: t == MBack{Pre}(R, V, k, r, row, j, 1);
+            /* vb = o*k + j: V[o][j] by a running offset (o*k with the loop
+               counter o inside the index defeated the provers) */
+            long vb = (long)k + j;
             /*@ loop invariant o_range: 1 <= o <= r;
+                loop invariant offset: o < r ==> vb == o*k + j;
                 loop invariant partial: t == MBack{Pre}(R, V, k, r, row, j, o);
-                loop assigns o, t;
+                loop assigns o, t, vb;
                 loop variant r - o;
             */
             for (int o = 1; o < r; o++) {
                 //@ ghost sg_mrow_lemma(o, r, k);
-                /*@ assert same: \let a = row*r + o; \let b = o*k + j;
-                      R[a] == \at(R[a], Pre) && V[b] == \at(V[b], Pre); */
-                /*@ assert next: \let a = row*r + o; \let b = o*k + j;
+                /*@ assert same: \let a = row*r + o; \let c = vb;
+                      R[a] == \at(R[a], Pre) && V[c] == \at(V[c], Pre); */
+                /*@ assert next: \let a = row*r + o; \let c = vb;
                       MBack{Pre}(R, V, k, r, row, j, o + 1) ==
-                      MBack{Pre}(R, V, k, r, row, j, o) + \at(R[a] * V[b], Pre); */
-                double p = R[(long)row * r + o] * V[(long)o * k + j];
+                      MBack{Pre}(R, V, k, r, row, j, o) + \at(R[a] * V[c], Pre); */
+                double p = R[(long)row * r + o] * V[vb];
                 t = t + p;
+                if (o + 1 < r) {
+                    //@ ghost sg_mrow_lemma(o + 1, r, k);
+                    //@ ghost sg_mnext_row_lemma(o, k);
+                    vb = vb + k;
+                }
             }
             //@ ghost sg_mdivmod_lemma(row, j, k);
             //@ assert cell_q: t == MBackq{Pre}(R, V, k, r, row*k + j);

@@ -141,6 +141,16 @@ void sg_relu_multi_final_json(sg_relu_run *m, const double *theta, sg_json *j)
         sg_json_close_array(j);
     }
     sg_json_close_array(j);
+    /* W too (k x d): the final state is the result of an r > 1 run (the
+       pairing of units, issue 16), and no audit writes final_state.csv */
+    sg_json_open_array(j, "W");
+    for (int q = 0; q < k; q++) {
+        sg_json_open_array(j, NULL);
+        for (int l = 0; l < d; l++)
+            sg_json_num(j, NULL, theta[(long)q * d + l]);
+        sg_json_close_array(j);
+    }
+    sg_json_close_array(j);
     sg_json_open_array(j, "vnorm");
     for (int q = 0; q < k; q++)
         sg_json_num(j, NULL, m->vnorm[q]);
