@@ -34,6 +34,8 @@ export WHY3CONFIG := $(WHY3CONF)
 # Kernel files whose every function is proved (RTE + contracts) by WP.
 PROOF_SRC   := src/kernels/dot.c src/kernels/relu/empirical.c src/kernels/rng.c src/kernels/detmath.c \
                src/kernels/geometry.c src/kernels/data.c src/kernels/relu/init.c src/kernels/relu/population.c
+# the multi-output network (issue 16)
+PROOF_SRC   += src/kernels/relu/multi.c src/kernels/relu/multi_init.c
 # Files whose annotations the literal check scans.
 ANNOT_FILES := $(HEADERS) $(wildcard src/*/*.c src/*/*/*.c proofs/eva/*.c)
 

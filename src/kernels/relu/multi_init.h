@@ -52,6 +52,7 @@ void sg_mtarget_e(int r, int d, double *A);
 void sg_mtarget_random(sg_rng *rng, int r, int d, double *A);
 
 /*@ requires sizes: 1 <= d && 0 <= k && 1 <= r && k * d <= LONG_MAX && r * k <= LONG_MAX;
+    requires index_rr: r * r <= LONG_MAX;
     requires sums: k + d <= INT_MAX && r + k <= INT_MAX;
     requires valid_rng: \valid(rng);
     requires valid_W: \valid(W + (0 .. k*d - 1));
