@@ -14,6 +14,7 @@
 #include "kernels/relu/empirical.h"
 #include "kernels/relu/multi_init.h"
 #include "kernels/relu/multi_problem.h"
+#include "audit/relu/multi_audit.h"
 #include "models/relu/relu_multi.h"
 #include "test_util.h"
 #include <CUnit/CUnit.h>
@@ -374,6 +375,64 @@ static void test_config_hash(void)
     CU_ASSERT(sg_relu_theta_len(&cfg) == 6 * 100 + 2 * 6);
 }
 
+/* the r > 1 audit holds along a real run (both losses) and each check is
+   violated on a broken input */
+static void test_audit(void)
+{
+    int d = 8, k = 6, r = 3;
+    for (int e = 0; e < 2; e++) {
+        sg_loss_kind loss = e ? SG_LOSS_POPULATION : SG_LOSS_EMPIRICAL;
+        sg_mproblem p;
+        sg_mworkspace ws;
+        double *theta = mk_problem(&p, &ws, loss, 300, d, k, r, SG_INIT_THEORY, 1e-2, 21);
+        long m = sg_mtheta_len(d, k, r);
+        double mu = 0.1;
+        sg_multi_audit a;
+        CU_ASSERT_FATAL(sg_multi_audit_init(&a, &p, &ws, mu, 0) == 0);
+        for (long t = 0; t <= 300; t++) {
+            double L = sg_mloss_grad(&p, theta, &ws);
+            sg_multi_audit_observe(&a, t, theta, ws.grad, L);
+            if (t == 300)
+                break;
+            sg_gd_update((int)m, mu, ws.grad, theta);
+            sg_multi_audit_step(&a, t, theta);
+        }
+        printf("\n    %s: margins HOMOG %.3g IMBAL %.3g DESCENT %.3g ODDPART %.3g",
+               sg_loss_name(loss), a.res[0].worst_margin, a.res[1].worst_margin,
+               a.res[2].worst_margin, a.res[3].worst_margin);
+        CU_ASSERT(a.res[SG_MINV_HOMOG].verdict == SG_HELD && a.res[SG_MINV_HOMOG].checked == 301);
+        CU_ASSERT(a.res[SG_MINV_IMBAL].verdict == SG_HELD && a.res[SG_MINV_IMBAL].checked == 300);
+        CU_ASSERT(a.res[SG_MINV_DESCENT].verdict == SG_HELD);
+        CU_ASSERT(a.res[SG_MINV_ODDPART].verdict == (e ? SG_HELD : SG_NOT_APPLICABLE));
+        sg_multi_audit_free(&a);
+
+        /* broken inputs, one per check */
+        double *g = malloc((size_t)m * sizeof(double)), *next = malloc((size_t)m * sizeof(double));
+        double L = sg_mloss_grad(&p, theta, &ws);
+        memcpy(g, ws.grad, (size_t)m * sizeof(double));
+        CU_ASSERT_FATAL(sg_multi_audit_init(&a, &p, &ws, mu, 0) == 0);
+        g[2] += 1e-3; /* a wrong dL/dW entry: HOMOG */
+        sg_multi_audit_observe(&a, 0, theta, g, L);
+        CU_ASSERT(a.res[SG_MINV_HOMOG].verdict == SG_VIOLATED);
+        g[2] -= 1e-3;
+        sg_multi_audit_observe(&a, 1, theta, g, L * 1.01); /* the loss went up: DESCENT */
+        CU_ASSERT(a.res[SG_MINV_DESCENT].verdict == SG_VIOLATED);
+        for (long q = 0; q < m; q++) /* a step not taken with mu: IMBAL */
+            next[q] = theta[q] - 2.0 * mu * g[q];
+        sg_multi_audit_step(&a, 1, next);
+        CU_ASSERT(a.res[SG_MINV_IMBAL].verdict == SG_VIOLATED);
+        if (e) { /* at theta = 0 (V W - 2A = -2A), a loss of 0.1 reported: ODDPART */
+            memset(next, 0, (size_t)m * sizeof(double));
+            sg_multi_audit_observe(&a, 2, next, g, 0.1);
+            CU_ASSERT(a.res[SG_MINV_ODDPART].verdict == SG_VIOLATED);
+        }
+        sg_multi_audit_free(&a);
+        free(g);
+        free(next);
+        mk_free(&p, &ws, theta);
+    }
+}
+
 int register_multi_suite(void)
 {
     CU_pSuite s = CU_add_suite("multi", NULL, NULL);
@@ -386,7 +445,8 @@ int register_multi_suite(void)
         !CU_add_test(s, "targets e and random orthonormal", test_targets) ||
         !CU_add_test(s, "initialisations theory, balanced, xavier", test_inits) ||
         !CU_add_test(s, "population r = 3 training converges", test_converges) ||
-        !CU_add_test(s, "r is in the checkpoints' config hash", test_config_hash))
+        !CU_add_test(s, "r is in the checkpoints' config hash", test_config_hash) ||
+        !CU_add_test(s, "r > 1 audit: holds on a run, fails on broken inputs", test_audit))
         return -1;
     return 0;
 }
