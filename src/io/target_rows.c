@@ -59,7 +59,8 @@ int sg_target_read_rows(const char *path, int r, int d, double *A, char *err, si
         goto out;
     }
     if (rows != r) {
-        snprintf(err, errlen, "--target %s: has %d rows, expected --outputs %d", path, rows, r);
+        snprintf(err, errlen, "--target %s: has %d row%s, expected --outputs %d", path, rows,
+                 rows == 1 ? "" : "s", r);
         goto out;
     }
     rc = 0;
