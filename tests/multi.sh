@@ -4,8 +4,8 @@
 #     data/*.csv, summary.json (wall-clock and provenance members aside) and
 #     stdout byte-identical to the run without it (empirical, population,
 #     k = 3 xavier).
-#  2. Bad --outputs values and bad r-row --target files: exit 2 and one
-#     stderr line naming the value.
+#  2. Bad --outputs values, bad r-row --target files and runs outside the
+#     proved region: exit 2 and one stderr line naming the value.
 #  3. --outputs 3 --loss population (k = 6) converges: final loss <= 1e-10.
 #  4. A killed r = 3 run (empirical and population), resumed, gives outputs
 #     byte-identical to the uninterrupted run's (that r is in the config
@@ -69,6 +69,10 @@ expect_usage "row 2: the target is the zero vector" --outputs 3 --d 3 --target "
 expect_usage "row 2: has 2 values, expected d=3" --outputs 3 --d 3 --target "$tmp/short.csv"
 expect_usage "row 2: entry 3 'x' is not a number" --outputs 3 --d 3 --target "$tmp/nan.csv"
 expect_usage "more than d=3 values" --outputs 1 --d 3 --target "$tmp/zero.csv"
+# the proved region of --loss empirical (multi.h): r <= 256, |y| <= 1e12
+expect_usage "'300' for --outputs: at most 256" --outputs 300 --k 4 --d 400 --n 100
+printf '1e13 0 0\n0 1 0\n' > "$tmp/huge.csv"
+expect_usage "gives |y\[1,1\]| = .* outside the proved region" --outputs 2 --d 3 --n 100 --target "$tmp/huge.csv"
 printf '0,1,0,0\n' > "$tmp/init.csv"
 expect_usage "'2' for --outputs: --init-file" --outputs 2 --d 3 --k 1 --init-file "$tmp/init.csv"
 

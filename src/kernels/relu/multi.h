@@ -56,6 +56,12 @@
 #include "specs/sg_multi.acsl"
 #endif
 
+/* The proved floating-point region of --loss empirical (region.h) extends to
+   r outputs by 1 <= r <= SG_SAFE_R_MAX, |Y_io| <= SG_SAFE_Y_MAX, |V_oj| <=
+   SG_SAFE_V_MAX: proofs/eva/multi_step.c shows one whole multi-output step
+   free of overflow and NaN there (n*r stays below 2^31 at n = SG_SAFE_N_MAX). */
+#define SG_SAFE_R_MAX 256
+
 /* Contracts (ACSL, proved by `make proofs`): the empirical kernels equal
  * their logic functions of specs/sg_multi.acsl in WP's real model, stated at
  * the flat row-major index q of their output (as sg_forward's and

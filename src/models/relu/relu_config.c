@@ -134,8 +134,9 @@ static int check_region(const sg_config *cfg, const sg_relu_config *c)
     if (c->loss != SG_LOSS_EMPIRICAL)
         return 0;
     const struct { const char *flag; long v, max; } sizes[] = {
-        {"n", c->n, SG_SAFE_N_MAX}, {"d", c->d, SG_SAFE_D_MAX}, {"k", c->k, SG_SAFE_K_MAX}};
-    for (int q = 0; q < 3; q++)
+        {"n", c->n, SG_SAFE_N_MAX}, {"d", c->d, SG_SAFE_D_MAX}, {"k", c->k, SG_SAFE_K_MAX},
+        {"outputs", c->outputs, SG_SAFE_R_MAX}};
+    for (int q = 0; q < 4; q++)
         if (sizes[q].v > sizes[q].max) {
             snprintf(val, sizeof val, "%ld", sizes[q].v);
             snprintf(why, sizeof why, "at most %ld (%s)", sizes[q].max, where);

@@ -9,6 +9,7 @@
 #include "kernels/data.h"
 #include "kernels/geometry.h"
 #include "kernels/relu/multi_init.h"
+#include "kernels/relu/region.h"
 #include "kernels/rng.h"
 #include <math.h>
 #include <stdlib.h>
@@ -58,6 +59,25 @@ int sg_relu_multi_setup(sg_relu_run *m, double *theta)
         sg_rng_seed_stream(&rng, m->cfg->seed, SG_STREAM_DATA);
         sg_data_gaussian(&rng, c->n, d, m->mprob.X);
         sg_mproblem_labels(&m->mprob);
+        /* the data part of the proved region (multi.h, region.h; the sizes
+           are the CLI's, theta the run loop's): Gaussian X never leaves it,
+           a --target file with huge rows can make Y leave it */
+        const sg_mproblem *p = &m->mprob;
+        for (long q = 0; q < (long)p->n * d; q++)
+            if (!(fabs(p->X[q]) <= SG_SAFE_X_MAX)) {
+                fprintf(stderr, "shadowgd: |X[%ld,%ld]| = %g is outside the proved region "
+                                "|X| <= %g of --loss empirical (kernels/relu/region.h)\n",
+                        q / d + 1, q % d + 1, fabs(p->X[q]), SG_SAFE_X_MAX);
+                return SG_EXIT_USAGE;
+            }
+        for (long q = 0; q < (long)p->n * r; q++)
+            if (!(fabs(p->Y[q]) <= SG_SAFE_Y_MAX)) {
+                fprintf(stderr, "shadowgd: --target %s gives |y[%ld,%ld]| = %g, outside the "
+                                "proved region |y| <= %g of --loss empirical "
+                                "(kernels/relu/region.h)\n", sg_target_name(c), q / r + 1,
+                        q % r + 1, fabs(p->Y[q]), SG_SAFE_Y_MAX);
+                return SG_EXIT_USAGE;
+            }
     }
     sg_rng_seed_stream(&rng, m->cfg->seed, SG_STREAM_INIT);
     sg_minit_state(c->init, &rng, d, k, r, c->sigma, theta, theta + (long)k * d, m->scratch,
