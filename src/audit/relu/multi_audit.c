@@ -81,23 +81,6 @@ static void col_sums(int r, int k, int j, const double *V, const double *G, doub
     *gg = u;
 }
 
-/* |V W - 2A|_F */
-static double odd_residual(const sg_mproblem *p, const double *theta)
-{
-    int d = p->d, k = p->k, r = p->r;
-    const double *V = theta + (long)k * d;
-    double s = 0.0;
-    for (int o = 0; o < r; o++)
-        for (int l = 0; l < d; l++) {
-            double c = 0.0;
-            for (int j = 0; j < k; j++)
-                c += V[(long)o * k + j] * theta[(long)j * d + l];
-            double e = c - 2.0 * p->A[(long)o * d + l];
-            s += e * e;
-        }
-    return sqrt(s);
-}
-
 void sg_multi_audit_observe(sg_multi_audit *a, long t, const double *theta, const double *grad,
                             double loss)
 {
@@ -129,7 +112,7 @@ void sg_multi_audit_observe(sg_multi_audit *a, long t, const double *theta, cons
     }
     if (p->loss == SG_LOSS_POPULATION) {
         double bound = 2.0 * sqrt(2.0 * Ls) + 4.0 * 0x1p-26 * a->a_norm;
-        record(&a->res[SG_MINV_ODDPART], t, 1.0 - odd_residual(p, theta) / bound,
+        record(&a->res[SG_MINV_ODDPART], t, 1.0 - sg_multi_vw_residual(d, k, r, p->A, theta) / bound,
                "|V W - 2A|_F - 2 sqrt(2L)");
     }
     a->prev_loss = Ls;

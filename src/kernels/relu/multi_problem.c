@@ -3,6 +3,7 @@
  * problem.c's sg_loss_grad with the multi kernels of multi.h. */
 #include "kernels/relu/multi_problem.h"
 #include "kernels/relu/empirical.h"
+#include <math.h>
 #include <stdlib.h>
 
 long sg_mtheta_len(int d, int k, int r)
@@ -106,4 +107,19 @@ double sg_mloss_grad(const sg_mproblem *p, const double *theta, sg_mworkspace *w
         sg_mpop_grad(d, k, r, p->A, W, V, &ws->pop, gW, gV, ws->tmp);
     }
     return ws->loss;
+}
+
+double sg_multi_vw_residual(int d, int k, int r, const double *A, const double *theta)
+{
+    const double *W = theta, *V = theta + (long)k * d;
+    double s = 0.0;
+    for (int o = 0; o < r; o++)
+        for (int l = 0; l < d; l++) {
+            double c = 0.0;
+            for (int j = 0; j < k; j++)
+                c = c + V[(long)o * k + j] * W[(long)j * d + l];
+            double e = c - 2.0 * A[(long)o * d + l];
+            s = s + e * e;
+        }
+    return sqrt(s);
 }

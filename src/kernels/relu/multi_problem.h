@@ -46,4 +46,9 @@ void sg_mproblem_labels(sg_mproblem *p);
 /* Loss and gradient at theta (ws->grad, ws->loss); returns the loss. */
 double sg_mloss_grad(const sg_mproblem *p, const double *theta, sg_mworkspace *ws);
 
+/* |V W - 2A|_F (j, then the sum over (o, l) in row-major order): zero at
+   every zero-loss point, since ReLU(z) = (z + |z|)/2 makes the odd part of
+   V ReLU(W x) equal to V W x / 2 (the zero-loss characterisation) */
+double sg_multi_vw_residual(int d, int k, int r, const double *A, const double *theta);
+
 #endif

@@ -105,21 +105,6 @@ double sg_relu_multi_loss_grad(sg_relu_run *m, const double *theta, const double
     return loss < 0.0 ? 0.0 : loss;
 }
 
-double sg_multi_vw_residual(int d, int k, int r, const double *A, const double *theta)
-{
-    const double *W = theta, *V = theta + (long)k * d;
-    double s = 0.0;
-    for (int o = 0; o < r; o++)
-        for (int l = 0; l < d; l++) {
-            double c = 0.0;
-            for (int j = 0; j < k; j++)
-                c = c + V[(long)o * k + j] * W[(long)j * d + l];
-            double e = c - 2.0 * A[(long)o * d + l];
-            s = s + e * e;
-        }
-    return sqrt(s);
-}
-
 void sg_relu_multi_measure(sg_relu_run *m, const double *theta)
 {
     int d = m->rc->d, k = m->rc->k, r = m->r;

@@ -31,8 +31,4 @@ void sg_relu_multi_component_name(int d, int k, long q, char *buf, size_t len);
 int sg_relu_multi_dump(sg_relu_run *m, const double *theta0, const char *dir);
 uint64_t sg_relu_multi_data_hash(sg_relu_run *m);
 
-/* |V W - 2A|_F: zero at every zero-loss point (ReLU(z) = (z + |z|)/2: the
-   odd part of V ReLU(W x) is V W x / 2), so zero loss needs V W = 2A */
-double sg_multi_vw_residual(int d, int k, int r, const double *A, const double *theta);
-
 #endif
