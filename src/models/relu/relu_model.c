@@ -229,7 +229,6 @@ static void relu_config_json(void *self, const sg_config *cfg, sg_json *j)
         sg_json_str(j, NULL, "mpfr_shadow");
         sg_json_str(j, NULL, "roundoff_audit");
         sg_json_str(j, NULL, "scalar_invariant_audit");
-        sg_json_str(j, NULL, "safe_region");
         sg_json_close_array(j);
     }
 }

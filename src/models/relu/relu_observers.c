@@ -12,15 +12,17 @@ int sg_relu_attach_observers(sg_run_ctx *ctx)
     sg_relu_run *m = ctx->m;
     const sg_relu_config *c = m->rc;
     if (m->r > 1) {
-        /* The MPFR shadow, its round-off bounds, the scalar invariant audit
-           and the safe-region check are written for the scalar v (sg_problem):
-           none is attached at r > 1 rather than attached wrong (summary.json's
-           config lists them under "not_applicable"); the identities that
-           generalise are audit/relu/multi_audit.h's (issue 16). */
+        /* The MPFR shadow, its round-off bounds and the scalar invariant
+           audit are written for the scalar v (sg_problem): none is attached
+           at r > 1 rather than attached wrong (summary.json's config lists
+           them under "not_applicable"); the identities that generalise are
+           audit/relu/multi_audit.h's (issue 16).  The proved region is
+           checked by the CLI (sizes), setup (X, Y: relu_multi.c) and the run
+           loop (theta). */
         if (!ctx->cfg.quiet)
-            printf("--outputs %d: MPFR shadow, round-off audit, scalar invariants and "
-                   "safe-region check not applicable (written for scalar v); auditing HOMOG, "
-                   "IMBAL, DESCENT, ODDPART\n", m->r);
+            printf("--outputs %d: MPFR shadow, round-off audit and scalar invariants not "
+                   "applicable (written for scalar v); auditing HOMOG, IMBAL, DESCENT, "
+                   "ODDPART\n", m->r);
         return sg_multi_audit_attach(ctx, &m->mprob, &m->mws, c->freeze_v) != 0 ? SG_EXIT_FAIL
                                                                                 : 0;
     }
