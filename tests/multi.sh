@@ -6,7 +6,9 @@
 #     k = 3 xavier).
 #  2. Bad --outputs values, bad r-row --target files and runs outside the
 #     proved region: exit 2 and one stderr line naming the value.
-#  3. --outputs 3 --loss population (k = 6) converges: final loss <= 1e-10.
+#  3. --outputs 3 --loss population (k = 6) converges: final loss <= 1e-10;
+#     the scalar shadow and audit are not attached, the r > 1 audit's four
+#     IDs hold.
 #  4. A killed r = 3 run (empirical and population), resumed, gives outputs
 #     byte-identical to the uninterrupted run's (that r is in the config
 #     hash is tests/test_multi.c's).
@@ -84,6 +86,18 @@ echo "r = 3, k = 6, population, 2000 steps: final loss $loss"
 awk -v l="$loss" 'BEGIN { exit !(l != "" && l <= 1e-10) }' && ok || bad "r = 3 did not converge: loss '$loss'"
 grep -q '"outputs": 3' "$tmp/conv/summary.json" && grep -q '"k": 6' "$tmp/conv/summary.json" && ok ||
   bad "summary.json lacks outputs 3 / k 6"
+
+# the scalar observers are not attached at r > 1, the multi audit is
+grep -q '^--outputs 3: MPFR shadow, round-off audit and scalar invariants not applicable' "$tmp/conv.out" &&
+  grep -q '"not_applicable": \[' "$tmp/conv/summary.json" && ok || bad "r = 3: no not-applicable line / member"
+for id in HOMOG IMBAL DESCENT ODDPART; do
+  grep -q "^$id  *held  *(no shadow)" "$tmp/conv.out" && ok || bad "r = 3: $id not held in the verdict table"
+done
+# the scalar shadow writes "audit", the scalar audit "phases" (both present at r = 1)
+scalar_members() { python3 -c "import json,sys; s=json.load(open(sys.argv[1])); print(sum(m in s for m in ('audit', 'phases', 'final_structure')))" "$1"; }
+[ ! -e "$tmp/conv/final_state.csv" ] && [ "$(scalar_members "$tmp/conv/summary.json")" = 0 ] &&
+  [ "$(scalar_members "$tmp/a2/summary.json")" = 3 ] && ok ||
+  bad "r = 3: a scalar observer wrote its output (or r = 1 lacks them)"
 
 # ---- 4 ----
 for loss in empirical population; do
