@@ -122,5 +122,50 @@ printf '%s\n' "$SENS_MUTANTS" | {
 } || status=1
 # ---- end of Model B block ----
 
+# ---- multi-output network (issue 16): mutants of src/kernels/relu/multi.c ----
+# Same rules as above; WP runs on multi.c alone (the kernels it calls are
+# seen through their contracts).
+MULTI_MUTANTS='wrong-row-moutput|kernels/relu/multi.c|sg_moutput|s/double p = H\[(long)row \* k + j\] \* V\[(long)o \* k + j\];/double p = H[(long)row * k + j] * V[j];/
+zero-start-mbackprop|kernels/relu/multi.c|sg_mbackprop|s/double t = R\[(long)row \* r\] \* V\[j\];/double t = 0.0;/
+dropped-scale-mgrad-V|kernels/relu/multi.c|sg_mgrad_V|s/gV\[(long)o \* k + j\] = acc \/ dn;/gV[(long)o * k + j] = acc;/
+wrong-scale-mloss|kernels/relu/multi.c|sg_mloss|s/double two_n = 2.0 \* (double)n;/double two_n = 2.0 * (double)(n * r);/
+semantic-mgrad-W|kernels/relu/multi.c|sg_mgrad_W|s/if (Z\[(long)i \* k + j\] > 0.0) {/if (Z[(long)i * k + j] >= 0.0) {/'
+
+prove_multi() {
+  t=${3:-$MUT_TIMEOUT}
+  "$FRAMAC" -machdep x86_64 -cpp-extra-args="-I$1/src -I$1" -warn-special-float none \
+    -wp -wp-model real -wp-rte -wp-prover z3,cvc5,cvc4 -wp-par 2 -wp-steps "$STEPS" -wp-timeout "$t" \
+    -wp-fct "$2" "$1"/src/kernels/relu/multi.c > "$1/wp-$2.log" 2>&1
+  sed -n 's/^\[wp\] Proved goals: *\([0-9]*\) \/ \([0-9]*\).*/\1 \2/p' "$1/wp-$2.log"
+}
+
+morig="$work/multi-original"
+mkdir -p "$morig" && cp -r src specs "$morig"/
+mfuncs=$(printf '%s\n' "$MULTI_MUTANTS" | cut -d'|' -f3 | sort -u | tr '\n' ',' | sed 's/,$//')
+set -- $(prove_multi "$morig" "$mfuncs" "$TIMEOUT")
+if [ $# -eq 2 ] && [ "$1" = "$2" ] && [ "$2" -gt 0 ]; then
+  echo "mutation: multi original      $1 / $2 goals proved ($mfuncs; $STEPS steps)"
+else
+  echo "mutation: FAILED: the multi original does not prove ($*), see $morig/wp-$mfuncs.log"; status=1
+fi
+printf '%s\n' "$MULTI_MUTANTS" | {
+  st=0
+  while IFS='|' read -r name file fn expr; do
+    dir="$work/$name"; mkdir -p "$dir" && cp -r src specs "$dir"/
+    sed -i "$expr" "$dir/src/$file"
+    if cmp -s "src/$file" "$dir/src/$file"; then
+      echo "mutation: $name: the edit did not apply (test out of date)"; st=1; continue
+    fi
+    set -- $(prove_multi "$dir" "$fn")
+    if [ $# -eq 2 ] && [ "$1" -lt "$2" ]; then
+      printf 'mutation: %-24s caught: %s / %s goals of %s proved\n' "$name" "$1" "$2" "$fn"
+    else
+      echo "mutation: $name: NOT caught ($*), see $dir/wp-$fn.log"; st=1
+    fi
+  done
+  exit $st
+} || status=1
+# ---- end of multi-output block ----
+
 [ $status -eq 0 ] && echo "proofs-mutation: every mutant caught, original proved"
 exit $status

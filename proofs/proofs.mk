@@ -34,6 +34,8 @@ export WHY3CONFIG := $(WHY3CONF)
 # Kernel files whose every function is proved (RTE + contracts) by WP.
 PROOF_SRC   := src/kernels/dot.c src/kernels/relu/empirical.c src/kernels/rng.c src/kernels/detmath.c \
                src/kernels/geometry.c src/kernels/data.c src/kernels/relu/init.c src/kernels/relu/population.c
+# the multi-output network (issue 16)
+PROOF_SRC   += src/kernels/relu/multi.c src/kernels/relu/multi_init.c
 # Files whose annotations the literal check scans.
 ANNOT_FILES := $(HEADERS) $(wildcard src/*/*.c src/*/*/*.c proofs/eva/*.c)
 
@@ -132,3 +134,23 @@ proofs-eva-sensing: | $(PROOFS_OUT)/eva/src
 	  > $(PROOFS_OUT)/eva_sensing.log 2>&1 || { tail -20 $(PROOFS_OUT)/eva_sensing.log; exit 1; }
 	@grep -A1 'alarms generated\|No errors' $(PROOFS_OUT)/eva_sensing.log
 proofs-eva: proofs-eva-sensing
+
+# ---- the multi-output network (issue 16): Eva on one empirical step ----
+# proofs/eva/multi_step.c over the region of region.h extended by r <=
+# SG_SAFE_R_MAX (multi.h); -eva-auto-loop-unroll 300 unrolls the loops over
+# the r <= 256 outputs, so that sg_mbackprop's running offset into V stays
+# exact (with widening alone Eva loses it and reports an out-of-bounds read
+# that WP proves impossible).  Into eva_multi.log, checked by verdict.sh.
+EVA_MULTI_KERNELS := kernels/dot.c kernels/dot.h kernels/relu/empirical.c kernels/relu/empirical.h \
+                     kernels/vector.h kernels/relu/region.h kernels/relu/multi.c kernels/relu/multi.h \
+                     kernels/relu/population.h
+.PHONY: proofs-eva-multi
+proofs-eva-multi: | $(PROOFS_OUT)/eva/src
+	@for f in $(EVA_MULTI_KERNELS); do mkdir -p $(PROOFS_OUT)/eva/src/$$(dirname $$f); \
+	  sh proofs/strip-acsl.sh src/$$f $(PROOFS_OUT)/eva/src/$$f; done
+	@$(FRAMAC) $(EVA_FLAGS) -eva-auto-loop-unroll 300 proofs/eva/multi_step.c \
+	  $(PROOFS_OUT)/eva/src/kernels/relu/multi.c $(PROOFS_OUT)/eva/src/kernels/relu/empirical.c \
+	  $(PROOFS_OUT)/eva/src/kernels/dot.c > $(PROOFS_OUT)/eva_multi.log 2>&1 \
+	  || { tail -20 $(PROOFS_OUT)/eva_multi.log; exit 1; }
+	@grep -A1 'alarms generated\|No errors' $(PROOFS_OUT)/eva_multi.log
+proofs-eva: proofs-eva-multi

@@ -11,9 +11,11 @@ set -eu
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 ARGS="--d 21 --k 5 --n 301 --steps 150 --sigma 1e-2 --quiet"
-# the options of one case: the ReLU network's two losses, and matrix sensing
+# the options of one case: the ReLU network's two losses (scalar and --outputs 3),
+# and matrix sensing
 args_for() {
   case "$1" in
+    multi-*) echo "$ARGS --outputs 3 --k 6 --loss ${1#multi-}" ;; # issue 16
     sensing) echo "--model sensing --n1 12 --n2 10 --rank 2 --k 4 --m 100 --alpha 1e-3 --steps 80 --quiet --no-plots" ;;
     *) echo "$ARGS --loss $1" ;;
   esac
@@ -32,7 +34,7 @@ run_variant() { # name cc opt loss isa
   "$tmp/b-$1/bin/shadowgd" run $(args_for "$4") --out "$tmp/o-$1-$4"
 }
 status=0
-for loss in empirical population sensing; do
+for loss in empirical population multi-empirical multi-population sensing; do
   first=""
   for cc in ${CC_LIST:-gcc}; do
    for isa in vector sse2; do

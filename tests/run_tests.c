@@ -27,6 +27,7 @@ int register_sweep_suite(void);
 int register_verdicts_suite(void);
 int register_reliability_suite(void);
 int register_pairing_suite(void);
+int register_multi_suite(void);
 
 static const struct { const char *name; register_fn fn; } suites[] = {
     {"rng", register_rng_suite},
@@ -49,6 +50,7 @@ static const struct { const char *name; register_fn fn; } suites[] = {
     {"verdicts", register_verdicts_suite},
     {"pairing", register_pairing_suite},
     {"reliability", register_reliability_suite},
+    {"multi", register_multi_suite},
 };
 
 int main(int argc, char **argv)

@@ -7,6 +7,7 @@
 #include "io/outdir.h"
 #include "models/relu/relu_memory.h"
 #include "io/parse.h"
+#include "kernels/relu/multi_problem.h"
 #include "kernels/relu/region.h"
 #include <string.h>
 #include <unistd.h>
@@ -14,7 +15,7 @@
 enum {
     OPT_LOSS = 1, OPT_D, OPT_K, OPT_N, OPT_SIGMA, OPT_INIT, OPT_TARGET, OPT_ALIGN_DEG,
     OPT_GROWTH_V, OPT_GROWTH_B, OPT_LEMMA3_C, OPT_RATE_FLOOR, OPT_RATE_WINDOW, OPT_LINE_DEG,
-    OPT_DIVERGE_MAX, OPT_FREEZE_V, OPT_INIT_FILE, OPT_NO_INVARIANTS
+    OPT_DIVERGE_MAX, OPT_FREEZE_V, OPT_INIT_FILE, OPT_NO_INVARIANTS, OPT_OUTPUTS
 };
 
 const sg_model_option sg_relu_options[] = {
@@ -36,6 +37,7 @@ const sg_model_option sg_relu_options[] = {
     {"freeze-v", 0, OPT_FREEZE_V},
     {"init-file", 1, OPT_INIT_FILE},
     {"no-invariants", 0, OPT_NO_INVARIANTS},
+    {"outputs", 1, OPT_OUTPUTS},
     {NULL, 0, 0},
 };
 
@@ -51,6 +53,7 @@ void sg_relu_defaults(sg_config *cfg)
     c->sigma = 1e-4;
     c->init = SG_INIT_THEORY;
     c->target = SG_TARGET_E1;
+    c->outputs = 1;
     sg_inv_thresholds_default(&c->inv);
     cfg->mu = 0.1;
     cfg->steps = 600;
@@ -67,7 +70,17 @@ int sg_relu_parse_option(sg_config *cfg, int id, const char *arg)
         else return sg_bad_value("loss", arg, "expected empirical or population");
         return 0;
     case OPT_D: return sg_parse_int("d", arg, 1, SG_MAX_DIM, &c->d);
-    case OPT_K: return sg_parse_int("k", arg, 1, SG_MAX_DIM, &c->k);
+    case OPT_K:
+        c->k_given = 1;
+        return sg_parse_int("k", arg, 1, SG_MAX_DIM, &c->k);
+    case OPT_OUTPUTS:
+        /* k = 2r by default (the paper's exact parameterisation), in either
+           order of --outputs and --k: --k wins when given */
+        if (sg_parse_int("outputs", arg, 1, SG_MAX_OUTPUTS, &c->outputs) != 0)
+            return SG_EXIT_USAGE;
+        if (!c->k_given)
+            c->k = c->outputs > 1 ? 2 * c->outputs : 2;
+        return 0;
     case OPT_N: return sg_parse_int("n", arg, 1, 100000000, &c->n);
     case OPT_SIGMA: return sg_parse_positive("sigma", arg, 1e100, &c->sigma);
     case OPT_INIT:
@@ -77,7 +90,7 @@ int sg_relu_parse_option(sg_config *cfg, int id, const char *arg)
         else return sg_bad_value("init", arg, "expected theory, xavier or balanced");
         return 0;
     case OPT_TARGET:
-        if (strcmp(arg, "e1") == 0) c->target = SG_TARGET_E1;
+        if (strcmp(arg, "e1") == 0 || strcmp(arg, "e") == 0) c->target = SG_TARGET_E1;
         else if (strcmp(arg, "random") == 0) c->target = SG_TARGET_RANDOM;
         else {
             c->target = SG_TARGET_FILE;
@@ -125,8 +138,9 @@ static int check_region(const sg_config *cfg, const sg_relu_config *c)
     if (c->loss != SG_LOSS_EMPIRICAL)
         return 0;
     const struct { const char *flag; long v, max; } sizes[] = {
-        {"n", c->n, SG_SAFE_N_MAX}, {"d", c->d, SG_SAFE_D_MAX}, {"k", c->k, SG_SAFE_K_MAX}};
-    for (int q = 0; q < 3; q++)
+        {"n", c->n, SG_SAFE_N_MAX}, {"d", c->d, SG_SAFE_D_MAX}, {"k", c->k, SG_SAFE_K_MAX},
+        {"outputs", c->outputs, SG_SAFE_R_MAX}};
+    for (int q = 0; q < 4; q++)
         if (sizes[q].v > sizes[q].max) {
             snprintf(val, sizeof val, "%ld", sizes[q].v);
             snprintf(why, sizeof why, "at most %ld (%s)", sizes[q].max, where);
@@ -136,6 +150,31 @@ static int check_region(const sg_config *cfg, const sg_relu_config *c)
         snprintf(val, sizeof val, "%.17g", cfg->mu);
         snprintf(why, sizeof why, "at most %g (%s)", SG_SAFE_MU_MAX, where);
         return sg_bad_value("mu", val, why);
+    }
+    return 0;
+}
+
+/* --outputs r > 1 (issue 16): the target's rows, the sizes of V, Y, R */
+static int sg_relu_check_outputs(const sg_relu_config *c)
+{
+    char val[32], why[160];
+    long r = c->outputs;
+    snprintf(val, sizeof val, "%d", c->outputs);
+    if (c->target != SG_TARGET_FILE && r > c->d) {
+        snprintf(why, sizeof why, "at most d=%d for --target %s (%s orthonormal rows in R^d)",
+                 c->d, sg_target_name(c), c->target == SG_TARGET_E1 ? "r" : "r random");
+        return sg_bad_value("outputs", val, why);
+    }
+    if (c->init_path[0])
+        return sg_bad_value("outputs", val, "--init-file reads k lines v_j,w_j: only --outputs 1");
+    if (r * c->k > SG_MAX_ELEMS) {
+        snprintf(why, sizeof why, "with --k %d gives %ld > 2^31-1 output weights", c->k,
+                 r * c->k);
+        return sg_bad_value("outputs", val, why);
+    }
+    if (c->loss == SG_LOSS_EMPIRICAL && r * c->n > SG_MAX_ELEMS) {
+        snprintf(why, sizeof why, "with --n %d gives %ld > 2^31-1 labels", c->n, r * c->n);
+        return sg_bad_value("outputs", val, why);
     }
     return 0;
 }
@@ -154,6 +193,11 @@ int sg_relu_check(const sg_config *cfg)
                         "would remove (copy it out of the output directory first)\n",
                 c->target_path, cfg->out_dir, owned);
         return SG_EXIT_USAGE;
+    }
+    if (c->outputs > 1) {
+        int rc = sg_relu_check_outputs(c);
+        if (rc != 0)
+            return rc;
     }
     if ((long)c->n * c->d > SG_MAX_ELEMS && c->loss == SG_LOSS_EMPIRICAL) {
         fprintf(stderr, "shadowgd: --n %d with --d %d gives %ld > 2^31-1 entries in X\n",
@@ -211,6 +255,9 @@ void sg_relu_usage(FILE *fp)
 "  --target e1|random|PATH         planted vector a (default e1)\n"
 "  --init-file PATH  theta_0 from a CSV of k lines v_j,w_j1,...,w_jd (replaces --init)\n"
 "  --freeze-v     keep v at v(0) and train W only (the paper's Fig. 1)\n"
+"  --outputs R    outputs: x -> V ReLU(W x), V R x k, target A R x d (default 1;\n"
+"                 R > 1: --k defaults to 2R, --target e|random|PATH of R rows,\n"
+"                 docs/multi-output.md)\n"
 "  (defaults of the shared options for this model: --mu 0.1 --steps 600)\n"
 "invariant audit (thresholds; defaults are the paper's):\n"
 "  --align-deg X  alignment threshold in degrees, (0, 180] (default 9 = pi/20)\n"
@@ -248,13 +295,20 @@ uint64_t sg_relu_config_hash(const sg_config *cfg)
         h = sg_fnv1a(h, "freeze-v", 8);
     if (c->init_path[0])
         h = sg_fnv1a(h, c->init_path, strlen(c->init_path));
+    /* r only when > 1: every r = 1 hash (and checkpoint) is unchanged */
+    if (c->outputs > 1) {
+        unsigned char re[8];
+        sg_le_enc64(re, (uint64_t)c->outputs);
+        h = sg_fnv1a(h, "outputs", 7);
+        h = sg_fnv1a(h, re, sizeof re);
+    }
     return h;
 }
 
 long sg_relu_theta_len(const sg_config *cfg)
 {
     const sg_relu_config *c = SG_RELU_CFG_C(cfg);
-    return sg_theta_len(c->d, c->k);
+    return c->outputs > 1 ? sg_mtheta_len(c->d, c->k, c->outputs) : sg_theta_len(c->d, c->k);
 }
 
 const char *sg_loss_name(sg_loss_kind l)
@@ -265,7 +319,7 @@ const char *sg_loss_name(sg_loss_kind l)
 const char *sg_target_name(const sg_relu_config *c)
 {
     switch (c->target) {
-    case SG_TARGET_E1: return "e1";
+    case SG_TARGET_E1: return c->outputs > 1 ? "e" : "e1";
     case SG_TARGET_RANDOM: return "random";
     case SG_TARGET_FILE: return c->target_path;
     }

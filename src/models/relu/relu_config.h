@@ -12,7 +12,11 @@
 #include "run/model.h"
 #include <stdio.h>
 
+/* SG_TARGET_E1 is e_1 at r = 1 and the rows e_1 .. e_r at r > 1 (--target e1 or e) */
 typedef enum { SG_TARGET_E1 = 0, SG_TARGET_RANDOM, SG_TARGET_FILE } sg_target_kind;
+
+/* --outputs limit (r * k and n * r are checked against SG_MAX_ELEMS too) */
+#define SG_MAX_OUTPUTS 100000
 
 typedef struct {
     sg_loss_kind loss;
@@ -25,6 +29,8 @@ typedef struct {
     int freeze_v;          /* --freeze-v: v stays at v(0), only W is trained (Fig. 1) */
     char init_path[SG_PATH_MAX]; /* --init-file: theta_0 from a CSV ("" : --init) */
     int no_invariants;     /* --no-invariants: the invariant audit is not attached */
+    int outputs;           /* --outputs r: V is r x k (issue 16); 1 is the scalar model */
+    int k_given;           /* --k was given (else k = 2r when r > 1)                   */
 } sg_relu_config;
 
 _Static_assert(sizeof(sg_relu_config) <= SG_MODEL_CFG_MAX, "sg_relu_config fits model_cfg");

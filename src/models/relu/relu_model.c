@@ -14,6 +14,7 @@
 #include "io/target_file.h"
 #include "io/init_file.h"
 #include "models/relu/dump.h"
+#include "models/relu/relu_multi.h"
 #include "models/relu/relu_observers.h"
 #include "models/relu/trajectory.h"
 #include <math.h>
@@ -27,6 +28,7 @@ static void relu_free(void *self)
         return;
     sg_problem_free(&m->prob);
     sg_workspace_free(&m->ws);
+    sg_relu_multi_free(m);
     free(m->sign0);
     free(m->wnorm);
     free(m->angle_deg);
@@ -69,6 +71,21 @@ static void *relu_setup(const sg_config *cfg, double *theta, int *rc)
     if (m) {
         m->cfg = cfg;
         m->rc = c;
+        m->r = c->outputs;
+    }
+    if (m && m->r > 1) { /* relu_multi.c; the scalar code below stays r = 1's */
+        if (!(m->sign0 = calloc((size_t)k, sizeof(double))) ||
+            !(m->wnorm = calloc((size_t)k, sizeof(double))) ||
+            !(m->scratch = calloc((size_t)d, sizeof(double)))) {
+            fprintf(stderr, "shadowgd: out of memory for n=%d d=%d k=%d\n", c->n, d, k);
+            *rc = SG_EXIT_FAIL;
+        } else
+            *rc = sg_relu_multi_setup(m, theta);
+        if (*rc != 0) {
+            relu_free(m);
+            return NULL;
+        }
+        return m;
     }
     if (!m || sg_problem_alloc(&m->prob, c->loss, c->n, d, k) != 0 ||
         sg_workspace_alloc(&m->ws, &m->prob) != 0 ||
@@ -113,6 +130,8 @@ static void *relu_setup(const sg_config *cfg, double *theta, int *rc)
 static double relu_loss_grad(void *self, const double *theta, const double **grad)
 {
     sg_relu_run *m = self;
+    if (m->r > 1)
+        return sg_relu_multi_loss_grad(m, theta, grad);
     double loss = sg_loss_grad(&m->prob, theta, &m->ws);
     *grad = m->ws.grad;
     /* The population loss's closed form (design section 2) cancels to
@@ -128,13 +147,17 @@ static void relu_update(void *self, double mu, const double *grad, double *theta
 {
     sg_relu_run *m = self;
     /* --freeze-v: the proved update on the W block only; v stays v(0) */
-    long len = m->rc->freeze_v ? (long)m->rc->k * m->rc->d : sg_theta_len(m->rc->d, m->rc->k);
+    long len = m->rc->freeze_v ? (long)m->rc->k * m->rc->d : sg_relu_theta_len(m->cfg);
     sg_gd_update((int)len, mu, grad, theta);
 }
 
 static void relu_measure(void *self, const double *theta)
 {
     sg_relu_run *m = self;
+    if (m->r > 1) {
+        sg_relu_multi_measure(m, theta);
+        return;
+    }
     sg_neuron_metrics(m->rc->d, m->rc->k, m->prob.a, theta, m->sign0, m->wnorm, m->angle_deg,
                       m->scratch);
     /* measure runs after loss_grad at this theta (run.h): ws.grad is its gradient */
@@ -145,13 +168,21 @@ static void relu_measure(void *self, const double *theta)
 
 static void relu_csv_header(void *self, FILE *fp)
 {
-    sg_traj_header(fp, ((sg_relu_run *)self)->rc->k);
+    sg_relu_run *m = self;
+    if (m->r > 1)
+        sg_relu_multi_csv_header(m, fp);
+    else
+        sg_traj_header(fp, m->rc->k);
 }
 
 static void relu_csv_row(void *self, FILE *fp)
 {
     sg_relu_run *m = self;
     int d = m->rc->d, k = m->rc->k;
+    if (m->r > 1) {
+        sg_relu_multi_csv_row(m, fp);
+        return;
+    }
     sg_traj_row(fp, k, m->measured + (long)k * d, m->wnorm, m->angle_deg, m->angle_g);
 }
 
@@ -162,6 +193,8 @@ static void relu_config_json(void *self, const sg_config *cfg, sg_json *j)
     sg_json_str(j, "loss", sg_loss_name(c->loss));
     sg_json_int(j, "d", c->d);
     sg_json_int(j, "k", c->k);
+    if (m->r > 1) /* only then: r = 1 summaries stay the scalar program's */
+        sg_json_int(j, "outputs", m->r);
     if (c->loss == SG_LOSS_EMPIRICAL)
         sg_json_int(j, "n", c->n);
     else
@@ -191,6 +224,13 @@ static void relu_config_json(void *self, const sg_config *cfg, sg_json *j)
     sg_json_num(j, "line_deg", c->inv.line_deg);
     sg_json_num(j, "diverge_max", c->inv.diverge_max);
     sg_json_close(j);
+    if (m->r > 1) { /* relu_observers.c: what an r > 1 run does not check */
+        sg_json_open_array(j, "not_applicable");
+        sg_json_str(j, NULL, "mpfr_shadow");
+        sg_json_str(j, NULL, "roundoff_audit");
+        sg_json_str(j, NULL, "scalar_invariant_audit");
+        sg_json_close_array(j);
+    }
 }
 
 static void relu_final_json(void *self, const sg_config *cfg, const double *theta, sg_json *j)
@@ -198,6 +238,10 @@ static void relu_final_json(void *self, const sg_config *cfg, const double *thet
     sg_relu_run *m = self;
     int d = m->rc->d, k = m->rc->k;
     (void)cfg;
+    if (m->r > 1) {
+        sg_relu_multi_final_json(m, theta, j);
+        return;
+    }
     sg_json_open_array(j, "v");
     for (int q = 0; q < k; q++)
         sg_json_num(j, NULL, theta[(long)k * d + q]);
@@ -231,6 +275,12 @@ static void relu_final_json(void *self, const sg_config *cfg, const double *thet
 static void relu_banner(void *self, const sg_config *cfg, FILE *fp)
 {
     const sg_relu_config *c = ((sg_relu_run *)self)->rc;
+    if (c->outputs > 1) {
+        fprintf(fp, "shadowgd %s: %s loss, d=%d k=%d outputs=%d n=%d init=%s sigma=%g mu=%g "
+                    "seed=%llu\n", SG_VERSION, sg_loss_name(c->loss), c->d, c->k, c->outputs,
+                c->n, sg_init_name(c->init), c->sigma, cfg->mu, (unsigned long long)cfg->seed);
+        return;
+    }
     fprintf(fp, "shadowgd %s: %s loss, d=%d k=%d n=%d init=%s sigma=%g mu=%g seed=%llu\n",
             SG_VERSION, sg_loss_name(c->loss), c->d, c->k, c->n, sg_init_name(c->init),
             c->sigma, cfg->mu, (unsigned long long)cfg->seed);
@@ -240,6 +290,10 @@ static void relu_report(void *self, const double *theta, FILE *fp)
 {
     sg_relu_run *m = self;
     int d = m->rc->d, k = m->rc->k;
+    if (m->r > 1) {
+        sg_relu_multi_report(m, theta, fp);
+        return;
+    }
     for (int j = 0; j < k && j < 8; j++)
         fprintf(fp, "  neuron %d: v=% .6e  |w|=%.6e  angle=%.4g deg\n", j + 1,
                 theta[(long)k * d + j], m->wnorm[j], m->angle_deg[j]);
@@ -259,17 +313,25 @@ void sg_relu_component_name(int d, int k, long q, char *buf, size_t len)
 static void relu_component(void *self, long q, char *buf, size_t len)
 {
     sg_relu_run *m = self;
-    sg_relu_component_name(m->rc->d, m->rc->k, q, buf, len);
+    if (m->r > 1)
+        sg_relu_multi_component_name(m->rc->d, m->rc->k, q, buf, len);
+    else
+        sg_relu_component_name(m->rc->d, m->rc->k, q, buf, len);
 }
 
 static int relu_dump(void *self, const double *theta0, const char *dir)
 {
-    return sg_relu_dump(&((sg_relu_run *)self)->prob, theta0, dir);
+    sg_relu_run *m = self;
+    if (m->r > 1)
+        return sg_relu_multi_dump(m, theta0, dir);
+    return sg_relu_dump(&m->prob, theta0, dir);
 }
 
 /* FNV-1a of the dataset (a, then X and y for the empirical loss) */
 static uint64_t relu_data_hash(void *self)
 {
+    if (((sg_relu_run *)self)->r > 1)
+        return sg_relu_multi_data_hash(self);
     const sg_problem *p = &((sg_relu_run *)self)->prob;
     uint64_t h = sg_fnv1a_doubles(SG_FNV_INIT, p->a, p->d);
     if (p->loss == SG_LOSS_EMPIRICAL) {

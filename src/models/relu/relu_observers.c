@@ -2,6 +2,7 @@
 #include "models/relu/relu_observers.h"
 #include "audit/relu/audit.h"
 #include "audit/relu/invariants_shadow.h"
+#include "audit/relu/multi_audit.h"
 #include "models/relu/relu_run.h"
 #include "models/relu/safe_region.h"
 #include "shadow/relu/shadow_audit.h"
@@ -10,6 +11,21 @@ int sg_relu_attach_observers(sg_run_ctx *ctx)
 {
     sg_relu_run *m = ctx->m;
     const sg_relu_config *c = m->rc;
+    if (m->r > 1) {
+        /* The MPFR shadow, its round-off bounds and the scalar invariant
+           audit are written for the scalar v (sg_problem): none is attached
+           at r > 1 rather than attached wrong (summary.json's config lists
+           them under "not_applicable"); the identities that generalise are
+           audit/relu/multi_audit.h's (issue 16).  The proved region is
+           checked by the CLI (sizes), setup (X, Y: relu_multi.c) and the run
+           loop (theta). */
+        if (!ctx->cfg.quiet)
+            printf("--outputs %d: MPFR shadow, round-off audit and scalar invariants not "
+                   "applicable (written for scalar v); auditing HOMOG, IMBAL, DESCENT, "
+                   "ODDPART\n", m->r);
+        return sg_multi_audit_attach(ctx, &m->mprob, &m->mws, c->freeze_v) != 0 ? SG_EXIT_FAIL
+                                                                                : 0;
+    }
     /* MPFR shadow and round-off audit, registered before the invariant
        audit, whose MPFR column it feeds and whose verdict table must end
        stdout (audit.h).  Both are freed by their observers' destroy. */

@@ -4,6 +4,7 @@
 #ifndef SG_RELU_RUN_H
 #define SG_RELU_RUN_H
 
+#include "kernels/relu/multi_problem.h"
 #include "kernels/relu/problem.h"
 #include "models/relu/relu_config.h"
 
@@ -18,7 +19,16 @@ typedef struct {
     double *angle_g;           /* angle(w_j, s_j g_j) of that theta        */
     double *scratch;           /* d                                        */
     const double *measured;    /* the theta of the last measure()          */
-    double a_norm;             /* |a|                                      */
+    double a_norm;             /* |a| (|A|_F when r > 1)                   */
+    /* --outputs r > 1 (relu_multi.h); prob and ws stay empty then, and the
+       fields above except cfg, rc, sign0, wnorm, scratch, measured, a_norm
+       are unused */
+    int r;                     /* --outputs                                */
+    sg_mproblem mprob;         /* dataset and target A (r x d)             */
+    sg_mworkspace mws;         /* loss, gradient [gW | gV], intermediates  */
+    double *vnorm;             /* |V_j| (k) of the last measured theta     */
+    double vw_res;             /* |V W - 2A|_F of the last measured theta  */
+    double *u;                 /* r*r scratch of the initialisation        */
 } sg_relu_run;
 
 #endif

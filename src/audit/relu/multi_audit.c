@@ -1,0 +1,280 @@
+/* multi_audit.c -- the r > 1 invariant audit (see multi_audit.h). */
+#include "audit/relu/multi_audit.h"
+#include "io/binio.h"
+#include "io/json.h"
+#include "kernels/dot.h"
+#include "kernels/geometry.h"
+#include "run/run.h"
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const names[SG_MINV_COUNT] = {"HOMOG", "IMBAL", "DESCENT", "ODDPART"};
+
+const char *sg_minv_name(int id)
+{
+    return id >= 0 && id < SG_MINV_COUNT ? names[id] : "?";
+}
+
+int sg_multi_audit_init(sg_multi_audit *a, const sg_mproblem *p, const sg_mworkspace *ws,
+                        double mu, int freeze_v)
+{
+    memset(a, 0, sizeof *a);
+    a->p = p;
+    a->ws = ws;
+    a->mu = mu;
+    a->freeze_v = freeze_v;
+    a->a_norm = sg_norm(p->r * p->d, p->A);
+    a->b = calloc((size_t)p->k, sizeof(double));
+    a->gw2 = calloc((size_t)p->k, sizeof(double));
+    a->gv2 = calloc((size_t)p->k, sizeof(double));
+    for (int id = 0; id < SG_MINV_COUNT; id++) {
+        sg_vresult_init(&a->res[id], "fraction of the allowance left");
+        snprintf(a->res[id].reason, sizeof a->res[id].reason,
+                 "within its heuristic round-off allowance at every check (multi_audit.h)");
+    }
+    if (freeze_v)
+        sg_vresult_na(&a->res[SG_MINV_IMBAL], "--freeze-v: V is not trained, the identity "
+                                              "is that of a full GD step");
+    if (p->loss != SG_LOSS_POPULATION)
+        sg_vresult_na(&a->res[SG_MINV_ODDPART], "the bound holds for the population loss "
+                                                "(x ~ N(0, I)), not for a finite sample");
+    if (!a->b || !a->gw2 || !a->gv2) {
+        sg_multi_audit_free(a);
+        return -1;
+    }
+    return 0;
+}
+
+void sg_multi_audit_free(sg_multi_audit *a)
+{
+    free(a->b);
+    free(a->gw2);
+    free(a->gv2);
+    a->b = a->gw2 = a->gv2 = NULL;
+}
+
+/* sg_vresult_margin, and the verdict at the first violation */
+static void record(sg_vresult *r, long t, double m, const char *what)
+{
+    sg_vresult_margin(r, t, m);
+    if (r->verdict == SG_HELD && r->first_violation >= 0) {
+        r->verdict = SG_VIOLATED;
+        snprintf(r->reason, sizeof r->reason, "%s beyond its allowance at step %ld", what,
+                 r->first_violation);
+    }
+}
+
+/* |V_j|^2 and V_j . G_j for column j of the r x k blocks V and G */
+static void col_sums(int r, int k, int j, const double *V, const double *G, double *vv,
+                     double *vg, double *gg)
+{
+    double s = 0.0, t = 0.0, u = 0.0;
+    for (int o = 0; o < r; o++) {
+        double v = V[(long)o * k + j], g = G[(long)o * k + j];
+        s += v * v;
+        t += v * g;
+        u += g * g;
+    }
+    *vv = s;
+    *vg = t;
+    *gg = u;
+}
+
+void sg_multi_audit_observe(sg_multi_audit *a, long t, const double *theta, const double *grad,
+                            double loss)
+{
+    const sg_mproblem *p = a->p;
+    int d = p->d, k = p->k, r = p->r;
+    const double *V = theta + (long)k * d, *gV = grad + (long)k * d;
+    double Ls = loss > 0.0 ? loss : 0.0;
+    if (t == 0 && !a->have_prev)
+        a->loss0 = Ls;
+    double worst = INFINITY;
+    for (int j = 0; j < k; j++) {
+        const double *w = theta + (long)j * d, *g = grad + (long)j * d;
+        double ww = sg_dot(d, w, w), wg = sg_dot(d, w, g), gg = sg_dot(d, g, g);
+        double vv, vg, hh;
+        col_sums(r, k, j, V, gV, &vv, &vg, &hh);
+        double allow = 1e-9 * (sqrt(ww * gg) + sqrt(vv * hh)) +
+                       1e-12 * (ww + vv) * (sqrt(2.0 * Ls) + a->a_norm);
+        double m = allow > 0.0 ? 1.0 - fabs(wg - vg) / allow : (wg == vg ? 1.0 : -1.0);
+        worst = m < worst ? m : worst;
+        a->b[j] = ww - vv;
+        a->gw2[j] = gg;
+        a->gv2[j] = hh;
+    }
+    record(&a->res[SG_MINV_HOMOG], t, k > 0 ? worst : 1.0, "|w_j.g_wj - V_j.g_Vj|");
+    if (a->have_prev) {
+        double allow = 1e-14 * a->loss0;
+        double m = allow > 0.0 ? 1.0 - (Ls - a->prev_loss) / allow : (Ls <= a->prev_loss ? 1.0 : -1.0);
+        record(&a->res[SG_MINV_DESCENT], t, m > 1.0 ? 1.0 : m, "L(t) - L(t-1)");
+    }
+    if (p->loss == SG_LOSS_POPULATION) {
+        double bound = 2.0 * sqrt(2.0 * Ls) + 4.0 * 0x1p-26 * a->a_norm;
+        record(&a->res[SG_MINV_ODDPART], t, 1.0 - sg_multi_vw_residual(d, k, r, p->A, theta) / bound,
+               "|V W - 2A|_F - 2 sqrt(2L)");
+    }
+    a->prev_loss = Ls;
+    a->have_prev = 1;
+}
+
+void sg_multi_audit_step(sg_multi_audit *a, long t, const double *theta_next)
+{
+    if (a->freeze_v)
+        return;
+    const sg_mproblem *p = a->p;
+    int d = p->d, k = p->k, r = p->r;
+    const double *V = theta_next + (long)k * d;
+    double mu2 = a->mu * a->mu, worst = INFINITY;
+    for (int j = 0; j < k; j++) {
+        const double *w = theta_next + (long)j * d;
+        double ww = sg_dot(d, w, w), vv, unused1, unused2;
+        col_sums(r, k, j, V, V, &vv, &unused1, &unused2);
+        double db = (ww - vv) - a->b[j], pred = mu2 * (a->gw2[j] - a->gv2[j]);
+        double allow = 1e-12 * (ww + vv) + 1e-9 * mu2 * (a->gw2[j] + a->gv2[j]);
+        double m = allow > 0.0 ? 1.0 - fabs(db - pred) / allow : (db == pred ? 1.0 : -1.0);
+        worst = m < worst ? m : worst;
+    }
+    record(&a->res[SG_MINV_IMBAL], t, k > 0 ? worst : 1.0,
+           "|b_j(t+1) - b_j(t) - mu^2 (|g_wj|^2 - |g_Vj|^2)|");
+}
+
+/* ---- the observer ---- */
+
+static int obs_observe(void *self, sg_run_ctx *ctx)
+{
+    sg_multi_audit *a = self;
+    sg_multi_audit_observe(a, ctx->step, ctx->theta, a->ws->grad, a->ws->loss);
+    return 0;
+}
+
+static int obs_after_update(void *self, sg_run_ctx *ctx, const double *prev)
+{
+    (void)prev;
+    sg_multi_audit_step(self, ctx->step - 1, ctx->theta);
+    return 0;
+}
+
+static void obs_summary(void *self, sg_json *j)
+{
+    sg_multi_audit *a = self;
+    sg_json_open(j, "invariants");
+    for (int id = 0; id < SG_MINV_COUNT; id++) {
+        sg_json_open(j, names[id]);
+        sg_vresult_json(j, &a->res[id], "double");
+        sg_json_str(j, "tolerance", "heuristic round-off allowance (audit/relu/multi_audit.h)");
+        sg_json_close(j);
+    }
+    sg_json_close(j);
+}
+
+static void obs_report(void *self, FILE *fp)
+{
+    sg_multi_audit *a = self;
+    sg_vtable_header(fp);
+    int artefacts = 0;
+    for (int id = 0; id < SG_MINV_COUNT; id++)
+        artefacts += sg_vtable_row(fp, names[id], &a->res[id], NULL);
+    sg_vtable_footnote(fp, artefacts);
+}
+
+/* checkpoint: the results and L(t) (the per-unit sums are recomputed at
+   the next observe, before they are used) */
+static void put_d(FILE *fp, double x, int *ok)
+{
+    unsigned char b[8];
+    uint64_t u;
+    memcpy(&u, &x, 8);
+    sg_le_enc64(b, u);
+    *ok &= fwrite(b, 1, 8, fp) == 8;
+}
+
+static int get_d(FILE *fp, double *x)
+{
+    unsigned char b[8];
+    if (fread(b, 1, 8, fp) != 8)
+        return -1;
+    uint64_t u = sg_le_dec64(b);
+    memcpy(x, &u, 8);
+    return 0;
+}
+
+#define SG_MAUDIT_REC (4 * 8 + 320)
+
+static int obs_save(void *self, FILE *fp)
+{
+    sg_multi_audit *a = self;
+    int ok = 1;
+    put_d(fp, a->prev_loss, &ok);
+    put_d(fp, a->loss0, &ok);
+    put_d(fp, (double)a->have_prev, &ok);
+    for (int id = 0; id < SG_MINV_COUNT; id++) {
+        const sg_vresult *r = &a->res[id];
+        put_d(fp, (double)r->verdict, &ok);
+        put_d(fp, (double)r->first_violation, &ok);
+        put_d(fp, r->worst_margin, &ok);
+        put_d(fp, (double)r->checked, &ok);
+        ok &= fwrite(r->reason, 1, sizeof r->reason, fp) == sizeof r->reason;
+    }
+    return ok ? 0 : -1;
+}
+
+static int obs_load(void *self, FILE *fp, size_t len)
+{
+    sg_multi_audit *a = self;
+    double x[4];
+    if (len != 3 * 8 + SG_MINV_COUNT * SG_MAUDIT_REC)
+        return -1;
+    if (get_d(fp, &a->prev_loss) || get_d(fp, &a->loss0) || get_d(fp, &x[0]))
+        return -1;
+    a->have_prev = x[0] != 0.0;
+    for (int id = 0; id < SG_MINV_COUNT; id++) {
+        sg_vresult *r = &a->res[id];
+        for (int q = 0; q < 4; q++)
+            if (get_d(fp, &x[q]))
+                return -1;
+        if (!(x[0] >= 0 && x[0] <= SG_NOT_APPLICABLE) || !(x[1] >= -1) || !(x[3] >= 0))
+            return -1;
+        r->verdict = (sg_verdict)(int)x[0];
+        r->first_violation = (long)x[1];
+        r->worst_margin = x[2];
+        r->checked = (long)x[3];
+        if (fread(r->reason, 1, sizeof r->reason, fp) != sizeof r->reason)
+            return -1;
+        r->reason[sizeof r->reason - 1] = '\0';
+    }
+    return 0;
+}
+
+static void obs_destroy(void *self)
+{
+    sg_multi_audit_free(self);
+    free(self);
+}
+
+int sg_multi_audit_attach(sg_run_ctx *ctx, const sg_mproblem *p, const sg_mworkspace *ws,
+                          int freeze_v)
+{
+    sg_multi_audit *a = malloc(sizeof *a);
+    if (!a || sg_multi_audit_init(a, p, ws, ctx->cfg.mu, freeze_v) != 0) {
+        free(a);
+        fprintf(stderr, "shadowgd: out of memory for the multi-output audit\n");
+        return -1;
+    }
+    sg_observer o = {0};
+    o.name = "multi_audit";
+    o.self = a;
+    o.observe = obs_observe;
+    o.after_update = obs_after_update;
+    o.summary = obs_summary;
+    o.report = obs_report;
+    o.save = obs_save;
+    o.load = obs_load;
+    o.destroy = obs_destroy;
+    if (sg_run_add_observer(ctx, &o) != 0) {
+        obs_destroy(a);
+        return -1;
+    }
+    return 0;
+}

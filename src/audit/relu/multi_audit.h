@@ -1,0 +1,64 @@
+/* multi_audit.h -- the invariant audit of an --outputs r > 1 run (issue 16):
+ * the identities of the scalar audit that generalise to V in R^{r x k},
+ * checked on the double trajectory (there is no MPFR shadow at r > 1).
+ *
+ *  HOMOG    w_j . grad_{w_j} L = V_j . grad_{V_j} L for every unit j (ReLU is
+ *           positively homogeneous: both sides are (1/n) sum_i t_ij z_ij)
+ *  IMBAL    the one-step imbalance identity per unit, b_j = |w_j|^2 - |V_j|^2:
+ *           b_j(t+1) - b_j(t) = mu^2 (|grad_{w_j} L|^2 - |grad_{V_j} L|^2)
+ *           (expand |w - mu g_w|^2 - |V - mu g_V|^2 and use HOMOG);
+ *           not applicable with --freeze-v
+ *  DESCENT  L(t+1) <= L(t) at every step
+ *  ODDPART  population loss: |V W - 2A|_F <= 2 sqrt(2 L) at every state: the
+ *           odd part of f(x) - A x is (V W / 2 - A) x, orthogonal to the even
+ *           part under x ~ N(0, I), so |V W / 2 - A|_F^2 = E|odd|^2 <= 2 L;
+ *           zero loss therefore forces V W = 2A (the zero-loss
+ *           characterisation); not applicable to the empirical loss
+ *
+ * Tolerances (HEURISTIC round-off allowances, not the scalar audit's
+ * rigorous bounds; margins are 1 - residual / allowance, < 0 violates):
+ *  HOMOG   1e-9 (|w_j||g_wj| + |V_j||g_Vj|) + 1e-12 (|w_j|^2 + |V_j|^2)(sqrt(2L) + |A|_F)
+ *  IMBAL   1e-12 (|w_j|^2 + |V_j|^2) + 1e-9 mu^2 (|g_wj|^2 + |g_Vj|^2)
+ *  DESCENT 1e-14 L(0)
+ *  ODDPART 4 sqrt(u) |A|_F  (the closed form's cancellation floor ~ u |A|_F^2
+ *          under the square root), u = 2^-53
+ * tests/test_multi.c shows each check fails on a broken input. */
+#ifndef SG_MULTI_AUDIT_H
+#define SG_MULTI_AUDIT_H
+
+#include "audit/verdict.h"
+#include "kernels/relu/multi_problem.h"
+#include "run/context.h"
+
+enum { SG_MINV_HOMOG = 0, SG_MINV_IMBAL, SG_MINV_DESCENT, SG_MINV_ODDPART, SG_MINV_COUNT };
+
+typedef struct {
+    const sg_mproblem *p;
+    const sg_mworkspace *ws;
+    double mu, a_norm, loss0;
+    int freeze_v;
+    sg_vresult res[SG_MINV_COUNT];
+    double prev_loss;  /* L(t) of the last observed state           */
+    int have_prev;
+    double *b, *gw2, *gv2; /* per unit at the last observed state   */
+} sg_multi_audit;
+
+/* the checks on one state / one step, for the observer and the tests:
+   observe at theta_t with grad the gradient at theta_t and loss L(theta_t);
+   step after the update theta_t -> theta_next */
+void sg_multi_audit_observe(sg_multi_audit *a, long t, const double *theta, const double *grad,
+                            double loss);
+void sg_multi_audit_step(sg_multi_audit *a, long t, const double *theta_next);
+
+/* 0, or -1 when out of memory */
+int sg_multi_audit_init(sg_multi_audit *a, const sg_mproblem *p, const sg_mworkspace *ws,
+                        double mu, int freeze_v);
+void sg_multi_audit_free(sg_multi_audit *a);
+
+/* register the observer "multi_audit" on ctx; 0 or -1 */
+int sg_multi_audit_attach(sg_run_ctx *ctx, const sg_mproblem *p, const sg_mworkspace *ws,
+                          int freeze_v);
+
+const char *sg_minv_name(int id);
+
+#endif

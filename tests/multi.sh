@@ -1,0 +1,117 @@
+#!/bin/sh
+# The multi-output network's command line (issue 16).
+#  1. --outputs 1 given explicitly is the scalar program: trajectory.csv,
+#     data/*.csv, summary.json (wall-clock and provenance members aside) and
+#     stdout byte-identical to the run without it (empirical, population,
+#     k = 3 xavier).
+#  2. Bad --outputs values, bad r-row --target files and runs outside the
+#     proved region: exit 2 and one stderr line naming the value.
+#  3. --outputs 3 --loss population (k = 6) converges: final loss <= 1e-10;
+#     the scalar shadow and audit are not attached, the r > 1 audit's four
+#     IDs hold.
+#  4. A killed r = 3 run (empirical and population), resumed, gives outputs
+#     byte-identical to the uninterrupted run's (that r is in the config
+#     hash is tests/test_multi.c's).
+#  5. data/a.csv of an r = 3 --dump reads back as --target: the same run.
+# Usage: multi.sh [BIN]
+set -u
+BIN=${1:-bin/shadowgd}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0; fail=0
+ok()  { pass=$((pass + 1)); }
+bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
+notime() { sed '/"timing": {/,/}/d; /"source": {/,/}/d; /"[a-z_]*seconds[a-z_]*": /d' "$1"; }
+nostd() { sed -e '/^steps [0-9]* .*s\/step)$/d' -e "s|$2|DIR|g" "$1"; }
+
+same_run() { # dirA stdoutA dirB stdoutB label
+  for f in trajectory.csv $(cd "$1" && ls data 2>/dev/null | sed 's|^|data/|'); do
+    cmp -s "$1/$f" "$3/$f" || { bad "$5: $f differs"; return; }
+  done
+  notime "$1/summary.json" > "$tmp/s1"; notime "$3/summary.json" > "$tmp/s2"
+  cmp -s "$tmp/s1" "$tmp/s2" || { bad "$5: summary.json differs"; return; }
+  nostd "$2" "$1" > "$tmp/o1"; nostd "$4" "$3" > "$tmp/o2"
+  cmp -s "$tmp/o1" "$tmp/o2" || { bad "$5: stdout differs"; diff "$tmp/o1" "$tmp/o2" | head; return; }
+  ok
+}
+
+# ---- 1 ----
+i=0
+for args in "--d 20 --n 300 --steps 200" "--loss population --steps 300" \
+            "--k 3 --init xavier --sigma 1 --d 10 --n 200 --steps 100"; do
+  i=$((i + 1))
+  "$BIN" run $args --dump --out "$tmp/a$i" > "$tmp/a$i.out" || bad "run $i failed"
+  "$BIN" run $args --outputs 1 --dump --out "$tmp/b$i" > "$tmp/b$i.out" || bad "run $i --outputs 1 failed"
+  same_run "$tmp/a$i" "$tmp/a$i.out" "$tmp/b$i" "$tmp/b$i.out" "--outputs 1 ($args)"
+done
+# the comparison can fail: --outputs 2 is a different run
+"$BIN" run --d 20 --n 300 --steps 200 --dump --outputs 2 --k 2 --out "$tmp/c" > "$tmp/c.out" 2>&1
+cmp -s "$tmp/a1/trajectory.csv" "$tmp/c/trajectory.csv" && bad "--outputs 2 gave the r = 1 trajectory" || ok
+
+# ---- 2 ----
+printf '1 0 0\n0 1 0\n' > "$tmp/two.csv"
+printf '1 0 0\n0 0 0\n0 0 1\n' > "$tmp/zero.csv"
+printf '1 0 0\n0 1\n0 0 1\n' > "$tmp/short.csv"
+printf '1 0 0\n0 1 x\n0 0 1\n' > "$tmp/nan.csv"
+expect_usage() { # pattern args...
+  pat=$1; shift
+  "$BIN" run "$@" --out "$tmp/bad" > /dev/null 2> "$tmp/err"; rc=$?
+  if [ $rc -ne 2 ] || [ "$(wc -l < "$tmp/err")" -ne 1 ] || ! grep -q -- "$pat" "$tmp/err"; then
+    bad "run $*: exit $rc, stderr: $(cat "$tmp/err")"
+  elif [ -e "$tmp/bad/trajectory.csv" ]; then bad "run $*: wrote outputs"
+  else ok; fi
+}
+expect_usage "'0' for --outputs" --outputs 0
+expect_usage "'x' for --outputs" --outputs x
+expect_usage "'-2' for --outputs" --outputs -2
+expect_usage "'4' for --outputs: at most d=3" --outputs 4 --d 3
+expect_usage "'4' for --outputs: at most d=3" --outputs 4 --d 3 --target random
+expect_usage "has 2 rows, expected --outputs 3" --outputs 3 --d 3 --target "$tmp/two.csv"
+expect_usage "row 2: the target is the zero vector" --outputs 3 --d 3 --target "$tmp/zero.csv"
+expect_usage "row 2: has 2 values, expected d=3" --outputs 3 --d 3 --target "$tmp/short.csv"
+expect_usage "row 2: entry 3 'x' is not a number" --outputs 3 --d 3 --target "$tmp/nan.csv"
+expect_usage "more than d=3 values" --outputs 1 --d 3 --target "$tmp/zero.csv"
+# the proved region of --loss empirical (multi.h): r <= 256, |y| <= 1e12
+expect_usage "'300' for --outputs: at most 256" --outputs 300 --k 4 --d 400 --n 100
+printf '1e13 0 0\n0 1 0\n' > "$tmp/huge.csv"
+expect_usage "gives |y\[1,1\]| = .* outside the proved region" --outputs 2 --d 3 --n 100 --target "$tmp/huge.csv"
+printf '0,1,0,0\n' > "$tmp/init.csv"
+expect_usage "'2' for --outputs: --init-file" --outputs 2 --d 3 --k 1 --init-file "$tmp/init.csv"
+
+# ---- 3 ----
+"$BIN" run --outputs 3 --loss population --steps 2000 --out "$tmp/conv" > "$tmp/conv.out" ||
+  bad "r = 3 population run failed"
+loss=$(sed -n '/"final": {/,/}/s/^ *"loss": \(.*\),$/\1/p' "$tmp/conv/summary.json" | head -1)
+echo "r = 3, k = 6, population, 2000 steps: final loss $loss"
+awk -v l="$loss" 'BEGIN { exit !(l != "" && l <= 1e-10) }' && ok || bad "r = 3 did not converge: loss '$loss'"
+grep -q '"outputs": 3' "$tmp/conv/summary.json" && grep -q '"k": 6' "$tmp/conv/summary.json" && ok ||
+  bad "summary.json lacks outputs 3 / k 6"
+
+# the scalar observers are not attached at r > 1, the multi audit is
+grep -q '^--outputs 3: MPFR shadow, round-off audit and scalar invariants not applicable' "$tmp/conv.out" &&
+  grep -q '"not_applicable": \[' "$tmp/conv/summary.json" && ok || bad "r = 3: no not-applicable line / member"
+for id in HOMOG IMBAL DESCENT ODDPART; do
+  grep -q "^$id  *held  *(no shadow)" "$tmp/conv.out" && ok || bad "r = 3: $id not held in the verdict table"
+done
+# the scalar shadow writes "audit", the scalar audit "phases" (both present at r = 1)
+scalar_members() { python3 -c "import json,sys; s=json.load(open(sys.argv[1])); print(sum(m in s for m in ('audit', 'phases', 'final_structure')))" "$1"; }
+[ ! -e "$tmp/conv/final_state.csv" ] && [ "$(scalar_members "$tmp/conv/summary.json")" = 0 ] &&
+  [ "$(scalar_members "$tmp/a2/summary.json")" = 3 ] && ok ||
+  bad "r = 3: a scalar observer wrote its output (or r = 1 lacks them)"
+
+# ---- 4 ----
+for loss in empirical population; do
+  A="--outputs 3 --loss $loss --d 8 --n 300 --steps 400 --sigma 1e-2 --digest --dump --checkpoint-every 50"
+  "$BIN" run $A --out "$tmp/ref-$loss" > "$tmp/ref-$loss.out" || bad "$loss: reference run failed"
+  { SHADOWGD_TEST_KILL_AT_STEP=170 "$BIN" run $A --out "$tmp/k-$loss" >/dev/null 2>&1; echo $? > "$tmp/rc"; } 2>/dev/null
+  [ "$(cat "$tmp/rc")" -eq 137 ] || bad "$loss: killed run exited $(cat "$tmp/rc")"
+  "$BIN" resume "$tmp/k-$loss" > "$tmp/k-$loss.out" || bad "$loss: resume failed"
+  same_run "$tmp/ref-$loss" "$tmp/ref-$loss.out" "$tmp/k-$loss" "$tmp/k-$loss.out" "r = 3 $loss resume"
+done
+# ---- 5 ----
+"$BIN" run --outputs 3 --d 6 --n 200 --steps 50 --target random --dump --out "$tmp/t1" > /dev/null || bad "random target run"
+"$BIN" run --outputs 3 --d 6 --n 200 --steps 50 --target "$tmp/t1/data/a.csv" --out "$tmp/t2" > /dev/null || bad "file target run"
+cmp -s "$tmp/t1/trajectory.csv" "$tmp/t2/trajectory.csv" && ok || bad "a.csv as --target: a different run"
+
+echo "multi: $pass passed, $fail failed"
+[ $fail -eq 0 ]
