@@ -88,11 +88,28 @@ grep -q '"outputs": 3' "$tmp/conv/summary.json" && grep -q '"k": 6' "$tmp/conv/s
   bad "summary.json lacks outputs 3 / k 6"
 
 # the scalar observers are not attached at r > 1, the multi audit is
-grep -q '^--outputs 3: MPFR shadow, round-off audit and scalar invariants not applicable' "$tmp/conv.out" &&
+grep -q '^--outputs 3: MPFR shadow, round-off audit and scalar invariants not applicable.*PAIRING$' "$tmp/conv.out" &&
   grep -q '"not_applicable": \[' "$tmp/conv/summary.json" && ok || bad "r = 3: no not-applicable line / member"
-for id in HOMOG IMBAL DESCENT ODDPART; do
+for id in HOMOG IMBAL DESCENT ODDPART PAIRING; do
   grep -q "^$id  *held  *(no shadow)" "$tmp/conv.out" && ok || bad "r = 3: $id not held in the verdict table"
 done
+# PAIRING: three opposite pairs in summary.json and the table, the units
+# figure; it fails before the pairs form (100 steps: relative residual
+# ~0.3) and at a tolerance below the measured residual
+pairs=$(python3 -c "import json,sys; p=json.load(open(sys.argv[1]))['pairing']; print(len(p['pairs']), p['verdict'], max(q['relative_residual'] for q in p['pairs']) < 0.05)" "$tmp/conv/summary.json")
+[ "$pairs" = "3 held True" ] && grep -q '^PAIRING: 3 pairs of opposite units' "$tmp/conv.out" && ok ||
+  bad "r = 3: PAIRING summary '$pairs'"
+if command -v gnuplot > /dev/null; then
+  [ -s "$tmp/conv/units.png" ] && [ -s "$tmp/conv/units.gp" ] && ok || bad "r = 3: no units.png"
+else
+  [ -s "$tmp/conv/units.gp" ] && ok || bad "r = 3: no units.gp"
+fi
+"$BIN" run --outputs 3 --loss population --steps 100 --no-plots --out "$tmp/early" > "$tmp/early.out" || bad "early run failed"
+grep -q "^PAIRING  *violated" "$tmp/early.out" && ok || bad "100 steps: PAIRING not violated"
+"$BIN" run --outputs 3 --loss population --steps 2000 --pairing-tol 1e-6 --no-plots --out "$tmp/tight" > "$tmp/tight.out" || bad "tight run failed"
+grep -q "^PAIRING  *violated" "$tmp/tight.out" && ok || bad "--pairing-tol 1e-6: PAIRING not violated"
+expect_usage "'3' for --pairing-tol" --outputs 3 --pairing-tol 3
+expect_usage "'0' for --pairing-tol" --outputs 3 --pairing-tol 0
 # the scalar shadow writes "audit", the scalar audit "phases" (both present at r = 1)
 scalar_members() { python3 -c "import json,sys; s=json.load(open(sys.argv[1])); print(sum(m in s for m in ('audit', 'phases', 'final_structure')))" "$1"; }
 [ ! -e "$tmp/conv/final_state.csv" ] && [ "$(scalar_members "$tmp/conv/summary.json")" = 0 ] &&

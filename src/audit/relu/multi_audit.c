@@ -1,5 +1,6 @@
 /* multi_audit.c -- the r > 1 invariant audit (see multi_audit.h). */
 #include "audit/relu/multi_audit.h"
+#include "audit/relu/pairing_plot.h"
 #include "io/binio.h"
 #include "io/json.h"
 #include "kernels/dot.h"
@@ -25,6 +26,8 @@ int sg_multi_audit_init(sg_multi_audit *a, const sg_mproblem *p, const sg_mworks
     a->mu = mu;
     a->freeze_v = freeze_v;
     a->a_norm = sg_norm(p->r * p->d, p->A);
+    a->pairing_tol = SG_PAIRING_TOL_DEFAULT;
+    a->plots = 0;
     a->b = calloc((size_t)p->k, sizeof(double));
     a->gw2 = calloc((size_t)p->k, sizeof(double));
     a->gv2 = calloc((size_t)p->k, sizeof(double));
@@ -48,6 +51,7 @@ int sg_multi_audit_init(sg_multi_audit *a, const sg_mproblem *p, const sg_mworks
 
 void sg_multi_audit_free(sg_multi_audit *a)
 {
+    sg_pairing_free(&a->pairing);
     free(a->b);
     free(a->gw2);
     free(a->gv2);
@@ -140,11 +144,47 @@ void sg_multi_audit_step(sg_multi_audit *a, long t, const double *theta_next)
            "|b_j(t+1) - b_j(t) - mu^2 (|g_wj|^2 - |g_Vj|^2)|");
 }
 
+void sg_multi_audit_pairing(sg_multi_audit *a, const double *theta)
+{
+    if (a->pairing_state != 0)
+        return;
+    const sg_mproblem *p = a->p;
+    sg_vresult *res = &a->pairing_res;
+    char why[160];
+    sg_vresult_init(res, "tolerance minus the worst relative pair residual");
+    if (!theta || sg_pairing_compute(p->k, p->r, p->d, theta, theta + (long)p->k * p->d,
+                                     &a->pairing, why, sizeof why) != 0) {
+        sg_vresult_na(res, theta ? why : "no state observed");
+        a->pairing_state = -1;
+        return;
+    }
+    a->pairing_state = 1;
+    const sg_pairing *q = &a->pairing;
+    sg_vresult_margin(res, a->step_last, a->pairing_tol - q->worst_rel);
+    res->checked = 1;
+    const sg_pair *w = &q->pairs[q->worst_pair];
+    if (sg_pairing_held(q, a->pairing_tol)) {
+        res->verdict = SG_HELD;
+        snprintf(res->reason, sizeof res->reason,
+                 "%d pairs of opposite units, worst relative residual %.3g <= %.3g (units %d, %d); "
+                 "%d of %d outputs represented", q->npairs, q->worst_rel, a->pairing_tol,
+                 w->a + 1, w->b + 1, q->outputs_covered, q->r);
+    } else {
+        res->verdict = SG_VIOLATED;
+        snprintf(res->reason, sizeof res->reason,
+                 "units %d, %d are the worst pair: relative residual %.3g > %.3g (%d pairs, %s)",
+                 w->a + 1, w->b + 1, q->worst_rel, a->pairing_tol, q->npairs,
+                 q->exact ? "the minimum matching" : "a local minimum matching");
+    }
+}
+
 /* ---- the observer ---- */
 
 static int obs_observe(void *self, sg_run_ctx *ctx)
 {
     sg_multi_audit *a = self;
+    a->theta_last = ctx->theta;
+    a->step_last = ctx->step;
     sg_multi_audit_observe(a, ctx->step, ctx->theta, a->ws->grad, a->ws->loss);
     return 0;
 }
@@ -166,16 +206,27 @@ static void obs_summary(void *self, sg_json *j)
         sg_json_str(j, "tolerance", "heuristic round-off allowance (audit/relu/multi_audit.h)");
         sg_json_close(j);
     }
+    sg_multi_audit_pairing(a, a->theta_last);
+    sg_json_open(j, "PAIRING");
+    sg_vresult_json(j, &a->pairing_res, "double");
+    sg_json_num(j, "tolerance", a->pairing_tol);
     sg_json_close(j);
+    sg_json_close(j);
+    if (a->pairing_state == 1)
+        sg_pairing_json(j, &a->pairing, a->pairing_tol);
 }
 
 static void obs_report(void *self, FILE *fp)
 {
     sg_multi_audit *a = self;
+    sg_multi_audit_pairing(a, a->theta_last);
+    if (a->pairing_state == 1)
+        sg_pairing_print(&a->pairing, a->pairing_tol, fp);
     sg_vtable_header(fp);
     int artefacts = 0;
     for (int id = 0; id < SG_MINV_COUNT; id++)
         artefacts += sg_vtable_row(fp, names[id], &a->res[id], NULL);
+    artefacts += sg_vtable_row(fp, "PAIRING", &a->pairing_res, NULL);
     sg_vtable_footnote(fp, artefacts);
 }
 
@@ -247,6 +298,32 @@ static int obs_load(void *self, FILE *fp, size_t len)
     return 0;
 }
 
+/* units.png, after summary.json is committed (a figure that cannot be
+   drawn fails the run with one line, like every figure) */
+static int obs_after_run(void *self, sg_run_ctx *ctx)
+{
+    sg_multi_audit *a = self;
+    sg_multi_audit_pairing(a, ctx->theta);
+    if (a->pairing_state != 1)
+        return 0;
+    char setting[160], msg[400];
+    snprintf(setting, sizeof setting, "r=%d k=%d d=%d, %s loss, step %ld", a->p->r, a->p->k,
+             a->p->d, a->p->loss == SG_LOSS_POPULATION ? "population" : "empirical", ctx->step);
+    int rc = sg_pairing_figure(ctx->cfg.out_dir, ctx->cfg.plots, &a->pairing, a->p->d,
+                               ctx->theta, ctx->theta + (long)a->p->k * a->p->d, setting, msg,
+                               sizeof msg);
+    if (rc < 0) {
+        fprintf(stderr, "shadowgd: cannot write %s/units.gp\n", ctx->cfg.out_dir);
+        ctx->outputs_failed = 1;
+        return 0;
+    }
+    if (rc > 0)
+        ctx->outputs_failed = 1;
+    if (!ctx->cfg.quiet)
+        printf("%s\n", msg);
+    return 0;
+}
+
 static void obs_destroy(void *self)
 {
     sg_multi_audit_free(self);
@@ -254,7 +331,7 @@ static void obs_destroy(void *self)
 }
 
 int sg_multi_audit_attach(sg_run_ctx *ctx, const sg_mproblem *p, const sg_mworkspace *ws,
-                          int freeze_v)
+                          int freeze_v, double pairing_tol)
 {
     sg_multi_audit *a = malloc(sizeof *a);
     if (!a || sg_multi_audit_init(a, p, ws, ctx->cfg.mu, freeze_v) != 0) {
@@ -262,8 +339,10 @@ int sg_multi_audit_attach(sg_run_ctx *ctx, const sg_mproblem *p, const sg_mworks
         fprintf(stderr, "shadowgd: out of memory for the multi-output audit\n");
         return -1;
     }
+    a->pairing_tol = pairing_tol;
     sg_observer o = {0};
     o.name = "multi_audit";
+    o.after_run = obs_after_run;
     o.self = a;
     o.observe = obs_observe;
     o.after_update = obs_after_update;

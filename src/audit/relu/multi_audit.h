@@ -15,6 +15,12 @@
  *           zero loss therefore forces V W = 2A (the zero-loss
  *           characterisation); not applicable to the empirical loss
  *
+ *  PAIRING  at the end of the run: the units match into k/2 pairs of opposite
+ *           units (V_a ~ -V_b, w_a ~ -w_b; Appendix E, Figs. 6-8), each pair's
+ *           relative residual <= --pairing-tol (audit/relu/pairing.h); the
+ *           pairs, their residuals and outputs are reported and drawn
+ *           (units.png, audit/relu/pairing_plot.h)
+ *
  * Tolerances (HEURISTIC round-off allowances, not the scalar audit's
  * rigorous bounds; margins are 1 - residual / allowance, < 0 violates):
  *  HOMOG   1e-9 (|w_j||g_wj| + |V_j||g_Vj|) + 1e-12 (|w_j|^2 + |V_j|^2)(sqrt(2L) + |A|_F)
@@ -26,6 +32,7 @@
 #ifndef SG_MULTI_AUDIT_H
 #define SG_MULTI_AUDIT_H
 
+#include "audit/relu/pairing.h"
 #include "audit/verdict.h"
 #include "kernels/relu/multi_problem.h"
 #include "run/context.h"
@@ -41,6 +48,15 @@ typedef struct {
     double prev_loss;  /* L(t) of the last observed state           */
     int have_prev;
     double *b, *gw2, *gv2; /* per unit at the last observed state   */
+    /* PAIRING, on the last observed state (the final one after the loop) */
+    const double *theta_last;
+    long step_last;
+    double pairing_tol;
+    int pairing_state;     /* 0 not computed, 1 computed, -1 refused   */
+    sg_pairing pairing;
+    sg_vresult pairing_res;
+    int plots;             /* units.png: 1 on, 0 off, -1 auto          */
+    const char *dir;
 } sg_multi_audit;
 
 /* the checks on one state / one step, for the observer and the tests:
@@ -55,9 +71,13 @@ int sg_multi_audit_init(sg_multi_audit *a, const sg_mproblem *p, const sg_mworks
                         double mu, int freeze_v);
 void sg_multi_audit_free(sg_multi_audit *a);
 
+/* PAIRING on theta (k*d + r*k, the model's layout [W | V]): fills
+   a->pairing and a->pairing_res (idempotent) */
+void sg_multi_audit_pairing(sg_multi_audit *a, const double *theta);
+
 /* register the observer "multi_audit" on ctx; 0 or -1 */
 int sg_multi_audit_attach(sg_run_ctx *ctx, const sg_mproblem *p, const sg_mworkspace *ws,
-                          int freeze_v);
+                          int freeze_v, double pairing_tol);
 
 const char *sg_minv_name(int id);
 

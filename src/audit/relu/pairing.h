@@ -32,6 +32,8 @@
 struct sg_json;
 
 #define SG_PAIRING_EXACT_MAX 20
+/* --pairing-tol's default (measured in docs/multi-output.md) */
+#define SG_PAIRING_TOL_DEFAULT 0.05
 
 typedef struct {
     int a, b;          /* units; V[output][a] >= 0 (a is shown first)  */

@@ -15,7 +15,8 @@
 enum {
     OPT_LOSS = 1, OPT_D, OPT_K, OPT_N, OPT_SIGMA, OPT_INIT, OPT_TARGET, OPT_ALIGN_DEG,
     OPT_GROWTH_V, OPT_GROWTH_B, OPT_LEMMA3_C, OPT_RATE_FLOOR, OPT_RATE_WINDOW, OPT_LINE_DEG,
-    OPT_DIVERGE_MAX, OPT_FREEZE_V, OPT_INIT_FILE, OPT_NO_INVARIANTS, OPT_OUTPUTS
+    OPT_DIVERGE_MAX, OPT_FREEZE_V, OPT_INIT_FILE, OPT_NO_INVARIANTS, OPT_OUTPUTS,
+    OPT_PAIRING_TOL
 };
 
 const sg_model_option sg_relu_options[] = {
@@ -38,6 +39,7 @@ const sg_model_option sg_relu_options[] = {
     {"init-file", 1, OPT_INIT_FILE},
     {"no-invariants", 0, OPT_NO_INVARIANTS},
     {"outputs", 1, OPT_OUTPUTS},
+    {"pairing-tol", 1, OPT_PAIRING_TOL},
     {NULL, 0, 0},
 };
 
@@ -54,6 +56,7 @@ void sg_relu_defaults(sg_config *cfg)
     c->init = SG_INIT_THEORY;
     c->target = SG_TARGET_E1;
     c->outputs = 1;
+    c->pairing_tol = SG_PAIRING_TOL_DEFAULT;
     sg_inv_thresholds_default(&c->inv);
     cfg->mu = 0.1;
     cfg->steps = 600;
@@ -110,6 +113,8 @@ int sg_relu_parse_option(sg_config *cfg, int id, const char *arg)
     case OPT_LINE_DEG: return sg_parse_positive("line-deg", arg, 90.0, &c->inv.line_deg);
     case OPT_DIVERGE_MAX:
         return sg_parse_positive("diverge-max", arg, 1e100, &c->inv.diverge_max);
+    case OPT_PAIRING_TOL:
+        return sg_parse_positive("pairing-tol", arg, 2.0, &c->pairing_tol);
     case OPT_FREEZE_V:
         c->freeze_v = 1;
         return 0;
@@ -258,6 +263,8 @@ void sg_relu_usage(FILE *fp)
 "  --outputs R    outputs: x -> V ReLU(W x), V R x k, target A R x d (default 1;\n"
 "                 R > 1: --k defaults to 2R, --target e|random|PATH of R rows,\n"
 "                 docs/multi-output.md)\n"
+"  --pairing-tol X  R > 1: PAIRING holds when every pair of opposite units has\n"
+"                 relative residual <= X, (0, 2] (default " SG_STR(SG_PAIRING_TOL_DEFAULT) ")\n"
 "  (defaults of the shared options for this model: --mu 0.1 --steps 600)\n"
 "invariant audit (thresholds; defaults are the paper's):\n"
 "  --align-deg X  alignment threshold in degrees, (0, 180] (default 9 = pi/20)\n"

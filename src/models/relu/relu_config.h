@@ -6,6 +6,7 @@
 #define SG_RELU_CONFIG_H
 
 #include "audit/relu/invariants.h"
+#include "audit/relu/pairing.h"
 #include "kernels/relu/init.h"
 #include "kernels/relu/problem.h"
 #include "run/config.h"
@@ -30,6 +31,7 @@ typedef struct {
     char init_path[SG_PATH_MAX]; /* --init-file: theta_0 from a CSV ("" : --init) */
     int no_invariants;     /* --no-invariants: the invariant audit is not attached */
     int outputs;           /* --outputs r: V is r x k (issue 16); 1 is the scalar model */
+    double pairing_tol;    /* --pairing-tol: PAIRING's largest relative pair residual */
     int k_given;           /* --k was given (else k = 2r when r > 1)                   */
 } sg_relu_config;
 

@@ -344,7 +344,7 @@ static uint64_t relu_data_hash(void *self)
 /* --dump, the audit's figures, the final state's structure */
 static const char *const relu_outputs[] = {
     "data/X.csv", "data/y.csv", "data/a.csv", "data/W0.csv", "data/v0.csv",
-    "fig3.gp", "fig3.png", "audit.gp", "audit.png", "final_state.csv", NULL,
+    "fig3.gp", "fig3.png", "audit.gp", "audit.png", "final_state.csv", "units.gp", "units.png", NULL,
 };
 
 _Static_assert((long long)SG_SAFE_W_MAX == (long long)SG_SAFE_V_MAX, "one bound for W and v");

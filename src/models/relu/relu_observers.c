@@ -21,9 +21,13 @@ int sg_relu_attach_observers(sg_run_ctx *ctx)
            loop (theta). */
         if (!ctx->cfg.quiet)
             printf("--outputs %d: MPFR shadow, round-off audit and scalar invariants not "
-                   "applicable (written for scalar v); auditing HOMOG, IMBAL, DESCENT, "
-                   "ODDPART\n", m->r);
-        return sg_multi_audit_attach(ctx, &m->mprob, &m->mws, c->freeze_v) != 0 ? SG_EXIT_FAIL
+                   "applicable (written for scalar v); %s\n", m->r,
+                   c->no_invariants ? "--no-invariants: no audit"
+                                    : "auditing HOMOG, IMBAL, DESCENT, ODDPART, PAIRING");
+        if (c->no_invariants)
+            return 0;
+        return sg_multi_audit_attach(ctx, &m->mprob, &m->mws, c->freeze_v,
+                                     c->pairing_tol) != 0 ? SG_EXIT_FAIL
                                                                                 : 0;
     }
     /* MPFR shadow and round-off audit, registered before the invariant
