@@ -190,7 +190,7 @@ static void test_script(void)
     char *buf = NULL;
     size_t len = 0;
     FILE *fp = open_memstream(&buf, &len);
-    sg_pairing_script(fp, &p, D, W, V, "test");
+    sg_pairing_script(fp, &p, D, W, V, NULL, "test");
     fclose(fp);
     CU_ASSERT_PTR_NOT_NULL(strstr(buf, "# unit order (1-based): 3 1 4 2\n"));
     CU_ASSERT_PTR_NOT_NULL(strstr(buf, "$W << EOD\n"));
@@ -198,6 +198,16 @@ static void test_script(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(buf, "set output 'units.png'"));
     /* V in pair order is [M, -M]: its first row reads c 0 -c 0 with c = 1 */
     CU_ASSERT_PTR_NOT_NULL(strstr(buf, "$V << EOD\n1 0 -1 0\n0 1.5 0 -1.5\nEOD\n"));
+    free(buf);
+    /* with the target (rows e_1, e_2): W is drawn as W A^T, k x r */
+    double A[R * D] = {1, 0, 0, 0, 1, 0};
+    fp = open_memstream(&buf, &len);
+    sg_pairing_script(fp, &p, D, W, V, A, "test");
+    fclose(fp);
+    CU_ASSERT_PTR_NOT_NULL(strstr(buf, "set title 'W A^T (row = unit in pair order"));
+    char row[80]; /* unit 3 (first in pair order): w_3 . e_1, w_3 . e_2 */
+    snprintf(row, sizeof row, "$W << EOD\n%.9g %.9g\n", W[2 * D], W[2 * D + 1]);
+    CU_ASSERT_PTR_NOT_NULL(strstr(buf, row));
     free(buf);
     sg_pairing_free(&p);
 }

@@ -310,7 +310,7 @@ static int obs_after_run(void *self, sg_run_ctx *ctx)
     snprintf(setting, sizeof setting, "r=%d k=%d d=%d, %s loss, step %ld", a->p->r, a->p->k,
              a->p->d, a->p->loss == SG_LOSS_POPULATION ? "population" : "empirical", ctx->step);
     int rc = sg_pairing_figure(ctx->cfg.out_dir, ctx->cfg.plots, &a->pairing, a->p->d,
-                               ctx->theta, ctx->theta + (long)a->p->k * a->p->d, setting, msg,
+                               ctx->theta, ctx->theta + (long)a->p->k * a->p->d, a->p->A, setting, msg,
                                sizeof msg);
     if (rc < 0) {
         fprintf(stderr, "shadowgd: cannot write %s/units.gp\n", ctx->cfg.out_dir);

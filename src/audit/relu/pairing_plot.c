@@ -39,13 +39,32 @@ static void tics(FILE *fp, const char *axis, int n, const int *order)
 }
 
 void sg_pairing_script(FILE *fp, const sg_pairing *p, int d, const double *W, const double *V,
-                       const char *setting)
+                       const double *A, const char *setting)
 {
     int k = p->k, r = p->r;
     int *order = malloc((size_t)k * sizeof *order);
-    if (!order) {
+    /* with the target, W is drawn in its row basis: (W A^T)[j][o] = w_j . A_o
+       (d = 100 columns of which r carry the weight would hide the pattern);
+       the part of W outside A's row space is named in the title */
+    double *WA = A ? calloc((size_t)k * (size_t)r, sizeof *WA) : NULL;
+    if (!order || (A && !WA)) {
+        free(order);
+        free(WA);
         fprintf(fp, "# out of memory writing the unit order\n");
         return;
+    }
+    double rest = 0.0; /* |W|_F^2 - |W A^T|_F^2: the part outside (orthonormal rows) */
+    if (A) {
+        for (int j = 0; j < k; j++)
+            for (int o = 0; o < r; o++) {
+                double t = 0.0;
+                for (int l = 0; l < d; l++)
+                    t += W[(long)j * d + l] * A[(long)o * d + l];
+                WA[(long)j * r + o] = t;
+                rest -= t * t;
+            }
+        for (long q = 0; q < (long)k * d; q++)
+            rest += W[q] * W[q];
     }
     sg_pairing_unit_order(p, order);
     fprintf(fp,
@@ -56,7 +75,9 @@ void sg_pairing_script(FILE *fp, const sg_pairing *p, int d, const double *W, co
     for (int q = 0; q < k; q++)
         fprintf(fp, " %d", order[q] + 1);
     fputc('\n', fp);
-    double mw = datablock(fp, "W", k, d, W, d, 1, order, NULL);
+    int wcols = A ? r : d;
+    double mw = A ? datablock(fp, "W", k, r, WA, r, 1, order, NULL)
+                  : datablock(fp, "W", k, d, W, d, 1, order, NULL);
     double mv = datablock(fp, "V", r, k, V, k, 1, NULL, order);
     fprintf(fp,
             "set terminal pngcairo size 1100,%d enhanced font ',10'\n"
@@ -64,16 +85,24 @@ void sg_pairing_script(FILE *fp, const sg_pairing *p, int d, const double *W, co
             "set palette defined (-1 '#2166ac', 0 '#f7f7f7', 1 '#b2182b')\n"
             "set multiplot layout 1,2 title \"shadowgd units by pair: %s  (PAIRING worst "
             "relative residual %.2e)\"\n"
-            "set title 'W (row = unit, in pair order)'\n"
-            "set xlabel 'input coordinate (0-based)'\n"
+            "set title '%s'\n"
+            "set xlabel '%s'\n"
             "set xrange [-0.5:%g]\n"
             "set yrange [%g:-0.5]\n"
             "set arrow 1 from graph 0, first %g to graph 1, first %g nohead front lc rgb '#000000' lw 1.5 dt 2\n"
             "set ylabel 'unit'\n"
             "set cbrange [%.9g:%.9g]\n",
-            k > 12 ? 700 : 520, setting, p->worst_rel, d - 0.5, k - 0.5, p->npairs - 0.5,
+            k > 12 ? 700 : 520, setting, p->worst_rel,
+            A ? "W A^T (row = unit in pair order, column = target row)"
+              : "W (row = unit, in pair order)",
+            A ? "target row" : "input coordinate (0-based)", wcols - 0.5, k - 0.5, p->npairs - 0.5,
             p->npairs - 0.5, -mw, mw);
     tics(fp, "ytics", k, order);
+    if (A) {
+        tics(fp, "xtics", r, NULL);
+        fprintf(fp, "set xlabel 'target row   (outside its span: |W|_F^2 - |W A^T|_F^2 = %.2g)'\n",
+                rest);
+    }
     fprintf(fp,
             "plot $W matrix with image notitle\n"
             "set title 'V (column = unit, in pair order)'\n"
@@ -92,15 +121,17 @@ void sg_pairing_script(FILE *fp, const sg_pairing *p, int d, const double *W, co
             "unset multiplot\n",
             p->npairs - 0.5, p->npairs - 0.5);
     free(order);
+    free(WA);
 }
 
 int sg_pairing_figure(const char *dir, int plots, const sg_pairing *p, int d, const double *W,
-                      const double *V, const char *setting, char *msg, size_t len)
+                      const double *V, const double *A, const char *setting, char *msg,
+                      size_t len)
 {
     sg_outfile o;
     if (sg_outfile_open(&o, dir, "units.gp") != 0)
         return -1;
-    sg_pairing_script(o.fp, p, d, W, V, setting);
+    sg_pairing_script(o.fp, p, d, W, V, A, setting);
     if (sg_outfile_commit(&o) != 0)
         return -1;
     if (plots == 0) {
