@@ -97,10 +97,10 @@ void sg_forward(int n, int d, int k, const double *X, const double *W,
                 /*@ assert next: \let a = row*d + l; \let b = j*d + l;
                       RowDot{Pre}(X, row*d, W, j*d, l + 1) ==
                       RowDot{Pre}(X, row*d, W, j*d, l) + \at(X[a] * W[b], Pre); */
-                double p = X[(long)row * d + l] * W[(long)j * d + l];
+                double p = SG_MUL(X[(long)row * d + l], W[(long)j * d + l]);
                 /*@ assert term: \let a = row*d + l; \let b = j*d + l;
                       p == \at(X[a], Pre) * \at(W[b], Pre); */
-                z = z + p;
+                z = SG_ADD(z, p);
             }
             //@ assert cell: z == PreAct{Pre}(X, W, d, row, j);
             //@ ghost sg_divmod_lemma(row, j, k);
@@ -133,8 +133,8 @@ void sg_output(int n, int k, const double *H, const double *v, double *f)
             /*@ assert next: \let a = i*k + j; \let b = j;
                   RowDot{Pre}(H, i*k, v, 0, j + 1) ==
                   RowDot{Pre}(H, i*k, v, 0, j) + \at(H[a] * v[b], Pre); */
-            double p = H[(long)i * k + j] * v[j];
-            s = s + p;
+            double p = SG_MUL(H[(long)i * k + j], v[j]);
+            s = SG_ADD(s, p);
         }
         f[i] = s;
     }
@@ -149,15 +149,17 @@ void sg_residual(int n, const double *f, const double *y, double *r)
         loop variant n - i;
     */
     for (int i = 0; i < n; i++)
-        r[i] = f[i] - y[i];
+        r[i] = SG_SUB(f[i], y[i]);
 }
 
 /* L <- (sum_i r[i]^2) / (2n) */
 double sg_loss(int n, const double *r)
 {
     double s = sg_dot(n, r, r);
+    /* exact in IEEE (an int times 2), so not an fl.h operation: both proof
+       runs see the exact 2n the program computes */
     double two_n = 2.0 * (double)n;
-    return s / two_n;
+    return SG_DIV(s, two_n);
 }
 
 /* gv[j] <- (sum_i r[i] H[i][j]) / n
@@ -186,10 +188,10 @@ void sg_grad_v(int n, int k, const double *r, const double *H, double *gv)
             /*@ assert next: \let a = i*k + j; \let b = i;
                   GvSum{Pre}(r, H, k, j, i + 1) ==
                   GvSum{Pre}(r, H, k, j, i) + \at(r[b] * H[a], Pre); */
-            double p = r[i] * H[(long)i * k + j];
-            acc = acc + p;
+            double p = SG_MUL(r[i], H[(long)i * k + j]);
+            acc = SG_ADD(acc, p);
         }
-        gv[j] = acc / dn;
+        gv[j] = SG_DIV(acc, dn);
     }
 }
 
@@ -244,7 +246,7 @@ void sg_grad_W(int n, int d, int k, const double *X, const double *Z,
             /*@ assert same: \let a = i*k + j; \let c = i; \let e = j;
                   Z[a] == \at(Z[a], Pre) && r[c] == \at(r[c], Pre) && v[e] == \at(v[e], Pre); */
             if (Z[(long)i * k + j] > 0.0) {
-                double t = r[i] * v[j];
+                double t = SG_MUL(r[i], v[j]);
                 //@ assert term_t: \let c = i; \let e = j; t == \at(r[c], Pre) * \at(v[e], Pre);
                 /*@ loop invariant l_range: 0 <= l <= d;
                     loop invariant advanced: \forall integer q; 0 <= q < j*d + l ==>
@@ -266,7 +268,7 @@ void sg_grad_W(int n, int d, int k, const double *X, const double *Z,
                           GwSum{Pre}(X, Z, r, v, d, k, j, l, i + 1) ==
                           GwSum{Pre}(X, Z, r, v, d, k, j, l, i) +
                           (\at(r[c], Pre) * \at(v[e], Pre)) * \at(X[b], Pre); */
-                    double p = t * x;
+                    double p = SG_MUL(t, x);
                     //@ assert term_p: \let b = i*d + l; p == t * \at(X[b], Pre);
                     /*@ assert old_q: \let q = j*d + l;
                           gW[q] == GwSumq{Pre}(X, Z, r, v, d, k, q, i); */
@@ -274,7 +276,7 @@ void sg_grad_W(int n, int d, int k, const double *X, const double *Z,
                           gW[q] == GwSum{Pre}(X, Z, r, v, d, k, j, l, i); */
                     /*@ assert on: \let q = j*d + l;
                           gW[q] + p == GwSumq{Pre}(X, Z, r, v, d, k, q, i + 1); */
-                    gW[(long)j * d + l] = gW[(long)j * d + l] + p;
+                    gW[(long)j * d + l] = SG_ADD(gW[(long)j * d + l], p);
                 }
             } else {
                 /*@ ghost
@@ -308,7 +310,7 @@ void sg_grad_W(int n, int d, int k, const double *X, const double *Z,
         /*@ assert unfold: GradWq{Pre}(X, Z, r, v, n, d, k, q) ==
               GwSumq{Pre}(X, Z, r, v, d, k, q, n) / n; */
         //@ assert cell: gW[q] == GwSumq{Pre}(X, Z, r, v, d, k, q, n);
-        gW[q] = gW[q] / dn;
+        gW[q] = SG_DIV(gW[q], dn);
     }
 }
 
@@ -324,7 +326,7 @@ void sg_gd_update(int m, double mu, const double *g, double *theta)
     */
     for (int i = 0; i < m; i++) {
         /*@ assert same: \let a = i; g[a] == \at(g[a], Pre) && theta[a] == \at(theta[a], Pre); */
-        double s = mu * g[i];
-        theta[i] = theta[i] - s;
+        double s = SG_MUL(mu, g[i]);
+        theta[i] = SG_SUB(theta[i], s);
     }
 }
