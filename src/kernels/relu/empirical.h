@@ -26,6 +26,18 @@
 #ifdef __FRAMAC__
 #include "specs/sg_network.acsl"
 #endif
+#include "kernels/fl.h"
+
+/* The rounding run (`make proofs-rounding`, kernels/fl.h): a kernel's
+ * contract under SG_FL_ROUNDING states its rounded value (the recursions
+ * Fl... of specs/sg_network.acsl, in the kernel's order) and its round-off
+ * bound against the exact value of the same formula on the same double
+ * inputs: the local terms of specs/roundoff.md E1-E8 (the propagation of
+ * the inputs' own errors, e.g. E3's sum_j |v_j| Ez_ij, is the bound
+ * code's composition, src/shadow/relu/bounds.c).  The no-overflow premises
+ * are preconditions: magnitudes <= 2^1000 (products, operands), which the
+ * safe region (region.h) implies with room to spare (Eva: |Z| <= 1e30,
+ * |f|, |r| <= 1e60, |grad| <= 1e120, |theta'| <= 1e150, proofs/eva/). */
 
 /* Contracts (ACSL, proved by `make proofs`, see proofs/README.md): the
  * kernels equal their logic functions of specs/sg_network.acsl in WP's real
@@ -81,6 +93,22 @@ void sg_forward(int n, int d, int k, const double *X, const double *W,
 */
 void sg_output(int n, int k, const double *H, const double *v, double *f);
 
+#ifdef SG_FL_ROUNDING
+/*@ requires sizes: 0 <= n;
+    requires no_overflow: \forall integer i; 0 <= i < n ==>
+      \abs(f[i]) <= 0x1p1000 && \abs(y[i]) <= 0x1p1000;
+    requires valid_f: \valid_read(f + (0 .. n - 1));
+    requires valid_y: \valid_read(y + (0 .. n - 1));
+    requires valid_r: \valid(r + (0 .. n - 1));
+    requires sep_r_f: \separated(r + (0 .. n - 1), f + (0 .. n - 1));
+    requires sep_r_y: \separated(r + (0 .. n - 1), y + (0 .. n - 1));
+    assigns r[0 .. n - 1];
+    ensures value: \forall integer i; 0 <= i < n ==> r[i] == FlSub(\old(f[i]), \old(y[i]));
+    ensures roundoff: \forall integer i; 0 <= i < n ==>
+      \abs(r[i] - Residual{Pre}(f, y, i)) <= Rel1 * \abs(r[i]);
+*/
+void sg_residual(int n, const double *f, const double *y, double *r);
+#else
 /*@ requires sizes: 0 <= n;
     requires valid_f: \valid_read(f + (0 .. n - 1));
     requires valid_y: \valid_read(y + (0 .. n - 1));
@@ -91,13 +119,29 @@ void sg_output(int n, int k, const double *H, const double *v, double *f);
     ensures residual: \forall integer i; 0 <= i < n ==> r[i] == Residual{Pre}(f, y, i);
 */
 void sg_residual(int n, const double *f, const double *y, double *r);
+#endif
 
+#ifdef SG_FL_ROUNDING
+/* E5's local terms: rho_2n = r1 (the bound code takes rho = 0 when 2n is a
+   power of two, an exact-scaling fact of IEEE 754 outside the standard
+   model as stated; proofs/README.md) */
+/*@ requires sizes: 0 < n <= 1048576;
+    requires no_overflow: \forall integer i; 0 <= i < n ==> \abs(r[i] * r[i]) <= 0x1p1000;
+    requires valid_r: \valid_read(r + (0 .. n - 1));
+    assigns \nothing;
+    ensures value: \result == FlLoss(r, n);
+    ensures roundoff: \abs(\result - Loss(r, n)) <=
+      Rel1 * \abs(\result) + Eta + (Gamma(n) * AbsDot(r, r, n) + n * Eta) / (2.0 * n);
+*/
+double sg_loss(int n, const double *r);
+#else
 /*@ requires sizes: 0 < n;
     requires valid_r: \valid_read(r + (0 .. n - 1));
     assigns \nothing;
     ensures loss: \result == Loss(r, n);
 */
 double sg_loss(int n, const double *r);
+#endif
 
 /*@ requires sizes: 0 < n && 0 <= k;
     requires index_nk: n * k <= LONG_MAX;
@@ -132,6 +176,24 @@ void sg_grad_W(int n, int d, int k, const double *X, const double *Z,
                const double *r, const double *v, double *gW);
 
 /* theta[i] <- theta[i] - mu * g[i]  (two roundings: mu*g, then the difference) */
+#ifdef SG_FL_ROUNDING
+/* E8's local terms (the gradient's own error mu Eg is the composition) */
+/*@ requires sizes: 0 <= m;
+    requires step: 0.0 <= mu;
+    requires no_overflow: \forall integer i; 0 <= i < m ==>
+      \abs(theta[i]) <= 0x1p1000 && \abs(mu * g[i]) <= 0x1p1000;
+    requires valid_g: \valid_read(g + (0 .. m - 1));
+    requires valid_theta: \valid(theta + (0 .. m - 1));
+    requires sep_theta_g: \separated(theta + (0 .. m - 1), g + (0 .. m - 1));
+    assigns theta[0 .. m - 1];
+    ensures value: \forall integer i; 0 <= i < m ==>
+      theta[i] == FlStep(\old(theta[i]), mu, \old(g[i]));
+    ensures roundoff: \forall integer i; 0 <= i < m ==>
+      \abs(theta[i] - Step(\old(theta[i]), mu, \old(g[i]))) <=
+      Rel1 * \abs(theta[i]) + Unit_roundoff * (mu * \abs(\old(g[i]))) + Eta;
+*/
+void sg_gd_update(int m, double mu, const double *g, double *theta);
+#else
 /*@ requires sizes: 0 <= m;
     requires valid_g: \valid_read(g + (0 .. m - 1));
     requires valid_theta: \valid(theta + (0 .. m - 1));
@@ -141,5 +203,6 @@ void sg_grad_W(int n, int d, int k, const double *X, const double *Z,
       theta[i] == Step(\old(theta[i]), mu, \old(g[i]));
 */
 void sg_gd_update(int m, double mu, const double *g, double *theta);
+#endif
 
 #endif
