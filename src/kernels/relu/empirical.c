@@ -114,28 +114,82 @@ void sg_forward(int n, int d, int k, const double *X, const double *W,
 /* f[i] <- sum_j H[i][j] v[j]  (sg_dot written out, see sg_forward) */
 void sg_output(int n, int k, const double *H, const double *v, double *f)
 {
+#ifdef SG_FL_ROUNDING
+    /*@ loop invariant i_range: 0 <= i <= n;
+        loop invariant value: \forall integer a; 0 <= a < i ==> f[a] == FlOutput{Pre}(H, v, k, a);
+        loop invariant roundoff: \forall integer a; 0 <= a < i ==>
+          \abs(f[a] - Output{Pre}(H, v, k, a)) <= Gamma(k) * AbsOutput{Pre}(H, v, k, a) + k * Eta;
+        loop assigns i, f[0 .. n - 1];
+        loop variant n - i;
+    */
+#else
     /*@ loop invariant i_range: 0 <= i <= n;
         loop invariant done: \forall integer a; 0 <= a < i ==> f[a] == Output{Pre}(H, v, k, a);
         loop assigns i, f[0 .. n - 1];
         loop variant n - i;
     */
+#endif
     for (int i = 0; i < n; i++) {
         //@ ghost sg_row_lemma(i, n, k);
         double s = 0.0;
+#ifdef SG_FL_ROUNDING
+        //@ ghost double gd = 0.0;
+        //@ ghost double ga = 0.0;
+        /*@ loop invariant j_range: 0 <= j <= k;
+            loop invariant value: s == FlRowDot{Pre}(H, i*k, v, 0, j);
+            loop invariant sums: gd == RowDot{Pre}(H, i*k, v, 0, j) &&
+                                 ga == AbsRowDot{Pre}(H, i*k, v, 0, j);
+            loop invariant absdot: \abs(gd) <= ga && ga <= j * 0x1p1000;
+            loop invariant first: j == 0 ==> s == 0.0 && gd == 0.0 && ga == 0.0;
+            loop invariant err: \abs(s - gd) <= Gamma(j) * ga + j * Eta;
+            loop invariant mag: \abs(s) <= 2.0 * ga + j * Eta;
+            loop assigns j, s, gd, ga;
+            loop variant k - j;
+        */
+#else
         /*@ loop invariant j_range: 0 <= j <= k;
             loop invariant partial: s == RowDot{Pre}(H, i*k, v, 0, j);
             loop assigns j, s;
             loop variant k - j;
         */
+#endif
         for (int j = 0; j < k; j++) {
             /*@ assert same: \let a = i*k + j; \let b = j;
                   H[a] == \at(H[a], Pre) && v[b] == \at(v[b], Pre); */
+#ifdef SG_FL_ROUNDING
+            /*@ assert next: \let a = i*k + j; \let b = j;
+                  FlRowDot{Pre}(H, i*k, v, 0, j + 1) ==
+                  FlAdd(FlRowDot{Pre}(H, i*k, v, 0, j), FlMul(\at(H[a], Pre), \at(v[b], Pre))) &&
+                  RowDot{Pre}(H, i*k, v, 0, j + 1) ==
+                  RowDot{Pre}(H, i*k, v, 0, j) + \at(H[a] * v[b], Pre) &&
+                  AbsRowDot{Pre}(H, i*k, v, 0, j + 1) ==
+                  AbsRowDot{Pre}(H, i*k, v, 0, j) + \abs(\at(H[a] * v[b], Pre)); */
+            //@ ghost sg_fl_prodmag(H[(long)i * k + j], v[j]);
+#else
             /*@ assert next: \let a = i*k + j; \let b = j;
                   RowDot{Pre}(H, i*k, v, 0, j + 1) ==
                   RowDot{Pre}(H, i*k, v, 0, j) + \at(H[a] * v[b], Pre); */
+#endif
             double p = SG_MUL(H[(long)i * k + j], v[j]);
+#ifdef SG_FL_ROUNDING
+            //@ ghost double s0 = s;
+            //@ ghost double xy = H[(long)i * k + j] * v[j];
+            //@ assert xy_is: \let a = i*k + j; \let b = j; xy == \at(H[a] * v[b], Pre);
+            //@ assert xy_abs: (xy >= 0.0 ? xy : -xy) == \abs(xy);
+#endif
             s = SG_ADD(s, p);
+#ifdef SG_FL_ROUNDING
+            //@ ghost sg_fl_dot_step(j, s0, p, s, xy, gd, ga);
+            //@ assert err1: \abs(s - (gd + xy)) <= Gamma(j + 1) * (ga + \abs(xy)) + (j + 1) * Eta;
+            //@ ghost gd = gd + xy;
+            //@ ghost ga = ga + (xy >= 0.0 ? xy : -xy);
+#endif
         }
+#ifdef SG_FL_ROUNDING
+        /*@ assert row: s == FlOutput{Pre}(H, v, k, i) &&
+              gd == Output{Pre}(H, v, k, i) && ga == AbsOutput{Pre}(H, v, k, i); */
+        //@ assert row_err: \abs(s - Output{Pre}(H, v, k, i)) <= Gamma(k) * AbsOutput{Pre}(H, v, k, i) + k * Eta;
+#endif
         f[i] = s;
     }
 }
@@ -183,7 +237,7 @@ double sg_loss(int n, const double *r)
     /*@ ghost
       /@ loop invariant g_range: 0 <= gi <= n;
          loop invariant g_sums: gd == Dot(r, r, gi) && ga == AbsDot(r, r, gi);
-         loop invariant g_mag: 0.0 <= ga && ga <= gi * 0x1p1000;
+         loop invariant g_mag: \abs(gd) <= ga && ga <= gi * 0x1p1000;
          loop assigns gi, gd, ga;
          loop variant n - gi;
       @/
@@ -207,7 +261,10 @@ double sg_loss(int n, const double *r)
     double L = SG_DIV(s, two_n);
     //@ assert q_err: \abs(L - s / two_n) <= Rel1 * \abs(L) + Eta;
     //@ ghost sg_fl_divdist(s, gd, two_n);
-    //@ ghost sg_fl_divmono(s - gd >= 0.0 ? s - gd : gd - s, gam * ga + (double)n * 0x1p-1074, two_n);
+    //@ ghost double ge = s - gd >= 0.0 ? s - gd : gd - s;
+    //@ ghost double gb = gam * ga + (double)n * 0x1p-1074;
+    //@ assert ge_is: ge == \abs(s - gd) && gb == Gamma(n) * AbsDot(r, r, n) + n * Eta && ge <= gb;
+    //@ ghost sg_fl_divmono(ge, gb, two_n);
     //@ assert e_err: \abs(s / two_n - gd / two_n) <= (gam * ga + n * Eta) / two_n;
     return L;
 #else
@@ -222,29 +279,101 @@ double sg_loss(int n, const double *r)
 void sg_grad_v(int n, int k, const double *r, const double *H, double *gv)
 {
     double dn = (double)n;
+#ifdef SG_FL_ROUNDING
+    /*@ loop invariant j_range: -1 <= j < k;
+        loop invariant value: \forall integer b; j < b < k ==> gv[b] == FlGradV{Pre}(r, H, n, k, b);
+        loop invariant roundoff: \forall integer b; j < b < k ==>
+          \abs(gv[b] - GradV{Pre}(r, H, n, k, b)) <=
+          Rel1 * \abs(gv[b]) + Eta + (Gamma(n) * AbsGvSum{Pre}(r, H, k, b, n) + n * Eta) / n;
+        loop assigns j, gv[0 .. k - 1];
+        loop variant j + 1;
+    */
+#else
     /*@ loop invariant j_range: -1 <= j < k;
         loop invariant done: \forall integer b; j < b < k ==> gv[b] == GradV{Pre}(r, H, n, k, b);
         loop assigns j, gv[0 .. k - 1];
         loop variant j + 1;
     */
+#endif
     for (int j = k - 1; j >= 0; j--) {
         double acc = 0.0;
+#ifdef SG_FL_ROUNDING
+        //@ ghost double gd = 0.0;
+        //@ ghost double ga = 0.0;
+        /*@ loop invariant i_range: 0 <= i <= n;
+            loop invariant value: acc == FlGvSum{Pre}(r, H, k, j, i);
+            loop invariant sums: gd == GvSum{Pre}(r, H, k, j, i) && ga == AbsGvSum{Pre}(r, H, k, j, i);
+            loop invariant absdot: \abs(gd) <= ga && ga <= i * 0x1p1000;
+            loop invariant first: i == 0 ==> acc == 0.0 && gd == 0.0 && ga == 0.0;
+            loop invariant err: \abs(acc - gd) <= Gamma(i) * ga + i * Eta;
+            loop invariant mag: \abs(acc) <= 2.0 * ga + i * Eta;
+            loop assigns i, acc, gd, ga;
+            loop variant n - i;
+        */
+#else
         /*@ loop invariant i_range: 0 <= i <= n;
             loop invariant partial: acc == GvSum{Pre}(r, H, k, j, i);
             loop assigns i, acc;
             loop variant n - i;
         */
+#endif
         for (int i = 0; i < n; i++) {
             //@ ghost sg_row_lemma(i, n, k);
             /*@ assert same: \let a = i*k + j; \let b = i;
                   H[a] == \at(H[a], Pre) && r[b] == \at(r[b], Pre); */
+#ifdef SG_FL_ROUNDING
+            /*@ assert next: \let a = i*k + j; \let b = i;
+                  FlGvSum{Pre}(r, H, k, j, i + 1) ==
+                  FlAdd(FlGvSum{Pre}(r, H, k, j, i), FlMul(\at(r[b], Pre), \at(H[a], Pre))) &&
+                  GvSum{Pre}(r, H, k, j, i + 1) ==
+                  GvSum{Pre}(r, H, k, j, i) + \at(r[b] * H[a], Pre) &&
+                  AbsGvSum{Pre}(r, H, k, j, i + 1) ==
+                  AbsGvSum{Pre}(r, H, k, j, i) + \abs(\at(r[b] * H[a], Pre)); */
+            //@ ghost sg_fl_prodmag(r[i], H[(long)i * k + j]);
+#else
             /*@ assert next: \let a = i*k + j; \let b = i;
                   GvSum{Pre}(r, H, k, j, i + 1) ==
                   GvSum{Pre}(r, H, k, j, i) + \at(r[b] * H[a], Pre); */
+#endif
             double p = SG_MUL(r[i], H[(long)i * k + j]);
+#ifdef SG_FL_ROUNDING
+            //@ ghost double s0 = acc;
+            //@ ghost double xy = r[i] * H[(long)i * k + j];
+            //@ assert xy_is: \let a = i*k + j; \let b = i; xy == \at(r[b] * H[a], Pre);
+            //@ assert xy_abs: (xy >= 0.0 ? xy : -xy) == \abs(xy);
+#endif
             acc = SG_ADD(acc, p);
+#ifdef SG_FL_ROUNDING
+            //@ ghost sg_fl_dot_step(i, s0, p, acc, xy, gd, ga);
+            //@ assert err1: \abs(acc - (gd + xy)) <= Gamma(i + 1) * (ga + \abs(xy)) + (i + 1) * Eta;
+            //@ ghost gd = gd + xy;
+            //@ ghost ga = ga + (xy >= 0.0 ? xy : -xy);
+#endif
         }
+#ifdef SG_FL_ROUNDING
+        //@ assert pos: dn == n && dn >= 1.0;
+        //@ ghost double gam = (double)n * 0x1p-53 / (1.0 - (double)n * 0x1p-53);
+        //@ ghost sg_fl_gamma_step(n - 1);
+        //@ assert gam_is: gam == Gamma(n) && 0.0 <= gam && gam <= 1.0;
+        //@ assert s_err: \abs(acc - gd) <= gam * ga + n * Eta;
+        //@ ghost sg_fl_mono(gam, 1.0, ga);
+        //@ assert s_mag: \abs(acc) <= 2.0 * ga + n * Eta && ga <= n * 0x1p1000;
+        //@ ghost sg_fl_divshrink(acc, dn);
+        //@ assert q_mag: \abs(acc / dn) <= Fl_max;
+#endif
         gv[j] = SG_DIV(acc, dn);
+#ifdef SG_FL_ROUNDING
+        //@ assert q_err: \let b = j; \abs(gv[b] - acc / dn) <= Rel1 * \abs(gv[b]) + Eta;
+        //@ ghost sg_fl_divdist(acc, gd, dn);
+        //@ ghost double ge = acc - gd >= 0.0 ? acc - gd : gd - acc;
+        //@ ghost double gb = gam * ga + (double)n * 0x1p-1074;
+        //@ assert ge_is: ge == \abs(acc - gd) && ge <= gb;
+        //@ ghost sg_fl_divmono(ge, gb, dn);
+        //@ assert e_err: \abs(acc / dn - gd / dn) <= gb / dn;
+        /*@ assert cell: \let b = j;
+              gd == GvSum{Pre}(r, H, k, b, n) && ga == AbsGvSum{Pre}(r, H, k, b, n) &&
+              acc == FlGvSum{Pre}(r, H, k, b, n); */
+#endif
     }
 }
 

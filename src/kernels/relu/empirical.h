@@ -81,6 +81,25 @@ double sg_relu(double z);
 void sg_forward(int n, int d, int k, const double *X, const double *W,
                 double *Z, double *H);
 
+#ifdef SG_FL_ROUNDING
+/* E3's local terms gamma_k sum_j |h_ij v_j| + k eta (E3's sum_j |v_j| Ez_ij,
+   the propagation of z's error, is the composition) */
+/*@ requires sizes: 0 <= n && 0 <= k <= 1048576;
+    requires index_nk: n * k <= LONG_MAX;
+    requires no_overflow_H: \forall integer a; 0 <= a < n*k ==> \abs(H[a]) <= 0x1p500;
+    requires no_overflow_v: \forall integer j; 0 <= j < k ==> \abs(v[j]) <= 0x1p500;
+    requires valid_H: \valid_read(H + (0 .. n*k - 1));
+    requires valid_v: \valid_read(v + (0 .. k - 1));
+    requires valid_f: \valid(f + (0 .. n - 1));
+    requires sep_f_H: \separated(f + (0 .. n - 1), H + (0 .. n*k - 1));
+    requires sep_f_v: \separated(f + (0 .. n - 1), v + (0 .. k - 1));
+    assigns f[0 .. n - 1];
+    ensures value: \forall integer i; 0 <= i < n ==> f[i] == FlOutput{Pre}(H, v, k, i);
+    ensures roundoff: \forall integer i; 0 <= i < n ==>
+      \abs(f[i] - Output{Pre}(H, v, k, i)) <= Gamma(k) * AbsOutput{Pre}(H, v, k, i) + k * Eta;
+*/
+void sg_output(int n, int k, const double *H, const double *v, double *f);
+#else
 /*@ requires sizes: 0 <= n && 0 <= k;
     requires index_nk: n * k <= LONG_MAX;
     requires valid_H: \valid_read(H + (0 .. n*k - 1));
@@ -92,6 +111,7 @@ void sg_forward(int n, int d, int k, const double *X, const double *W,
     ensures output: \forall integer i; 0 <= i < n ==> f[i] == Output{Pre}(H, v, k, i);
 */
 void sg_output(int n, int k, const double *H, const double *v, double *f);
+#endif
 
 #ifdef SG_FL_ROUNDING
 /*@ requires sizes: 0 <= n;
@@ -143,6 +163,26 @@ double sg_loss(int n, const double *r);
 double sg_loss(int n, const double *r);
 #endif
 
+#ifdef SG_FL_ROUNDING
+/* E6's local terms: rho_n |gv_j| + eta + (gamma_n sum_i |r_i h_ij| + n eta) / n
+   with rho_n = r1 (see sg_loss); E6's terms in Ez, Er are the composition */
+/*@ requires sizes: 0 < n <= 1048576 && 0 <= k;
+    requires index_nk: n * k <= LONG_MAX;
+    requires no_overflow_r: \forall integer i; 0 <= i < n ==> \abs(r[i]) <= 0x1p500;
+    requires no_overflow_H: \forall integer a; 0 <= a < n*k ==> \abs(H[a]) <= 0x1p500;
+    requires valid_r: \valid_read(r + (0 .. n - 1));
+    requires valid_H: \valid_read(H + (0 .. n*k - 1));
+    requires valid_gv: \valid(gv + (0 .. k - 1));
+    requires sep_gv_r: \separated(gv + (0 .. k - 1), r + (0 .. n - 1));
+    requires sep_gv_H: \separated(gv + (0 .. k - 1), H + (0 .. n*k - 1));
+    assigns gv[0 .. k - 1];
+    ensures value: \forall integer j; 0 <= j < k ==> gv[j] == FlGradV{Pre}(r, H, n, k, j);
+    ensures roundoff: \forall integer j; 0 <= j < k ==>
+      \abs(gv[j] - GradV{Pre}(r, H, n, k, j)) <=
+      Rel1 * \abs(gv[j]) + Eta + (Gamma(n) * AbsGvSum{Pre}(r, H, k, j, n) + n * Eta) / n;
+*/
+void sg_grad_v(int n, int k, const double *r, const double *H, double *gv);
+#else
 /*@ requires sizes: 0 < n && 0 <= k;
     requires index_nk: n * k <= LONG_MAX;
     requires valid_r: \valid_read(r + (0 .. n - 1));
@@ -154,6 +194,7 @@ double sg_loss(int n, const double *r);
     ensures grad_v: \forall integer j; 0 <= j < k ==> gv[j] == GradV{Pre}(r, H, n, k, j);
 */
 void sg_grad_v(int n, int k, const double *r, const double *H, double *gv);
+#endif
 
 /*@ requires sizes: 0 < n && 0 <= d && 0 <= k;
     requires index_nd: n * d <= LONG_MAX;
