@@ -122,5 +122,41 @@ printf '%s\n' "$SENS_MUTANTS" | {
 } || status=1
 # ---- end of Model B block ----
 
+# ---- the rounding run (issue 15, item 3): the order of a reduction ----
+# sg_dot summed right to left (proofs/rounding/dot_reversed.c, annotated
+# correctly for its order): the real-model run must prove it -- the blind
+# spot -- and the rounding run (-DSG_FL_ROUNDING, contract
+# \result == FlDot(x, y, m)) must leave its `value` postcondition unproved.
+prove_fl() {
+  t=${4:-$MUT_TIMEOUT}
+  "$FRAMAC" -machdep x86_64 -cpp-extra-args="-I$1/src -I$1 $3" -warn-special-float none \
+    -wp -wp-model real -wp-rte -wp-prover z3,cvc5,cvc4 -wp-par 2 -wp-steps "$STEPS" -wp-timeout "$t" \
+    -wp-fct "$2" "$1"/src/kernels/dot.c > "$1/wp-$2$3.log" 2>&1
+  sed -n 's/^\[wp\] Proved goals: *\([0-9]*\) \/ \([0-9]*\).*/\1 \2/p' "$1/wp-$2$3.log"
+}
+forig="$work/rounding-original"
+mkdir -p "$forig" && cp -r src specs "$forig"/
+set -- $(prove_fl "$forig" sg_dot -DSG_FL_ROUNDING "$TIMEOUT")
+if [ $# -eq 2 ] && [ "$1" = "$2" ] && [ "$2" -gt 0 ]; then
+  echo "mutation: rounding original   $1 / $2 goals of sg_dot proved (-DSG_FL_ROUNDING; $STEPS steps)"
+else
+  echo "mutation: FAILED: the rounding run does not prove the original sg_dot ($*), see $forig"; status=1
+fi
+frev="$work/reversed-dot"
+mkdir -p "$frev" && cp -r src specs "$frev"/ && cp proofs/rounding/dot_reversed.c "$frev/src/kernels/dot.c"
+set -- $(prove_fl "$frev" sg_dot "" "$TIMEOUT")
+if [ $# -eq 2 ] && [ "$1" = "$2" ] && [ "$2" -gt 0 ]; then
+  echo "mutation: reversed-dot             real-model run proves it ($1 / $2): the order is invisible there"
+else
+  echo "mutation: FAILED: the reversed sg_dot should prove in the real model ($*), see $frev"; status=1
+fi
+set -- $(prove_fl "$frev" sg_dot -DSG_FL_ROUNDING)
+if [ $# -eq 2 ] && [ "$1" -lt "$2" ] && grep -q 'Failed.*sg_dot_ensures_value' "$frev/wp-sg_dot-DSG_FL_ROUNDING.log"; then
+  printf 'mutation: %-24s caught by the rounding run: %s / %s goals of sg_dot proved, ensures value unproved\n' reversed-dot "$1" "$2"
+else
+  echo "mutation: reversed-dot: NOT caught by the rounding run ($*), see $frev"; status=1
+fi
+# ---- end of the rounding block ----
+
 [ $status -eq 0 ] && echo "proofs-mutation: every mutant caught, original proved"
 exit $status

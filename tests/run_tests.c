@@ -26,6 +26,7 @@ int register_sensing_audit_suite(void);
 int register_sweep_suite(void);
 int register_verdicts_suite(void);
 int register_reliability_suite(void);
+int register_proved_bounds_suite(void);
 
 static const struct { const char *name; register_fn fn; } suites[] = {
     {"rng", register_rng_suite},
@@ -47,6 +48,7 @@ static const struct { const char *name; register_fn fn; } suites[] = {
     {"sweep", register_sweep_suite},
     {"verdicts", register_verdicts_suite},
     {"reliability", register_reliability_suite},
+    {"proved_bounds", register_proved_bounds_suite},
 };
 
 int main(int argc, char **argv)

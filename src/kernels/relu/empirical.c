@@ -63,6 +63,18 @@ double sg_relu(double z)
 void sg_forward(int n, int d, int k, const double *X, const double *W,
                 double *Z, double *H)
 {
+#ifdef SG_FL_ROUNDING
+    /*@ loop invariant i_range: -1 <= row < n;
+        loop invariant h_done: \forall integer q; (row + 1) * k <= q < n*k ==>
+          H[q] == Relu(Z[q]);
+        loop invariant z_done: \forall integer q; (row + 1) * k <= q < n*k ==>
+          Z[q] == FlPreActq{Pre}(X, W, d, k, q);
+        loop invariant z_err: \forall integer q; (row + 1) * k <= q < n*k ==>
+          \abs(Z[q] - PreActq{Pre}(X, W, d, k, q)) <= Gamma(d) * AbsPreActq{Pre}(X, W, d, k, q) + d * Eta;
+        loop assigns row, Z[0 .. n*k - 1], H[0 .. n*k - 1];
+        loop variant row + 1;
+    */
+#else
     /*@ loop invariant i_range: -1 <= row < n;
         loop invariant h_done: \forall integer q; (row + 1) * k <= q < n*k ==>
           H[q] == Relu(Z[q]);
@@ -71,10 +83,23 @@ void sg_forward(int n, int d, int k, const double *X, const double *W,
         loop assigns row, Z[0 .. n*k - 1], H[0 .. n*k - 1];
         loop variant row + 1;
     */
+#endif
     for (int row = n - 1; row >= 0; row--) {
         //@ ghost sg_row_lemma(row, n, d);
         //@ ghost sg_row_lemma(row, n, k);
         //@ ghost sg_next_row_lemma(row, k);
+#ifdef SG_FL_ROUNDING
+        /*@ loop invariant j_range: -1 <= j < k;
+            loop invariant h_done: \forall integer q; row*k + j + 1 <= q < n*k ==>
+              H[q] == Relu(Z[q]);
+            loop invariant z_done: \forall integer q; row*k + j + 1 <= q < n*k ==>
+              Z[q] == FlPreActq{Pre}(X, W, d, k, q);
+            loop invariant z_err: \forall integer q; row*k + j + 1 <= q < n*k ==>
+              \abs(Z[q] - PreActq{Pre}(X, W, d, k, q)) <= Gamma(d) * AbsPreActq{Pre}(X, W, d, k, q) + d * Eta;
+            loop assigns j, Z[row*k .. row*k + k - 1], H[row*k .. row*k + k - 1];
+            loop variant j + 1;
+        */
+#else
         /*@ loop invariant j_range: -1 <= j < k;
             loop invariant h_done: \forall integer q; row*k + j + 1 <= q < n*k ==>
               H[q] == Relu(Z[q]);
@@ -83,28 +108,80 @@ void sg_forward(int n, int d, int k, const double *X, const double *W,
             loop assigns j, Z[row*k .. row*k + k - 1], H[row*k .. row*k + k - 1];
             loop variant j + 1;
         */
+#endif
         for (int j = k - 1; j >= 0; j--) {
             //@ ghost sg_row_lemma(j, k, d);
             double z = 0.0;
+#ifdef SG_FL_ROUNDING
+            //@ ghost double gd = 0.0;
+            //@ ghost double ga = 0.0;
+            /*@ loop invariant l_range: 0 <= l <= d;
+                loop invariant value: z == FlRowDot{Pre}(X, row*d, W, j*d, l);
+                loop invariant sums: gd == RowDot{Pre}(X, row*d, W, j*d, l) &&
+                                     ga == AbsRowDot{Pre}(X, row*d, W, j*d, l);
+                loop invariant absdot: \abs(gd) <= ga && ga <= l * 0x1p1000;
+                loop invariant first: l == 0 ==> z == 0.0 && gd == 0.0 && ga == 0.0;
+                loop invariant err: \abs(z - gd) <= Gamma(l) * ga + l * Eta;
+                loop invariant err_d: l == d ==> \abs(z - gd) <= Gamma(d) * ga + d * Eta;
+                loop invariant mag: \abs(z) <= 2.0 * ga + l * Eta;
+                loop assigns l, z, gd, ga;
+                loop variant d - l;
+            */
+#else
             /*@ loop invariant l_range: 0 <= l <= d;
                 loop invariant partial: z == RowDot{Pre}(X, row*d, W, j*d, l);
                 loop assigns l, z;
                 loop variant d - l;
             */
+#endif
             for (int l = 0; l < d; l++) {
                 /*@ assert same: \let a = row*d + l; \let b = j*d + l;
                       X[a] == \at(X[a], Pre) && W[b] == \at(W[b], Pre); */
+#ifdef SG_FL_ROUNDING
+                /*@ assert next: \let a = row*d + l; \let b = j*d + l;
+                      FlRowDot{Pre}(X, row*d, W, j*d, l + 1) ==
+                      FlAdd(FlRowDot{Pre}(X, row*d, W, j*d, l), FlMul(\at(X[a], Pre), \at(W[b], Pre))) &&
+                      RowDot{Pre}(X, row*d, W, j*d, l + 1) ==
+                      RowDot{Pre}(X, row*d, W, j*d, l) + \at(X[a] * W[b], Pre) &&
+                      AbsRowDot{Pre}(X, row*d, W, j*d, l + 1) ==
+                      AbsRowDot{Pre}(X, row*d, W, j*d, l) + \abs(\at(X[a] * W[b], Pre)); */
+                //@ ghost double xy = X[(long)row * d + l] * W[(long)j * d + l];
+                //@ assert xy_is: \let a = row*d + l; \let b = j*d + l; xy == \at(X[a], Pre) * \at(W[b], Pre);
+                //@ assert xy_abs: (xy >= 0.0 ? xy : -xy) == \abs(xy);
+                //@ ghost sg_fl_prodmag(X[(long)row * d + l], W[(long)j * d + l]);
+#else
                 /*@ assert next: \let a = row*d + l; \let b = j*d + l;
                       RowDot{Pre}(X, row*d, W, j*d, l + 1) ==
                       RowDot{Pre}(X, row*d, W, j*d, l) + \at(X[a] * W[b], Pre); */
+#endif
                 double p = SG_MUL(X[(long)row * d + l], W[(long)j * d + l]);
+#ifdef SG_FL_ROUNDING
+                //@ ghost double s0 = z;
+#else
                 /*@ assert term: \let a = row*d + l; \let b = j*d + l;
                       p == \at(X[a], Pre) * \at(W[b], Pre); */
+#endif
                 z = SG_ADD(z, p);
+#ifdef SG_FL_ROUNDING
+                //@ ghost sg_fl_dot_step(l, s0, p, z, xy, gd, ga);
+                //@ assert err1: \abs(z - (gd + xy)) <= Gamma(l + 1) * (ga + \abs(xy)) + (l + 1) * Eta;
+                //@ ghost gd = gd + xy;
+                //@ ghost ga = ga + (xy >= 0.0 ? xy : -xy);
+#endif
             }
+#ifdef SG_FL_ROUNDING
+            /*@ assert cell: z == FlPreAct{Pre}(X, W, d, row, j) &&
+                  gd == PreAct{Pre}(X, W, d, row, j) && ga == AbsPreAct{Pre}(X, W, d, row, j); */
+            //@ ghost sg_divmod_lemma(row, j, k);
+            /*@ assert cell_q: z == FlPreActq{Pre}(X, W, d, k, row*k + j) &&
+                  gd == PreActq{Pre}(X, W, d, k, row*k + j) && ga == AbsPreActq{Pre}(X, W, d, k, row*k + j); */
+            /*@ assert cell_err: \abs(z - PreActq{Pre}(X, W, d, k, row*k + j)) <=
+                  Gamma(d) * AbsPreActq{Pre}(X, W, d, k, row*k + j) + d * Eta; */
+#else
             //@ assert cell: z == PreAct{Pre}(X, W, d, row, j);
             //@ ghost sg_divmod_lemma(row, j, k);
             //@ assert cell_q: z == PreActq{Pre}(X, W, d, k, row*k + j);
+#endif
             Z[(long)row * k + j] = z;
             H[(long)row * k + j] = sg_relu(z);
         }
@@ -117,8 +194,7 @@ void sg_output(int n, int k, const double *H, const double *v, double *f)
 #ifdef SG_FL_ROUNDING
     /*@ loop invariant i_range: 0 <= i <= n;
         loop invariant value: \forall integer a; 0 <= a < i ==> f[a] == FlOutput{Pre}(H, v, k, a);
-        loop invariant roundoff: \forall integer a; 0 <= a < i ==>
-          \abs(f[a] - Output{Pre}(H, v, k, a)) <= Gamma(k) * AbsOutput{Pre}(H, v, k, a) + k * Eta;
+        loop invariant roundoff: \forall integer a; 0 <= a < i ==> OutputErr{Pre}(H, v, k, a, f[a]);
         loop assigns i, f[0 .. n - 1];
         loop variant n - i;
     */
@@ -142,6 +218,7 @@ void sg_output(int n, int k, const double *H, const double *v, double *f)
             loop invariant absdot: \abs(gd) <= ga && ga <= j * 0x1p1000;
             loop invariant first: j == 0 ==> s == 0.0 && gd == 0.0 && ga == 0.0;
             loop invariant err: \abs(s - gd) <= Gamma(j) * ga + j * Eta;
+            loop invariant err_k: j == k ==> \abs(s - gd) <= Gamma(k) * ga + k * Eta;
             loop invariant mag: \abs(s) <= 2.0 * ga + j * Eta;
             loop assigns j, s, gd, ga;
             loop variant k - j;
@@ -164,6 +241,9 @@ void sg_output(int n, int k, const double *H, const double *v, double *f)
                   RowDot{Pre}(H, i*k, v, 0, j) + \at(H[a] * v[b], Pre) &&
                   AbsRowDot{Pre}(H, i*k, v, 0, j + 1) ==
                   AbsRowDot{Pre}(H, i*k, v, 0, j) + \abs(\at(H[a] * v[b], Pre)); */
+            //@ ghost double xy = H[(long)i * k + j] * v[j];
+            //@ assert xy_is: \let a = i*k + j; \let b = j; xy == \at(H[a], Pre) * \at(v[b], Pre);
+            //@ assert xy_abs: (xy >= 0.0 ? xy : -xy) == \abs(xy);
             //@ ghost sg_fl_prodmag(H[(long)i * k + j], v[j]);
 #else
             /*@ assert next: \let a = i*k + j; \let b = j;
@@ -173,9 +253,6 @@ void sg_output(int n, int k, const double *H, const double *v, double *f)
             double p = SG_MUL(H[(long)i * k + j], v[j]);
 #ifdef SG_FL_ROUNDING
             //@ ghost double s0 = s;
-            //@ ghost double xy = H[(long)i * k + j] * v[j];
-            //@ assert xy_is: \let a = i*k + j; \let b = j; xy == \at(H[a] * v[b], Pre);
-            //@ assert xy_abs: (xy >= 0.0 ? xy : -xy) == \abs(xy);
 #endif
             s = SG_ADD(s, p);
 #ifdef SG_FL_ROUNDING
@@ -188,7 +265,8 @@ void sg_output(int n, int k, const double *H, const double *v, double *f)
 #ifdef SG_FL_ROUNDING
         /*@ assert row: s == FlOutput{Pre}(H, v, k, i) &&
               gd == Output{Pre}(H, v, k, i) && ga == AbsOutput{Pre}(H, v, k, i); */
-        //@ assert row_err: \abs(s - Output{Pre}(H, v, k, i)) <= Gamma(k) * AbsOutput{Pre}(H, v, k, i) + k * Eta;
+        //@ assert row_err0: \abs(s - gd) <= Gamma(k) * ga + k * Eta;
+        //@ assert row_err: OutputErr{Pre}(H, v, k, i, s);
 #endif
         f[i] = s;
     }
@@ -282,9 +360,7 @@ void sg_grad_v(int n, int k, const double *r, const double *H, double *gv)
 #ifdef SG_FL_ROUNDING
     /*@ loop invariant j_range: -1 <= j < k;
         loop invariant value: \forall integer b; j < b < k ==> gv[b] == FlGradV{Pre}(r, H, n, k, b);
-        loop invariant roundoff: \forall integer b; j < b < k ==>
-          \abs(gv[b] - GradV{Pre}(r, H, n, k, b)) <=
-          Rel1 * \abs(gv[b]) + Eta + (Gamma(n) * AbsGvSum{Pre}(r, H, k, b, n) + n * Eta) / n;
+        loop invariant roundoff: \forall integer b; j < b < k ==> GradVErr{Pre}(r, H, n, k, b, gv[b]);
         loop assigns j, gv[0 .. k - 1];
         loop variant j + 1;
     */
@@ -329,6 +405,9 @@ void sg_grad_v(int n, int k, const double *r, const double *H, double *gv)
                   GvSum{Pre}(r, H, k, j, i) + \at(r[b] * H[a], Pre) &&
                   AbsGvSum{Pre}(r, H, k, j, i + 1) ==
                   AbsGvSum{Pre}(r, H, k, j, i) + \abs(\at(r[b] * H[a], Pre)); */
+            //@ ghost double xy = r[i] * H[(long)i * k + j];
+            //@ assert xy_is: \let a = i*k + j; \let b = i; xy == \at(r[b], Pre) * \at(H[a], Pre);
+            //@ assert xy_abs: (xy >= 0.0 ? xy : -xy) == \abs(xy);
             //@ ghost sg_fl_prodmag(r[i], H[(long)i * k + j]);
 #else
             /*@ assert next: \let a = i*k + j; \let b = i;
@@ -338,9 +417,6 @@ void sg_grad_v(int n, int k, const double *r, const double *H, double *gv)
             double p = SG_MUL(r[i], H[(long)i * k + j]);
 #ifdef SG_FL_ROUNDING
             //@ ghost double s0 = acc;
-            //@ ghost double xy = r[i] * H[(long)i * k + j];
-            //@ assert xy_is: \let a = i*k + j; \let b = i; xy == \at(r[b] * H[a], Pre);
-            //@ assert xy_abs: (xy >= 0.0 ? xy : -xy) == \abs(xy);
 #endif
             acc = SG_ADD(acc, p);
 #ifdef SG_FL_ROUNDING
@@ -373,6 +449,7 @@ void sg_grad_v(int n, int k, const double *r, const double *H, double *gv)
         /*@ assert cell: \let b = j;
               gd == GvSum{Pre}(r, H, k, b, n) && ga == AbsGvSum{Pre}(r, H, k, b, n) &&
               acc == FlGvSum{Pre}(r, H, k, b, n); */
+        //@ assert cell_err: \let b = j; GradVErr{Pre}(r, H, n, k, b, gv[b]);
 #endif
     }
 }

@@ -61,6 +61,36 @@
 */
 double sg_relu(double z);
 
+#ifdef SG_FL_ROUNDING
+/* E1 and E2: |z^ - z| <= gamma_d sum_l |x_il w_jl| + d eta, and ReLU is
+   1-Lipschitz, so the same bound holds for h (the ambiguity of E2 is the
+   bound code's use of it) */
+/*@ requires sizes: 0 <= n && 0 <= d <= 1048576 && 0 <= k;
+    requires index_nd: n * d <= LONG_MAX;
+    requires index_kd: k * d <= LONG_MAX;
+    requires index_nk: n * k <= LONG_MAX;
+    requires no_overflow_X: \forall integer a; 0 <= a < n*d ==> \abs(X[a]) <= 0x1p500;
+    requires no_overflow_W: \forall integer a; 0 <= a < k*d ==> \abs(W[a]) <= 0x1p500;
+    requires valid_X: \valid_read(X + (0 .. n*d - 1));
+    requires valid_W: \valid_read(W + (0 .. k*d - 1));
+    requires valid_Z: \valid(Z + (0 .. n*k - 1));
+    requires valid_H: \valid(H + (0 .. n*k - 1));
+    requires sep_Z_X: \separated(Z + (0 .. n*k - 1), X + (0 .. n*d - 1));
+    requires sep_Z_W: \separated(Z + (0 .. n*k - 1), W + (0 .. k*d - 1));
+    requires sep_H_X: \separated(H + (0 .. n*k - 1), X + (0 .. n*d - 1));
+    requires sep_H_W: \separated(H + (0 .. n*k - 1), W + (0 .. k*d - 1));
+    requires sep_Z_H: \separated(Z + (0 .. n*k - 1), H + (0 .. n*k - 1));
+    assigns Z[0 .. n*k - 1], H[0 .. n*k - 1];
+    ensures activation: \forall integer q; 0 <= q < n*k ==> H[q] == Relu(Z[q]);
+    ensures value: \forall integer q; 0 <= q < n*k ==> Z[q] == FlPreActq{Pre}(X, W, d, k, q);
+    ensures roundoff_z: \forall integer q; 0 <= q < n*k ==>
+      \abs(Z[q] - PreActq{Pre}(X, W, d, k, q)) <= Gamma(d) * AbsPreActq{Pre}(X, W, d, k, q) + d * Eta;
+    ensures roundoff_h: \forall integer q; 0 <= q < n*k ==>
+      \abs(H[q] - Relu(PreActq{Pre}(X, W, d, k, q))) <= Gamma(d) * AbsPreActq{Pre}(X, W, d, k, q) + d * Eta;
+*/
+void sg_forward(int n, int d, int k, const double *X, const double *W,
+                double *Z, double *H);
+#else
 /*@ requires sizes: 0 <= n && 0 <= d && 0 <= k;
     requires index_nd: n * d <= LONG_MAX;
     requires index_kd: k * d <= LONG_MAX;
@@ -80,6 +110,7 @@ double sg_relu(double z);
 */
 void sg_forward(int n, int d, int k, const double *X, const double *W,
                 double *Z, double *H);
+#endif
 
 #ifdef SG_FL_ROUNDING
 /* E3's local terms gamma_k sum_j |h_ij v_j| + k eta (E3's sum_j |v_j| Ez_ij,
@@ -95,8 +126,7 @@ void sg_forward(int n, int d, int k, const double *X, const double *W,
     requires sep_f_v: \separated(f + (0 .. n - 1), v + (0 .. k - 1));
     assigns f[0 .. n - 1];
     ensures value: \forall integer i; 0 <= i < n ==> f[i] == FlOutput{Pre}(H, v, k, i);
-    ensures roundoff: \forall integer i; 0 <= i < n ==>
-      \abs(f[i] - Output{Pre}(H, v, k, i)) <= Gamma(k) * AbsOutput{Pre}(H, v, k, i) + k * Eta;
+    ensures roundoff: \forall integer i; 0 <= i < n ==> OutputErr{Pre}(H, v, k, i, f[i]);
 */
 void sg_output(int n, int k, const double *H, const double *v, double *f);
 #else
@@ -177,9 +207,7 @@ double sg_loss(int n, const double *r);
     requires sep_gv_H: \separated(gv + (0 .. k - 1), H + (0 .. n*k - 1));
     assigns gv[0 .. k - 1];
     ensures value: \forall integer j; 0 <= j < k ==> gv[j] == FlGradV{Pre}(r, H, n, k, j);
-    ensures roundoff: \forall integer j; 0 <= j < k ==>
-      \abs(gv[j] - GradV{Pre}(r, H, n, k, j)) <=
-      Rel1 * \abs(gv[j]) + Eta + (Gamma(n) * AbsGvSum{Pre}(r, H, k, j, n) + n * Eta) / n;
+    ensures roundoff: \forall integer j; 0 <= j < k ==> GradVErr{Pre}(r, H, n, k, j, gv[j]);
 */
 void sg_grad_v(int n, int k, const double *r, const double *H, double *gv);
 #else
