@@ -116,6 +116,9 @@ proofs-report: proofs-wp proofs-eva
 proofs-mutation: $(WHY3CONF)
 	@WP_STEPS=$(WP_STEPS) WP_TIMEOUT=$(WP_TIMEOUT) sh proofs/mutation.sh $(PROOFS_OUT)/mutation
 
+# ---- the rounding run (issue 15): proofs/rounding/rounding.mk ----
+include proofs/rounding/rounding.mk
+
 # ---- Model B (issue 10): WP on its kernels, Eva on one step ----
 # Additive: the sensing kernels join PROOF_SRC (the same WP run and report);
 # the Eva harness proofs/eva/sensing_step.c runs as part of proofs-eva, into
