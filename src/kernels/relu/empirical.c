@@ -3,13 +3,18 @@
  * contract: the MPFR shadow and the round-off bounds are derived from it.
  *
  * The ACSL annotations (loop invariants, ghost code) only serve the proofs
- * (proofs/README.md); ghost code is not compiled.  Two ghost devices recur:
+ * (proofs/README.md); ghost code is not compiled.  Devices that recur:
  *  - row lemmas: i < n ==> i*d + d <= n*d, a non-linear fact the provers
  *    find once in a tiny lemma function but not inside a big goal;
- *  - frame loops: a ghost loop proving Dot{Pre}(x, y, l) == Dot{Here}(x, y, l)
- *    by induction on l, because a kernel that has written its output since
- *    Pre calls sg_dot in a different memory state, and SMT provers do not
- *    do the induction that equates the two recursive sums. */
+ *  - sums stated at Pre: a kernel that has written its output since Pre
+ *    reads its inputs in another memory state, so the partial sums are the
+ *    logic functions at {Pre} and the assert `same` restates each input
+ *    read at Pre (SMT provers do not do the induction that would equate two
+ *    recursive sums over two memory states);
+ *  - the rounding run's annotations (#ifdef SG_FL_ROUNDING, kernels/fl.h):
+ *    the operations are the standard model's calls; each reduction carries
+ *    ghost exact sums gd, ga and one call of sg_fl_dot_step per term.
+ * The operations are fl.h's macros (plain C operators in the program). */
 #include "kernels/relu/empirical.h"
 #include "kernels/dot.h"
 #include "kernels/vector.h"
