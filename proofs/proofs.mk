@@ -91,7 +91,7 @@ proofs-wp: $(WHY3CONF) proofs-literals | $(PROOFS_OUT)
 
 # ---- 3. Eva: no overflow / NaN in one empirical step inside the safe region ----
 EVA_KERNELS := kernels/dot.c kernels/dot.h kernels/relu/empirical.c kernels/relu/empirical.h kernels/vector.h \
-               kernels/relu/region.h
+               kernels/relu/region.h kernels/fl.h
 proofs-eva: | $(PROOFS_OUT)/eva/src
 	@for f in $(EVA_KERNELS); do mkdir -p $(PROOFS_OUT)/eva/src/$$(dirname $$f); \
 	  sh proofs/strip-acsl.sh src/$$f $(PROOFS_OUT)/eva/src/$$f; done
@@ -124,7 +124,7 @@ include proofs/rounding/rounding.mk
 # the Eva harness proofs/eva/sensing_step.c runs as part of proofs-eva, into
 # eva_sensing.log, checked by verdict.sh and listed by make-report.sh.
 PROOF_SRC += src/kernels/sensing/sensing.c
-EVA_SENS_KERNELS := kernels/dot.c kernels/dot.h kernels/relu/empirical.c kernels/relu/empirical.h kernels/vector.h \
+EVA_SENS_KERNELS := kernels/dot.c kernels/dot.h kernels/relu/empirical.c kernels/relu/empirical.h kernels/vector.h kernels/fl.h \
                     kernels/sensing/sensing.c kernels/sensing/sensing.h kernels/sensing/safe_box.h
 .PHONY: proofs-eva-sensing
 proofs-eva-sensing: | $(PROOFS_OUT)/eva/src
