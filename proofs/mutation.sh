@@ -29,14 +29,14 @@ rm -rf "$work" && mkdir -p "$work" || exit 2
 # functional postcondition gW == GradW)
 MUTANTS='off-by-one-dot|kernels/dot.c|sg_dot|s/for (int l = 0; l < m; l++)/for (int l = 0; l <= m; l++)/
 off-by-one-forward|kernels/relu/empirical.c|sg_forward|0,/for (int l = 0; l < d; l++) {$/s//for (int l = 0; l < d - 1; l++) {/
-wrong-index-grad-v|kernels/relu/empirical.c|sg_grad_v|s/double p = r\[i\] \* H\[(long)i \* k + j\];/double p = r[j] * H[(long)i * k + j];/
-dropped-term-residual|kernels/relu/empirical.c|sg_residual|s/r\[i\] = f\[i\] - y\[i\];/r[i] = f[i];/
-wrong-sign-update|kernels/relu/empirical.c|sg_gd_update|s/theta\[i\] = theta\[i\] - s;/theta[i] = theta[i] + s;/
+wrong-index-grad-v|kernels/relu/empirical.c|sg_grad_v|s/double p = SG_MUL(r\[i\], H\[(long)i \* k + j\]);/double p = SG_MUL(r[j], H[(long)i * k + j]);/
+dropped-term-residual|kernels/relu/empirical.c|sg_residual|s/r\[i\] = SG_SUB(f\[i\], y\[i\]);/r[i] = f[i];/
+wrong-sign-update|kernels/relu/empirical.c|sg_gd_update|s/theta\[i\] = SG_SUB(theta\[i\], s);/theta[i] = SG_ADD(theta[i], s);/
 wrong-index-grad-W|kernels/relu/empirical.c|sg_grad_W|s/double x = X\[(long)i \* d + l\];/double x = X[(long)i * d + l + 1];/
 semantic-grad-W|kernels/relu/empirical.c|sg_grad_W|s/if (Z\[(long)i \* k + j\] > 0.0) {/if (Z[(long)i * k + j] >= 0.0) {/
 stale-start-grad-W|kernels/relu/empirical.c|sg_grad_W|s/gW\[q\] = 0.0;/gW[q] = gW[q];/
-wrong-index-output|kernels/relu/empirical.c|sg_output|s/double p = H\[(long)i \* k + j\] \* v\[j\];/double p = H[(long)i * k + j] * v[0];/
-dropped-scale-loss|kernels/relu/empirical.c|sg_loss|s/return s \/ two_n;/return s;/'
+wrong-index-output|kernels/relu/empirical.c|sg_output|s/double p = SG_MUL(H\[(long)i \* k + j\], v\[j\]);/double p = SG_MUL(H[(long)i * k + j], v[0]);/
+dropped-scale-loss|kernels/relu/empirical.c|sg_loss|s/return SG_DIV(s, two_n);/return s;/'
 
 # prove FUNCTION in copy DIR; print "proved total"
 prove() {
