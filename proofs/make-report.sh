@@ -66,11 +66,24 @@ outputs (src/kernels/relu/multi.h), |y| <= 1e12, |V| <= 1e8
 | sg_forward, sg_moutput, sg_residual, sg_mloss, sg_mgrad_V, sg_mbackprop, sg_mgrad_W, sg_gd_update | ${malarms:-?} |
 EVAM
 fi
+if [ -f "$out/wp-rounding.log" ]; then
+  rset=$(sed -n 's/^\[wp\] Proved goals: *\([0-9]*\) \/ \([0-9]*\).*/\1 \/ \2/p' "$out/wp-rounding.log")
+  cat <<ROUND
+
+## WP rounding run (make proofs-rounding)
+
+src/kernels/dot.c and src/kernels/relu/empirical.c with -DSG_FL_ROUNDING
+(every binary64 operation a call of the IEEE standard model's contract,
+src/kernels/fl.h): ${rset:-?} goals proved in $(cat "$out/wp-rounding.seconds" 2>/dev/null || echo ?) s;
+rounded value (left-to-right recursion) and round-off bound proved for
+sg_dot, sg_residual, sg_loss, sg_gd_update (proofs/README.md, "The rounding run").
+ROUND
+fi
 cat <<EVA
 
 ## Stated, not proved
 
 | property | where | checked instead |
 |---|---|---|
-| round-off bound of sg_dot: abs(fl(x.y) - x.y) <= gamma_m sum abs(x_l y_l) + m eta | specs/sg_dot.acsl, Dot_roundoff_bound | at run time by the MPFR shadow (design section 5) |
+| round-off bounds of z, h, f, grad v, grad W (rounding run: annotated or absent) and their composition | specs/roundoff.md E1-E8 | at run time by the MPFR shadow (design section 5) |
 EVA

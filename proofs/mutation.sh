@@ -29,14 +29,14 @@ rm -rf "$work" && mkdir -p "$work" || exit 2
 # functional postcondition gW == GradW)
 MUTANTS='off-by-one-dot|kernels/dot.c|sg_dot|s/for (int l = 0; l < m; l++)/for (int l = 0; l <= m; l++)/
 off-by-one-forward|kernels/relu/empirical.c|sg_forward|0,/for (int l = 0; l < d; l++) {$/s//for (int l = 0; l < d - 1; l++) {/
-wrong-index-grad-v|kernels/relu/empirical.c|sg_grad_v|s/double p = r\[i\] \* H\[(long)i \* k + j\];/double p = r[j] * H[(long)i * k + j];/
-dropped-term-residual|kernels/relu/empirical.c|sg_residual|s/r\[i\] = f\[i\] - y\[i\];/r[i] = f[i];/
-wrong-sign-update|kernels/relu/empirical.c|sg_gd_update|s/theta\[i\] = theta\[i\] - s;/theta[i] = theta[i] + s;/
+wrong-index-grad-v|kernels/relu/empirical.c|sg_grad_v|s/double p = SG_MUL(r\[i\], H\[(long)i \* k + j\]);/double p = SG_MUL(r[j], H[(long)i * k + j]);/
+dropped-term-residual|kernels/relu/empirical.c|sg_residual|s/r\[i\] = SG_SUB(f\[i\], y\[i\]);/r[i] = f[i];/
+wrong-sign-update|kernels/relu/empirical.c|sg_gd_update|s/theta\[i\] = SG_SUB(theta\[i\], s);/theta[i] = SG_ADD(theta[i], s);/
 wrong-index-grad-W|kernels/relu/empirical.c|sg_grad_W|s/double x = X\[(long)i \* d + l\];/double x = X[(long)i * d + l + 1];/
 semantic-grad-W|kernels/relu/empirical.c|sg_grad_W|s/if (Z\[(long)i \* k + j\] > 0.0) {/if (Z[(long)i * k + j] >= 0.0) {/
 stale-start-grad-W|kernels/relu/empirical.c|sg_grad_W|s/gW\[q\] = 0.0;/gW[q] = gW[q];/
-wrong-index-output|kernels/relu/empirical.c|sg_output|s/double p = H\[(long)i \* k + j\] \* v\[j\];/double p = H[(long)i * k + j] * v[0];/
-dropped-scale-loss|kernels/relu/empirical.c|sg_loss|s/return s \/ two_n;/return s;/'
+wrong-index-output|kernels/relu/empirical.c|sg_output|s/double p = SG_MUL(H\[(long)i \* k + j\], v\[j\]);/double p = SG_MUL(H[(long)i * k + j], v[0]);/
+dropped-scale-loss|kernels/relu/empirical.c|sg_loss|s/return SG_DIV(s, two_n);/return s;/'
 
 # prove FUNCTION in copy DIR; print "proved total"
 prove() {
@@ -166,6 +166,42 @@ printf '%s\n' "$MULTI_MUTANTS" | {
   exit $st
 } || status=1
 # ---- end of multi-output block ----
+
+# ---- the rounding run (issue 15, item 3): the order of a reduction ----
+# sg_dot summed right to left (proofs/rounding/dot_reversed.c, annotated
+# correctly for its order): the real-model run must prove it -- the blind
+# spot -- and the rounding run (-DSG_FL_ROUNDING, contract
+# \result == FlDot(x, y, m)) must leave its `value` postcondition unproved.
+prove_fl() {
+  t=${4:-$MUT_TIMEOUT}
+  "$FRAMAC" -machdep x86_64 -cpp-extra-args="-I$1/src -I$1 $3" -warn-special-float none \
+    -wp -wp-model real -wp-rte -wp-prover z3,cvc5,cvc4 -wp-par 2 -wp-steps "$STEPS" -wp-timeout "$t" \
+    -wp-fct "$2" "$1"/src/kernels/dot.c > "$1/wp-$2$3.log" 2>&1
+  sed -n 's/^\[wp\] Proved goals: *\([0-9]*\) \/ \([0-9]*\).*/\1 \2/p' "$1/wp-$2$3.log"
+}
+forig="$work/rounding-original"
+mkdir -p "$forig" && cp -r src specs "$forig"/
+set -- $(prove_fl "$forig" sg_dot -DSG_FL_ROUNDING "$TIMEOUT")
+if [ $# -eq 2 ] && [ "$1" = "$2" ] && [ "$2" -gt 0 ]; then
+  echo "mutation: rounding original   $1 / $2 goals of sg_dot proved (-DSG_FL_ROUNDING; $STEPS steps)"
+else
+  echo "mutation: FAILED: the rounding run does not prove the original sg_dot ($*), see $forig"; status=1
+fi
+frev="$work/reversed-dot"
+mkdir -p "$frev" && cp -r src specs "$frev"/ && cp proofs/rounding/dot_reversed.c "$frev/src/kernels/dot.c"
+set -- $(prove_fl "$frev" sg_dot "" "$TIMEOUT")
+if [ $# -eq 2 ] && [ "$1" = "$2" ] && [ "$2" -gt 0 ]; then
+  echo "mutation: reversed-dot             real-model run proves it ($1 / $2): the order is invisible there"
+else
+  echo "mutation: FAILED: the reversed sg_dot should prove in the real model ($*), see $frev"; status=1
+fi
+set -- $(prove_fl "$frev" sg_dot -DSG_FL_ROUNDING)
+if [ $# -eq 2 ] && [ "$1" -lt "$2" ] && grep -q 'Failed.*sg_dot_ensures_value' "$frev/wp-sg_dot-DSG_FL_ROUNDING.log"; then
+  printf 'mutation: %-24s caught by the rounding run: %s / %s goals of sg_dot proved, ensures value unproved\n' reversed-dot "$1" "$2"
+else
+  echo "mutation: reversed-dot: NOT caught by the rounding run ($*), see $frev"; status=1
+fi
+# ---- end of the rounding block ----
 
 [ $status -eq 0 ] && echo "proofs-mutation: every mutant caught, original proved"
 exit $status

@@ -93,7 +93,7 @@ proofs-wp: $(WHY3CONF) proofs-literals | $(PROOFS_OUT)
 
 # ---- 3. Eva: no overflow / NaN in one empirical step inside the safe region ----
 EVA_KERNELS := kernels/dot.c kernels/dot.h kernels/relu/empirical.c kernels/relu/empirical.h kernels/vector.h \
-               kernels/relu/region.h
+               kernels/relu/region.h kernels/fl.h
 proofs-eva: | $(PROOFS_OUT)/eva/src
 	@for f in $(EVA_KERNELS); do mkdir -p $(PROOFS_OUT)/eva/src/$$(dirname $$f); \
 	  sh proofs/strip-acsl.sh src/$$f $(PROOFS_OUT)/eva/src/$$f; done
@@ -118,12 +118,15 @@ proofs-report: proofs-wp proofs-eva
 proofs-mutation: $(WHY3CONF)
 	@WP_STEPS=$(WP_STEPS) WP_TIMEOUT=$(WP_TIMEOUT) sh proofs/mutation.sh $(PROOFS_OUT)/mutation
 
+# ---- the rounding run (issue 15): proofs/rounding/rounding.mk ----
+include proofs/rounding/rounding.mk
+
 # ---- Model B (issue 10): WP on its kernels, Eva on one step ----
 # Additive: the sensing kernels join PROOF_SRC (the same WP run and report);
 # the Eva harness proofs/eva/sensing_step.c runs as part of proofs-eva, into
 # eva_sensing.log, checked by verdict.sh and listed by make-report.sh.
 PROOF_SRC += src/kernels/sensing/sensing.c
-EVA_SENS_KERNELS := kernels/dot.c kernels/dot.h kernels/relu/empirical.c kernels/relu/empirical.h kernels/vector.h \
+EVA_SENS_KERNELS := kernels/dot.c kernels/dot.h kernels/relu/empirical.c kernels/relu/empirical.h kernels/vector.h kernels/fl.h \
                     kernels/sensing/sensing.c kernels/sensing/sensing.h kernels/sensing/safe_box.h
 .PHONY: proofs-eva-sensing
 proofs-eva-sensing: | $(PROOFS_OUT)/eva/src

@@ -11,7 +11,25 @@
 #ifdef __FRAMAC__
 #include "specs/sg_dot.acsl"
 #endif
+#include "kernels/fl.h"
 
+#ifdef SG_FL_ROUNDING
+/* The rounding run (fl.h): the value is the left-to-right rounded
+   recursion (a reordered sum does not prove), within Higham's bound.
+   Premises: m u <= 1/2 (m <= 2^20 here) and |x_l y_l| <= 2^1000, so no
+   product or partial sum overflows (the safe region of
+   kernels/relu/region.h gives |x_l y_l| <= 1e12 for z, and Eva, proofs/eva/,
+   bounds every reduction's operands far below 2^1000). */
+/*@ requires size: 0 <= m <= 1048576;
+    requires no_overflow: \forall integer i; 0 <= i < m ==> \abs(x[i] * y[i]) <= 0x1p1000;
+    requires valid_x: \valid_read(x + (0 .. m-1));
+    requires valid_y: \valid_read(y + (0 .. m-1));
+    assigns \nothing;
+    ensures value: \result == FlDot(x, y, m);
+    ensures roundoff: \abs(\result - Dot(x, y, m)) <= Gamma(m) * AbsDot(x, y, m) + m * Eta;
+*/
+double sg_dot(int m, const double *x, const double *y);
+#else
 /*@ requires size: 0 <= m;
     requires valid_x: \valid_read(x + (0 .. m-1));
     requires valid_y: \valid_read(y + (0 .. m-1));
@@ -19,5 +37,6 @@
     ensures result: \result == Dot(x, y, m);
 */
 double sg_dot(int m, const double *x, const double *y);
+#endif
 
 #endif

@@ -3,13 +3,18 @@
  * contract: the MPFR shadow and the round-off bounds are derived from it.
  *
  * The ACSL annotations (loop invariants, ghost code) only serve the proofs
- * (proofs/README.md); ghost code is not compiled.  Two ghost devices recur:
+ * (proofs/README.md); ghost code is not compiled.  Devices that recur:
  *  - row lemmas: i < n ==> i*d + d <= n*d, a non-linear fact the provers
  *    find once in a tiny lemma function but not inside a big goal;
- *  - frame loops: a ghost loop proving Dot{Pre}(x, y, l) == Dot{Here}(x, y, l)
- *    by induction on l, because a kernel that has written its output since
- *    Pre calls sg_dot in a different memory state, and SMT provers do not
- *    do the induction that equates the two recursive sums. */
+ *  - sums stated at Pre: a kernel that has written its output since Pre
+ *    reads its inputs in another memory state, so the partial sums are the
+ *    logic functions at {Pre} and the assert `same` restates each input
+ *    read at Pre (SMT provers do not do the induction that would equate two
+ *    recursive sums over two memory states);
+ *  - the rounding run's annotations (#ifdef SG_FL_ROUNDING, kernels/fl.h):
+ *    the operations are the standard model's calls; each reduction carries
+ *    ghost exact sums gd, ga and one call of sg_fl_dot_step per term.
+ * The operations are fl.h's macros (plain C operators in the program). */
 #include "kernels/relu/empirical.h"
 #include "kernels/dot.h"
 #include "kernels/vector.h"
@@ -63,6 +68,18 @@ double sg_relu(double z)
 void sg_forward(int n, int d, int k, const double *X, const double *W,
                 double *Z, double *H)
 {
+#ifdef SG_FL_ROUNDING
+    /*@ loop invariant i_range: -1 <= row < n;
+        loop invariant h_done: \forall integer q; (row + 1) * k <= q < n*k ==>
+          H[q] == Relu(Z[q]);
+        loop invariant z_done: \forall integer q; (row + 1) * k <= q < n*k ==>
+          Z[q] == FlPreActq{Pre}(X, W, d, k, q);
+        loop invariant z_err: \forall integer q; (row + 1) * k <= q < n*k ==>
+          \abs(Z[q] - PreActq{Pre}(X, W, d, k, q)) <= Gamma(d) * AbsPreActq{Pre}(X, W, d, k, q) + d * Eta;
+        loop assigns row, Z[0 .. n*k - 1], H[0 .. n*k - 1];
+        loop variant row + 1;
+    */
+#else
     /*@ loop invariant i_range: -1 <= row < n;
         loop invariant h_done: \forall integer q; (row + 1) * k <= q < n*k ==>
           H[q] == Relu(Z[q]);
@@ -71,10 +88,23 @@ void sg_forward(int n, int d, int k, const double *X, const double *W,
         loop assigns row, Z[0 .. n*k - 1], H[0 .. n*k - 1];
         loop variant row + 1;
     */
+#endif
     for (int row = n - 1; row >= 0; row--) {
         //@ ghost sg_row_lemma(row, n, d);
         //@ ghost sg_row_lemma(row, n, k);
         //@ ghost sg_next_row_lemma(row, k);
+#ifdef SG_FL_ROUNDING
+        /*@ loop invariant j_range: -1 <= j < k;
+            loop invariant h_done: \forall integer q; row*k + j + 1 <= q < n*k ==>
+              H[q] == Relu(Z[q]);
+            loop invariant z_done: \forall integer q; row*k + j + 1 <= q < n*k ==>
+              Z[q] == FlPreActq{Pre}(X, W, d, k, q);
+            loop invariant z_err: \forall integer q; row*k + j + 1 <= q < n*k ==>
+              \abs(Z[q] - PreActq{Pre}(X, W, d, k, q)) <= Gamma(d) * AbsPreActq{Pre}(X, W, d, k, q) + d * Eta;
+            loop assigns j, Z[row*k .. row*k + k - 1], H[row*k .. row*k + k - 1];
+            loop variant j + 1;
+        */
+#else
         /*@ loop invariant j_range: -1 <= j < k;
             loop invariant h_done: \forall integer q; row*k + j + 1 <= q < n*k ==>
               H[q] == Relu(Z[q]);
@@ -83,28 +113,80 @@ void sg_forward(int n, int d, int k, const double *X, const double *W,
             loop assigns j, Z[row*k .. row*k + k - 1], H[row*k .. row*k + k - 1];
             loop variant j + 1;
         */
+#endif
         for (int j = k - 1; j >= 0; j--) {
             //@ ghost sg_row_lemma(j, k, d);
             double z = 0.0;
+#ifdef SG_FL_ROUNDING
+            //@ ghost double gd = 0.0;
+            //@ ghost double ga = 0.0;
+            /*@ loop invariant l_range: 0 <= l <= d;
+                loop invariant value: z == FlRowDot{Pre}(X, row*d, W, j*d, l);
+                loop invariant sums: gd == RowDot{Pre}(X, row*d, W, j*d, l) &&
+                                     ga == AbsRowDot{Pre}(X, row*d, W, j*d, l);
+                loop invariant absdot: \abs(gd) <= ga && ga <= l * 0x1p1000;
+                loop invariant first: l == 0 ==> z == 0.0 && gd == 0.0 && ga == 0.0;
+                loop invariant err: \abs(z - gd) <= Gamma(l) * ga + l * Eta;
+                loop invariant err_d: l == d ==> \abs(z - gd) <= Gamma(d) * ga + d * Eta;
+                loop invariant mag: \abs(z) <= 2.0 * ga + l * Eta;
+                loop assigns l, z, gd, ga;
+                loop variant d - l;
+            */
+#else
             /*@ loop invariant l_range: 0 <= l <= d;
                 loop invariant partial: z == RowDot{Pre}(X, row*d, W, j*d, l);
                 loop assigns l, z;
                 loop variant d - l;
             */
+#endif
             for (int l = 0; l < d; l++) {
                 /*@ assert same: \let a = row*d + l; \let b = j*d + l;
                       X[a] == \at(X[a], Pre) && W[b] == \at(W[b], Pre); */
+#ifdef SG_FL_ROUNDING
+                /*@ assert next: \let a = row*d + l; \let b = j*d + l;
+                      FlRowDot{Pre}(X, row*d, W, j*d, l + 1) ==
+                      FlAdd(FlRowDot{Pre}(X, row*d, W, j*d, l), FlMul(\at(X[a], Pre), \at(W[b], Pre))) &&
+                      RowDot{Pre}(X, row*d, W, j*d, l + 1) ==
+                      RowDot{Pre}(X, row*d, W, j*d, l) + \at(X[a] * W[b], Pre) &&
+                      AbsRowDot{Pre}(X, row*d, W, j*d, l + 1) ==
+                      AbsRowDot{Pre}(X, row*d, W, j*d, l) + \abs(\at(X[a] * W[b], Pre)); */
+                //@ ghost double xy = X[(long)row * d + l] * W[(long)j * d + l];
+                //@ assert xy_is: \let a = row*d + l; \let b = j*d + l; xy == \at(X[a], Pre) * \at(W[b], Pre);
+                //@ assert xy_abs: (xy >= 0.0 ? xy : -xy) == \abs(xy);
+                //@ ghost sg_fl_prodmag(X[(long)row * d + l], W[(long)j * d + l]);
+#else
                 /*@ assert next: \let a = row*d + l; \let b = j*d + l;
                       RowDot{Pre}(X, row*d, W, j*d, l + 1) ==
                       RowDot{Pre}(X, row*d, W, j*d, l) + \at(X[a] * W[b], Pre); */
-                double p = X[(long)row * d + l] * W[(long)j * d + l];
+#endif
+                double p = SG_MUL(X[(long)row * d + l], W[(long)j * d + l]);
+#ifdef SG_FL_ROUNDING
+                //@ ghost double s0 = z;
+#else
                 /*@ assert term: \let a = row*d + l; \let b = j*d + l;
                       p == \at(X[a], Pre) * \at(W[b], Pre); */
-                z = z + p;
+#endif
+                z = SG_ADD(z, p);
+#ifdef SG_FL_ROUNDING
+                //@ ghost sg_fl_dot_step(l, s0, p, z, xy, gd, ga);
+                //@ assert err1: \abs(z - (gd + xy)) <= Gamma(l + 1) * (ga + \abs(xy)) + (l + 1) * Eta;
+                //@ ghost gd = gd + xy;
+                //@ ghost ga = ga + (xy >= 0.0 ? xy : -xy);
+#endif
             }
+#ifdef SG_FL_ROUNDING
+            /*@ assert cell: z == FlPreAct{Pre}(X, W, d, row, j) &&
+                  gd == PreAct{Pre}(X, W, d, row, j) && ga == AbsPreAct{Pre}(X, W, d, row, j); */
+            //@ ghost sg_divmod_lemma(row, j, k);
+            /*@ assert cell_q: z == FlPreActq{Pre}(X, W, d, k, row*k + j) &&
+                  gd == PreActq{Pre}(X, W, d, k, row*k + j) && ga == AbsPreActq{Pre}(X, W, d, k, row*k + j); */
+            /*@ assert cell_err: \abs(z - PreActq{Pre}(X, W, d, k, row*k + j)) <=
+                  Gamma(d) * AbsPreActq{Pre}(X, W, d, k, row*k + j) + d * Eta; */
+#else
             //@ assert cell: z == PreAct{Pre}(X, W, d, row, j);
             //@ ghost sg_divmod_lemma(row, j, k);
             //@ assert cell_q: z == PreActq{Pre}(X, W, d, k, row*k + j);
+#endif
             Z[(long)row * k + j] = z;
             H[(long)row * k + j] = sg_relu(z);
         }
@@ -114,28 +196,83 @@ void sg_forward(int n, int d, int k, const double *X, const double *W,
 /* f[i] <- sum_j H[i][j] v[j]  (sg_dot written out, see sg_forward) */
 void sg_output(int n, int k, const double *H, const double *v, double *f)
 {
+#ifdef SG_FL_ROUNDING
+    /*@ loop invariant i_range: 0 <= i <= n;
+        loop invariant value: \forall integer a; 0 <= a < i ==> f[a] == FlOutput{Pre}(H, v, k, a);
+        loop invariant roundoff: \forall integer a; 0 <= a < i ==> OutputErr{Pre}(H, v, k, a, f[a]);
+        loop assigns i, f[0 .. n - 1];
+        loop variant n - i;
+    */
+#else
     /*@ loop invariant i_range: 0 <= i <= n;
         loop invariant done: \forall integer a; 0 <= a < i ==> f[a] == Output{Pre}(H, v, k, a);
         loop assigns i, f[0 .. n - 1];
         loop variant n - i;
     */
+#endif
     for (int i = 0; i < n; i++) {
         //@ ghost sg_row_lemma(i, n, k);
         double s = 0.0;
+#ifdef SG_FL_ROUNDING
+        //@ ghost double gd = 0.0;
+        //@ ghost double ga = 0.0;
+        /*@ loop invariant j_range: 0 <= j <= k;
+            loop invariant value: s == FlRowDot{Pre}(H, i*k, v, 0, j);
+            loop invariant sums: gd == RowDot{Pre}(H, i*k, v, 0, j) &&
+                                 ga == AbsRowDot{Pre}(H, i*k, v, 0, j);
+            loop invariant absdot: \abs(gd) <= ga && ga <= j * 0x1p1000;
+            loop invariant first: j == 0 ==> s == 0.0 && gd == 0.0 && ga == 0.0;
+            loop invariant err: \abs(s - gd) <= Gamma(j) * ga + j * Eta;
+            loop invariant err_k: j == k ==> \abs(s - gd) <= Gamma(k) * ga + k * Eta;
+            loop invariant mag: \abs(s) <= 2.0 * ga + j * Eta;
+            loop assigns j, s, gd, ga;
+            loop variant k - j;
+        */
+#else
         /*@ loop invariant j_range: 0 <= j <= k;
             loop invariant partial: s == RowDot{Pre}(H, i*k, v, 0, j);
             loop assigns j, s;
             loop variant k - j;
         */
+#endif
         for (int j = 0; j < k; j++) {
             /*@ assert same: \let a = i*k + j; \let b = j;
                   H[a] == \at(H[a], Pre) && v[b] == \at(v[b], Pre); */
+#ifdef SG_FL_ROUNDING
+            /*@ assert next: \let a = i*k + j; \let b = j;
+                  FlRowDot{Pre}(H, i*k, v, 0, j + 1) ==
+                  FlAdd(FlRowDot{Pre}(H, i*k, v, 0, j), FlMul(\at(H[a], Pre), \at(v[b], Pre))) &&
+                  RowDot{Pre}(H, i*k, v, 0, j + 1) ==
+                  RowDot{Pre}(H, i*k, v, 0, j) + \at(H[a] * v[b], Pre) &&
+                  AbsRowDot{Pre}(H, i*k, v, 0, j + 1) ==
+                  AbsRowDot{Pre}(H, i*k, v, 0, j) + \abs(\at(H[a] * v[b], Pre)); */
+            //@ ghost double xy = H[(long)i * k + j] * v[j];
+            //@ assert xy_is: \let a = i*k + j; \let b = j; xy == \at(H[a], Pre) * \at(v[b], Pre);
+            //@ assert xy_abs: (xy >= 0.0 ? xy : -xy) == \abs(xy);
+            //@ ghost sg_fl_prodmag(H[(long)i * k + j], v[j]);
+#else
             /*@ assert next: \let a = i*k + j; \let b = j;
                   RowDot{Pre}(H, i*k, v, 0, j + 1) ==
                   RowDot{Pre}(H, i*k, v, 0, j) + \at(H[a] * v[b], Pre); */
-            double p = H[(long)i * k + j] * v[j];
-            s = s + p;
+#endif
+            double p = SG_MUL(H[(long)i * k + j], v[j]);
+#ifdef SG_FL_ROUNDING
+            //@ ghost double s0 = s;
+#endif
+            s = SG_ADD(s, p);
+#ifdef SG_FL_ROUNDING
+            //@ ghost sg_fl_dot_step(j, s0, p, s, xy, gd, ga);
+            //@ assert err1: \abs(s - (gd + xy)) <= Gamma(j + 1) * (ga + \abs(xy)) + (j + 1) * Eta;
+            //@ ghost gd = gd + xy;
+            //@ ghost ga = ga + (xy >= 0.0 ? xy : -xy);
+#endif
         }
+#ifdef SG_FL_ROUNDING
+        /*@ assert row: s == FlOutput{Pre}(H, v, k, i) &&
+              gd == Output{Pre}(H, v, k, i) && ga == AbsOutput{Pre}(H, v, k, i); */
+        //@ assert row_err0: \abs(s - gd) <= Gamma(k) * ga + k * Eta;
+        //@ assert row_err: OutputErr{Pre}(H, v, k, i, s);
+#endif
         f[i] = s;
     }
 }
@@ -143,21 +280,79 @@ void sg_output(int n, int k, const double *H, const double *v, double *f)
 /* r[i] <- f[i] - y[i] */
 void sg_residual(int n, const double *f, const double *y, double *r)
 {
+#ifdef SG_FL_ROUNDING
+    /*@ loop invariant i_range: 0 <= i <= n;
+        loop invariant value: \forall integer a; 0 <= a < i ==>
+          r[a] == FlSub(\at(f[a], Pre), \at(y[a], Pre));
+        loop invariant roundoff: \forall integer a; 0 <= a < i ==>
+          \abs(r[a] - Residual{Pre}(f, y, a)) <= Rel1 * \abs(r[a]);
+        loop assigns i, r[0 .. n - 1];
+        loop variant n - i;
+    */
+#else
     /*@ loop invariant i_range: 0 <= i <= n;
         loop invariant done: \forall integer a; 0 <= a < i ==> r[a] == Residual{Pre}(f, y, a);
         loop assigns i, r[0 .. n - 1];
         loop variant n - i;
     */
-    for (int i = 0; i < n; i++)
-        r[i] = f[i] - y[i];
+#endif
+    for (int i = 0; i < n; i++) {
+        r[i] = SG_SUB(f[i], y[i]);
+#ifdef SG_FL_ROUNDING
+        /*@ assert rel1: \let a = i; \let x = \at(f[a], Pre) - \at(y[a], Pre);
+              \abs(r[a] - x) <= Rel1 * \abs(r[a]); */
+#endif
+    }
 }
 
 /* L <- (sum_i r[i]^2) / (2n) */
 double sg_loss(int n, const double *r)
 {
     double s = sg_dot(n, r, r);
+    /* exact in IEEE (an int times 2), so not an fl.h operation: both proof
+       runs see the exact 2n the program computes */
     double two_n = 2.0 * (double)n;
-    return s / two_n;
+#ifdef SG_FL_ROUNDING
+    //@ assert pos: two_n == 2.0 * n && two_n >= 2.0;
+    //@ ghost double gd = 0.0;
+    //@ ghost double ga = 0.0;
+    //@ ghost int gi = 0;
+    /*@ ghost
+      /@ loop invariant g_range: 0 <= gi <= n;
+         loop invariant g_sums: gd == Dot(r, r, gi) && ga == AbsDot(r, r, gi);
+         loop invariant g_mag: \abs(gd) <= ga && ga <= gi * 0x1p1000;
+         loop assigns gi, gd, ga;
+         loop variant n - gi;
+      @/
+      while (gi < n) {
+          /@ assert sq: \abs(r[gi] * r[gi]) == r[gi] * r[gi]; @/
+          gd = gd + r[gi] * r[gi];
+          ga = ga + r[gi] * r[gi];
+          gi = gi + 1;
+      }
+    */
+    //@ assert g_end: gi == n;
+    //@ assert g_sums: gd == Dot(r, r, n) && ga == AbsDot(r, r, n);
+    //@ ghost double gam = (double)n * 0x1p-53 / (1.0 - (double)n * 0x1p-53);
+    //@ ghost sg_fl_gamma_step(n - 1);
+    //@ assert gam_is: gam == Gamma(n) && 0.0 <= gam && gam <= 1.0;
+    //@ assert s_err: \abs(s - gd) <= gam * ga + n * Eta;
+    //@ ghost sg_fl_mono(gam, 1.0, ga);
+    //@ assert s_mag: \abs(s) <= 2.0 * ga + n * Eta && ga <= n * 0x1p1000;
+    //@ ghost sg_fl_divshrink(s, two_n);
+    //@ assert q_mag: \abs(s / two_n) <= Fl_max;
+    double L = SG_DIV(s, two_n);
+    //@ assert q_err: \abs(L - s / two_n) <= Rel1 * \abs(L) + Eta;
+    //@ ghost sg_fl_divdist(s, gd, two_n);
+    //@ ghost double ge = s - gd >= 0.0 ? s - gd : gd - s;
+    //@ ghost double gb = gam * ga + (double)n * 0x1p-1074;
+    //@ assert ge_is: ge == \abs(s - gd) && gb == Gamma(n) * AbsDot(r, r, n) + n * Eta && ge <= gb;
+    //@ ghost sg_fl_divmono(ge, gb, two_n);
+    //@ assert e_err: \abs(s / two_n - gd / two_n) <= (gam * ga + n * Eta) / two_n;
+    return L;
+#else
+    return SG_DIV(s, two_n);
+#endif
 }
 
 /* gv[j] <- (sum_i r[i] H[i][j]) / n
@@ -167,29 +362,100 @@ double sg_loss(int n, const double *r)
 void sg_grad_v(int n, int k, const double *r, const double *H, double *gv)
 {
     double dn = (double)n;
+#ifdef SG_FL_ROUNDING
+    /*@ loop invariant j_range: -1 <= j < k;
+        loop invariant value: \forall integer b; j < b < k ==> gv[b] == FlGradV{Pre}(r, H, n, k, b);
+        loop invariant roundoff: \forall integer b; j < b < k ==> GradVErr{Pre}(r, H, n, k, b, gv[b]);
+        loop assigns j, gv[0 .. k - 1];
+        loop variant j + 1;
+    */
+#else
     /*@ loop invariant j_range: -1 <= j < k;
         loop invariant done: \forall integer b; j < b < k ==> gv[b] == GradV{Pre}(r, H, n, k, b);
         loop assigns j, gv[0 .. k - 1];
         loop variant j + 1;
     */
+#endif
     for (int j = k - 1; j >= 0; j--) {
         double acc = 0.0;
+#ifdef SG_FL_ROUNDING
+        //@ ghost double gd = 0.0;
+        //@ ghost double ga = 0.0;
+        /*@ loop invariant i_range: 0 <= i <= n;
+            loop invariant value: acc == FlGvSum{Pre}(r, H, k, j, i);
+            loop invariant sums: gd == GvSum{Pre}(r, H, k, j, i) && ga == AbsGvSum{Pre}(r, H, k, j, i);
+            loop invariant absdot: \abs(gd) <= ga && ga <= i * 0x1p1000;
+            loop invariant first: i == 0 ==> acc == 0.0 && gd == 0.0 && ga == 0.0;
+            loop invariant err: \abs(acc - gd) <= Gamma(i) * ga + i * Eta;
+            loop invariant mag: \abs(acc) <= 2.0 * ga + i * Eta;
+            loop assigns i, acc, gd, ga;
+            loop variant n - i;
+        */
+#else
         /*@ loop invariant i_range: 0 <= i <= n;
             loop invariant partial: acc == GvSum{Pre}(r, H, k, j, i);
             loop assigns i, acc;
             loop variant n - i;
         */
+#endif
         for (int i = 0; i < n; i++) {
             //@ ghost sg_row_lemma(i, n, k);
             /*@ assert same: \let a = i*k + j; \let b = i;
                   H[a] == \at(H[a], Pre) && r[b] == \at(r[b], Pre); */
+#ifdef SG_FL_ROUNDING
+            /*@ assert next: \let a = i*k + j; \let b = i;
+                  FlGvSum{Pre}(r, H, k, j, i + 1) ==
+                  FlAdd(FlGvSum{Pre}(r, H, k, j, i), FlMul(\at(r[b], Pre), \at(H[a], Pre))) &&
+                  GvSum{Pre}(r, H, k, j, i + 1) ==
+                  GvSum{Pre}(r, H, k, j, i) + \at(r[b] * H[a], Pre) &&
+                  AbsGvSum{Pre}(r, H, k, j, i + 1) ==
+                  AbsGvSum{Pre}(r, H, k, j, i) + \abs(\at(r[b] * H[a], Pre)); */
+            //@ ghost double xy = r[i] * H[(long)i * k + j];
+            //@ assert xy_is: \let a = i*k + j; \let b = i; xy == \at(r[b], Pre) * \at(H[a], Pre);
+            //@ assert xy_abs: (xy >= 0.0 ? xy : -xy) == \abs(xy);
+            //@ ghost sg_fl_prodmag(r[i], H[(long)i * k + j]);
+#else
             /*@ assert next: \let a = i*k + j; \let b = i;
                   GvSum{Pre}(r, H, k, j, i + 1) ==
                   GvSum{Pre}(r, H, k, j, i) + \at(r[b] * H[a], Pre); */
-            double p = r[i] * H[(long)i * k + j];
-            acc = acc + p;
+#endif
+            double p = SG_MUL(r[i], H[(long)i * k + j]);
+#ifdef SG_FL_ROUNDING
+            //@ ghost double s0 = acc;
+#endif
+            acc = SG_ADD(acc, p);
+#ifdef SG_FL_ROUNDING
+            //@ ghost sg_fl_dot_step(i, s0, p, acc, xy, gd, ga);
+            //@ assert err1: \abs(acc - (gd + xy)) <= Gamma(i + 1) * (ga + \abs(xy)) + (i + 1) * Eta;
+            //@ ghost gd = gd + xy;
+            //@ ghost ga = ga + (xy >= 0.0 ? xy : -xy);
+#endif
         }
-        gv[j] = acc / dn;
+#ifdef SG_FL_ROUNDING
+        //@ assert pos: dn == n && dn >= 1.0;
+        //@ ghost double gam = (double)n * 0x1p-53 / (1.0 - (double)n * 0x1p-53);
+        //@ ghost sg_fl_gamma_step(n - 1);
+        //@ assert gam_is: gam == Gamma(n) && 0.0 <= gam && gam <= 1.0;
+        //@ assert s_err: \abs(acc - gd) <= gam * ga + n * Eta;
+        //@ ghost sg_fl_mono(gam, 1.0, ga);
+        //@ assert s_mag: \abs(acc) <= 2.0 * ga + n * Eta && ga <= n * 0x1p1000;
+        //@ ghost sg_fl_divshrink(acc, dn);
+        //@ assert q_mag: \abs(acc / dn) <= Fl_max;
+#endif
+        gv[j] = SG_DIV(acc, dn);
+#ifdef SG_FL_ROUNDING
+        //@ assert q_err: \let b = j; \abs(gv[b] - acc / dn) <= Rel1 * \abs(gv[b]) + Eta;
+        //@ ghost sg_fl_divdist(acc, gd, dn);
+        //@ ghost double ge = acc - gd >= 0.0 ? acc - gd : gd - acc;
+        //@ ghost double gb = gam * ga + (double)n * 0x1p-1074;
+        //@ assert ge_is: ge == \abs(acc - gd) && ge <= gb;
+        //@ ghost sg_fl_divmono(ge, gb, dn);
+        //@ assert e_err: \abs(acc / dn - gd / dn) <= gb / dn;
+        /*@ assert cell: \let b = j;
+              gd == GvSum{Pre}(r, H, k, b, n) && ga == AbsGvSum{Pre}(r, H, k, b, n) &&
+              acc == FlGvSum{Pre}(r, H, k, b, n); */
+        //@ assert cell_err: \let b = j; GradVErr{Pre}(r, H, n, k, b, gv[b]);
+#endif
     }
 }
 
@@ -244,7 +510,7 @@ void sg_grad_W(int n, int d, int k, const double *X, const double *Z,
             /*@ assert same: \let a = i*k + j; \let c = i; \let e = j;
                   Z[a] == \at(Z[a], Pre) && r[c] == \at(r[c], Pre) && v[e] == \at(v[e], Pre); */
             if (Z[(long)i * k + j] > 0.0) {
-                double t = r[i] * v[j];
+                double t = SG_MUL(r[i], v[j]);
                 //@ assert term_t: \let c = i; \let e = j; t == \at(r[c], Pre) * \at(v[e], Pre);
                 /*@ loop invariant l_range: 0 <= l <= d;
                     loop invariant advanced: \forall integer q; 0 <= q < j*d + l ==>
@@ -266,7 +532,7 @@ void sg_grad_W(int n, int d, int k, const double *X, const double *Z,
                           GwSum{Pre}(X, Z, r, v, d, k, j, l, i + 1) ==
                           GwSum{Pre}(X, Z, r, v, d, k, j, l, i) +
                           (\at(r[c], Pre) * \at(v[e], Pre)) * \at(X[b], Pre); */
-                    double p = t * x;
+                    double p = SG_MUL(t, x);
                     //@ assert term_p: \let b = i*d + l; p == t * \at(X[b], Pre);
                     /*@ assert old_q: \let q = j*d + l;
                           gW[q] == GwSumq{Pre}(X, Z, r, v, d, k, q, i); */
@@ -274,7 +540,7 @@ void sg_grad_W(int n, int d, int k, const double *X, const double *Z,
                           gW[q] == GwSum{Pre}(X, Z, r, v, d, k, j, l, i); */
                     /*@ assert on: \let q = j*d + l;
                           gW[q] + p == GwSumq{Pre}(X, Z, r, v, d, k, q, i + 1); */
-                    gW[(long)j * d + l] = gW[(long)j * d + l] + p;
+                    gW[(long)j * d + l] = SG_ADD(gW[(long)j * d + l], p);
                 }
             } else {
                 /*@ ghost
@@ -308,13 +574,25 @@ void sg_grad_W(int n, int d, int k, const double *X, const double *Z,
         /*@ assert unfold: GradWq{Pre}(X, Z, r, v, n, d, k, q) ==
               GwSumq{Pre}(X, Z, r, v, d, k, q, n) / n; */
         //@ assert cell: gW[q] == GwSumq{Pre}(X, Z, r, v, d, k, q, n);
-        gW[q] = gW[q] / dn;
+        gW[q] = SG_DIV(gW[q], dn);
     }
 }
 
 /* theta[i] <- theta[i] - mu g[i] */
 void sg_gd_update(int m, double mu, const double *g, double *theta)
 {
+#ifdef SG_FL_ROUNDING
+    /*@ loop invariant i_range: 0 <= i <= m;
+        loop invariant value: \forall integer a; 0 <= a < i ==>
+          theta[a] == FlStep(\at(theta[a], Pre), mu, \at(g[a], Pre));
+        loop invariant roundoff: \forall integer a; 0 <= a < i ==>
+          \abs(theta[a] - Step(\at(theta[a], Pre), mu, \at(g[a], Pre))) <=
+          Rel1 * \abs(theta[a]) + Unit_roundoff * (mu * \abs(\at(g[a], Pre))) + Eta;
+        loop invariant todo: \forall integer a; i <= a < m ==> theta[a] == \at(theta[a], Pre);
+        loop assigns i, theta[0 .. m - 1];
+        loop variant m - i;
+    */
+#else
     /*@ loop invariant i_range: 0 <= i <= m;
         loop invariant done: \forall integer a; 0 <= a < i ==>
           theta[a] == Step(\at(theta[a], Pre), mu, \at(g[a], Pre));
@@ -322,9 +600,19 @@ void sg_gd_update(int m, double mu, const double *g, double *theta)
         loop assigns i, theta[0 .. m - 1];
         loop variant m - i;
     */
+#endif
     for (int i = 0; i < m; i++) {
         /*@ assert same: \let a = i; g[a] == \at(g[a], Pre) && theta[a] == \at(theta[a], Pre); */
-        double s = mu * g[i];
-        theta[i] = theta[i] - s;
+        double s = SG_MUL(mu, g[i]);
+#ifdef SG_FL_ROUNDING
+        //@ assert abs_mg: \abs(mu * g[i]) == mu * \abs(g[i]);
+        //@ assert s_mag: \abs(s) <= (1.0 + Unit_roundoff) * 0x1p1000 + Eta;
+        //@ ghost double th = theta[i];
+#endif
+        theta[i] = SG_SUB(theta[i], s);
+#ifdef SG_FL_ROUNDING
+        //@ assert rel1: \abs(theta[i] - (th - s)) <= Rel1 * \abs(theta[i]);
+        //@ assert err: \abs(theta[i] - (th - mu * g[i])) <= Rel1 * \abs(theta[i]) + Unit_roundoff * (mu * \abs(g[i])) + Eta;
+#endif
     }
 }
