@@ -63,6 +63,7 @@ void sg_pop_geometry(int d, int k, const double *W, sg_pop_ws *ws);
     requires valid_norm: \valid_read(ws->norm + (0 .. k - 1));
     requires valid_theta: \valid_read(ws->theta + (0 .. k*k - 1));
     assigns errno;
+    ensures value: \result == PopLoss(a, W, v, ws->norm, ws->theta, d, k);
 */
 double sg_pop_loss(int d, int k, const double *a, const double *W,
                    const double *v, const sg_pop_ws *ws);
