@@ -122,5 +122,52 @@ printf '%s\n' "$SENS_MUTANTS" | {
 } || status=1
 # ---- end of Model B block ----
 
+# ---- value specifications (issue 15, item 4): rng, population ----
+# Same rules as above; WP runs on the kernels the value contracts span.
+VAL_MUTANTS='shift16-rng-next|kernels/rng.c|sg_rng_next|s/const uint64_t t = s\[1\] << 17;/const uint64_t t = s[1] << 16;/
+shift30-splitmix-out|kernels/rng.c|sg_splitmix64|s/return z ^ (z >> 31);/return z ^ (z >> 30);/
+shift10-uniform|kernels/rng.c|sg_rng_uniform|s/return (double)(x >> 11) \* 0x1.0p-53;/return (double)(x >> 10) * 0x1.0p-53;/
+pi-plus-kappa|kernels/relu/population.c|kappa|s/return sin(t) + (M_PI - t) \* cos(t);/return sin(t) + (M_PI + t) * cos(t);/
+two-pi-pop-loss|kernels/relu/population.c|sg_pop_loss|s/return quad \/ (4.0 \* M_PI)/return quad \/ (2.0 * M_PI)/
+flipped-signs-init|kernels/relu/init.c|sg_init_state|s/v\[j\] = (j % 2 == 0) ? mag : -mag;/v[j] = (j % 2 == 0) ? -mag : mag;/'
+
+prove_val() {
+  t=${3:-$MUT_TIMEOUT}
+  "$FRAMAC" -machdep x86_64 -cpp-extra-args="-I$1/src -I$1" -warn-special-float none \
+    -wp -wp-model real -wp-rte -wp-prover z3,cvc5,cvc4 -wp-par 2 -wp-steps "$STEPS" -wp-timeout "$t" \
+    -wp-fct "$2" "$1"/src/kernels/rng.c "$1"/src/kernels/detmath.c "$1"/src/kernels/dot.c \
+    "$1"/src/kernels/geometry.c "$1"/src/kernels/relu/population.c "$1"/src/kernels/relu/init.c \
+    > "$1/wp-$2.log" 2>&1
+  sed -n 's/^\[wp\] Proved goals: *\([0-9]*\) \/ \([0-9]*\).*/\1 \2/p' "$1/wp-$2.log"
+}
+
+vorig="$work/value-original"
+mkdir -p "$vorig" && cp -r src specs "$vorig"/
+vfuncs=$(printf '%s\n' "$VAL_MUTANTS" | cut -d'|' -f3 | sort -u | tr '\n' ',' | sed 's/,$//')
+set -- $(prove_val "$vorig" "$vfuncs" "$TIMEOUT")
+if [ $# -eq 2 ] && [ "$1" = "$2" ] && [ "$2" -gt 0 ]; then
+  echo "mutation: value original      $1 / $2 goals proved ($vfuncs; $STEPS steps)"
+else
+  echo "mutation: FAILED: the value original does not prove ($*), see $vorig/wp-$vfuncs.log"; status=1
+fi
+printf '%s\n' "$VAL_MUTANTS" | {
+  st=0
+  while IFS='|' read -r name file fn expr; do
+    dir="$work/$name"; mkdir -p "$dir" && cp -r src specs "$dir"/
+    sed -i "$expr" "$dir/src/$file"
+    if cmp -s "src/$file" "$dir/src/$file"; then
+      echo "mutation: $name: the edit did not apply (test out of date)"; st=1; continue
+    fi
+    set -- $(prove_val "$dir" "$fn")
+    if [ $# -eq 2 ] && [ "$1" -lt "$2" ]; then
+      printf 'mutation: %-24s caught: %s / %s goals of %s proved\n' "$name" "$1" "$2" "$fn"
+    else
+      echo "mutation: $name: NOT caught ($*), see $dir/wp-$fn.log"; st=1
+    fi
+  done
+  exit $st
+} || status=1
+# ---- end of value-specification block ----
+
 [ $status -eq 0 ] && echo "proofs-mutation: every mutant caught, original proved"
 exit $status

@@ -25,6 +25,7 @@
 /*@ requires size: 0 <= d;
     requires valid_u: \valid_read(u + (0 .. d - 1));
     assigns errno;
+    ensures nonneg: \result >= 0.0;
 */
 double sg_norm(int d, const double *u);
 
