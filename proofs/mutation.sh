@@ -23,7 +23,54 @@ TIMEOUT=${WP_TIMEOUT:-120}
 MUT_TIMEOUT=${MUT_TIMEOUT:-20}
 rm -rf "$work" && mkdir -p "$work" || exit 2
 
-# name | file | function | sed expression (must change the file)
+# prove FUNCTIONS in copy DIR, WP on FILES (paths under src/), wall cap T,
+# extra preprocessor flags CPP; print "proved total"
+prove() { # DIR FUNCTIONS FILES T [CPP]
+  files=$(for f in $3; do printf '%s ' "$1/src/$f"; done)
+  tag=$(printf '%s' "$2$5" | tr -c 'A-Za-z0-9_-' '_' | cut -c1-120)
+  "$FRAMAC" -machdep x86_64 -cpp-extra-args="-I$1/src -I$1 ${5:-}" -warn-special-float none \
+    -wp -wp-model real -wp-rte -wp-prover z3,cvc5,cvc4 -wp-par 2 -wp-steps "$STEPS" -wp-timeout "$4" \
+    -wp-fct "$2" $files > "$1/wp-$tag.log" 2>&1
+  sed -n 's/^\[wp\] Proved goals: *\([0-9]*\) \/ \([0-9]*\).*/\1 \2/p' "$1/wp-$tag.log"
+}
+
+# One block of mutants: LABEL, FILES (WP sees these kernels; the functions
+# they call elsewhere through their contracts), MUTANTS (lines
+# name|file|function|sed expression, the expression must change the file).
+# The unmutated copy must prove every goal of the block's functions; each
+# mutant must leave one goal of its function unproved.
+status=0
+block() { # LABEL FILES MUTANTS
+  orig="$work/$1-original"
+  mkdir -p "$orig" && cp -r src specs "$orig"/
+  funcs=$(printf '%s\n' "$3" | cut -d'|' -f3 | sort -u | tr '\n' ',' | sed 's/,$//')
+  set -- "$1" "$2" "$3" $(prove "$orig" "$funcs" "$2" "$TIMEOUT")
+  if [ $# -eq 5 ] && [ "$4" = "$5" ] && [ "$5" -gt 0 ]; then
+    printf 'mutation: %-24s %s / %s goals proved (%s; %s steps)\n' "$1 original" "$4" "$5" "$funcs" "$STEPS"
+  else
+    echo "mutation: FAILED: the $1 original does not prove ($4 ${5:-}), see $orig"; status=1
+  fi
+  files=$2
+  printf '%s\n' "$3" | {
+    st=0
+    while IFS='|' read -r name file fn expr; do
+      dir="$work/$name"; mkdir -p "$dir" && cp -r src specs "$dir"/
+      sed -i "$expr" "$dir/src/$file"
+      if cmp -s "src/$file" "$dir/src/$file"; then
+        echo "mutation: $name: the edit did not apply (test out of date)"; st=1; continue
+      fi
+      set -- $(prove "$dir" "$fn" "$files" "$MUT_TIMEOUT")
+      if [ $# -eq 2 ] && [ "$1" -lt "$2" ]; then
+        printf 'mutation: %-24s caught: %s / %s goals of %s proved\n' "$name" "$1" "$2" "$fn"
+      else
+        echo "mutation: $name: NOT caught ($*), see $dir"; st=1
+      fi
+    done
+    exit $st
+  } || status=1
+}
+
+# ---- the ReLU network's empirical kernels ----
 # (wrong-index-grad-W is caught by the RTE goals, semantic-grad-W and
 # stale-start-grad-W -- the in-place sums of gW not started from 0 -- by the
 # functional postcondition gW == GradW)
@@ -37,46 +84,9 @@ semantic-grad-W|kernels/relu/empirical.c|sg_grad_W|s/if (Z\[(long)i \* k + j\] >
 stale-start-grad-W|kernels/relu/empirical.c|sg_grad_W|s/gW\[q\] = 0.0;/gW[q] = gW[q];/
 wrong-index-output|kernels/relu/empirical.c|sg_output|s/double p = SG_MUL(H\[(long)i \* k + j\], v\[j\]);/double p = SG_MUL(H[(long)i * k + j], v[0]);/
 dropped-scale-loss|kernels/relu/empirical.c|sg_loss|s/return SG_DIV(s, two_n);/return s;/'
+block relu "kernels/dot.c kernels/relu/empirical.c" "$MUTANTS"
 
-# prove FUNCTION in copy DIR; print "proved total"
-prove() {
-  t=${3:-$MUT_TIMEOUT}
-  "$FRAMAC" -machdep x86_64 -cpp-extra-args="-I$1/src -I$1" -warn-special-float none \
-    -wp -wp-model real -wp-rte -wp-prover z3,cvc5,cvc4 -wp-par 2 -wp-steps "$STEPS" -wp-timeout "$t" \
-    -wp-fct "$2" "$1"/src/kernels/dot.c "$1"/src/kernels/relu/empirical.c > "$1/wp-$2.log" 2>&1
-  sed -n 's/^\[wp\] Proved goals: *\([0-9]*\) \/ \([0-9]*\).*/\1 \2/p' "$1/wp-$2.log"
-}
-
-status=0
-orig="$work/original"
-mkdir -p "$orig" && cp -r src specs "$orig"/
-funcs=$(printf '%s\n' "$MUTANTS" | cut -d'|' -f3 | sort -u | tr '\n' ',' | sed 's/,$//')
-set -- $(prove "$orig" "$funcs" "$TIMEOUT")
-if [ $# -eq 2 ] && [ "$1" = "$2" ] && [ "$2" -gt 0 ]; then
-  echo "mutation: original            $1 / $2 goals proved ($funcs; $STEPS steps)"
-else
-  echo "mutation: FAILED: the original does not prove ($*), see $orig/wp-$funcs.log"; status=1
-fi
-
-printf '%s\n' "$MUTANTS" | {
-  st=0
-  while IFS='|' read -r name file fn expr; do
-    dir="$work/$name"; mkdir -p "$dir" && cp -r src specs "$dir"/
-    sed -i "$expr" "$dir/src/$file"
-    if cmp -s "src/$file" "$dir/src/$file"; then
-      echo "mutation: $name: the edit did not apply (test out of date)"; st=1; continue
-    fi
-    set -- $(prove "$dir" "$fn")
-    if [ $# -eq 2 ] && [ "$1" -lt "$2" ]; then
-      printf 'mutation: %-24s caught: %s / %s goals of %s proved\n' "$name" "$1" "$2" "$fn"
-    else
-      echo "mutation: $name: NOT caught ($*), see $dir/wp-$fn.log"; st=1
-    fi
-  done
-  exit $st
-} || status=1
-# ---- Model B (issue 10): mutants of src/kernels/sensing/sensing.c ----
-# Same rules as above; WP runs on sensing.c (with dot.c for sg_dot).
+# ---- matrix sensing (issue 10) ----
 SENS_MUTANTS='off-by-one-product|kernels/sensing/sensing.c|sg_sens_product|s/for (int j = 0; j < k; j++) {$/for (int j = 0; j < k - 1; j++) {/
 wrong-index-residual|kernels/sensing/sensing.c|sg_sens_residual|s/double p = A\[(long)i \* N + q\] \* P\[q\];/double p = A[(long)i * N + q] * P[0];/
 dropped-scale-residual|kernels/sensing/sensing.c|sg_sens_residual|s/double t = s \* c;/double t = s;/
@@ -85,103 +95,33 @@ wrong-row-adjoint|kernels/sensing/sensing.c|sg_sens_adjoint|s/double p = res\[i\
 wrong-column-grad-U|kernels/sensing/sensing.c|sg_sens_grad_U|s/double p = M\[(long)a \* n2 + b\] \* V\[(long)b \* k + j\];/double p = M[(long)a * n2 + b] * V[(long)b * k];/
 wrong-column-grad-V|kernels/sensing/sensing.c|sg_sens_grad_V|s/double p = M\[(long)a \* n2 + b\] \* U\[(long)a \* k + j\];/double p = M[(long)a * n2 + b] * U[(long)a * k];/
 dropped-half-loss|kernels/sensing/sensing.c|sg_sens_loss|s/return 0.5 \* s;/return s;/'
+block sensing "kernels/dot.c kernels/sensing/sensing.c" "$SENS_MUTANTS"
 
-prove_sens() {
-  t=${3:-$MUT_TIMEOUT}
-  "$FRAMAC" -machdep x86_64 -cpp-extra-args="-I$1/src -I$1" -warn-special-float none \
-    -wp -wp-model real -wp-rte -wp-prover z3,cvc5,cvc4 -wp-par 2 -wp-steps "$STEPS" -wp-timeout "$t" \
-    -wp-fct "$2" "$1"/src/kernels/dot.c "$1"/src/kernels/sensing/sensing.c > "$1/wp-$2.log" 2>&1
-  sed -n 's/^\[wp\] Proved goals: *\([0-9]*\) \/ \([0-9]*\).*/\1 \2/p' "$1/wp-$2.log"
-}
-
-sorig="$work/sensing-original"
-mkdir -p "$sorig" && cp -r src specs "$sorig"/
-sfuncs=$(printf '%s\n' "$SENS_MUTANTS" | cut -d'|' -f3 | sort -u | tr '\n' ',' | sed 's/,$//')
-set -- $(prove_sens "$sorig" "$sfuncs" "$TIMEOUT")
-if [ $# -eq 2 ] && [ "$1" = "$2" ] && [ "$2" -gt 0 ]; then
-  echo "mutation: sensing original    $1 / $2 goals proved ($sfuncs; $STEPS steps)"
-else
-  echo "mutation: FAILED: the sensing original does not prove ($*), see $sorig/wp-$sfuncs.log"; status=1
-fi
-printf '%s\n' "$SENS_MUTANTS" | {
-  st=0
-  while IFS='|' read -r name file fn expr; do
-    dir="$work/$name"; mkdir -p "$dir" && cp -r src specs "$dir"/
-    sed -i "$expr" "$dir/src/$file"
-    if cmp -s "src/$file" "$dir/src/$file"; then
-      echo "mutation: $name: the edit did not apply (test out of date)"; st=1; continue
-    fi
-    set -- $(prove_sens "$dir" "$fn")
-    if [ $# -eq 2 ] && [ "$1" -lt "$2" ]; then
-      printf 'mutation: %-24s caught: %s / %s goals of %s proved\n' "$name" "$1" "$2" "$fn"
-    else
-      echo "mutation: $name: NOT caught ($*), see $dir/wp-$fn.log"; st=1
-    fi
-  done
-  exit $st
-} || status=1
-# ---- end of Model B block ----
-
-# ---- multi-output network (issue 16): mutants of src/kernels/relu/multi.c ----
-# Same rules as above; WP runs on multi.c alone (the kernels it calls are
-# seen through their contracts).
+# ---- the multi-output network (issue 16): multi.c alone ----
 MULTI_MUTANTS='wrong-row-moutput|kernels/relu/multi.c|sg_moutput|s/double p = H\[(long)row \* k + j\] \* V\[(long)o \* k + j\];/double p = H[(long)row * k + j] * V[j];/
 zero-start-mbackprop|kernels/relu/multi.c|sg_mbackprop|s/double t = R\[(long)row \* r\] \* V\[j\];/double t = 0.0;/
 dropped-scale-mgrad-V|kernels/relu/multi.c|sg_mgrad_V|s/gV\[(long)o \* k + j\] = acc \/ dn;/gV[(long)o * k + j] = acc;/
 wrong-scale-mloss|kernels/relu/multi.c|sg_mloss|s/double two_n = 2.0 \* (double)n;/double two_n = 2.0 * (double)(n * r);/
 semantic-mgrad-W|kernels/relu/multi.c|sg_mgrad_W|s/if (Z\[(long)i \* k + j\] > 0.0) {/if (Z[(long)i * k + j] >= 0.0) {/'
+block multi "kernels/relu/multi.c" "$MULTI_MUTANTS"
 
-prove_multi() {
-  t=${3:-$MUT_TIMEOUT}
-  "$FRAMAC" -machdep x86_64 -cpp-extra-args="-I$1/src -I$1" -warn-special-float none \
-    -wp -wp-model real -wp-rte -wp-prover z3,cvc5,cvc4 -wp-par 2 -wp-steps "$STEPS" -wp-timeout "$t" \
-    -wp-fct "$2" "$1"/src/kernels/relu/multi.c > "$1/wp-$2.log" 2>&1
-  sed -n 's/^\[wp\] Proved goals: *\([0-9]*\) \/ \([0-9]*\).*/\1 \2/p' "$1/wp-$2.log"
-}
-
-morig="$work/multi-original"
-mkdir -p "$morig" && cp -r src specs "$morig"/
-mfuncs=$(printf '%s\n' "$MULTI_MUTANTS" | cut -d'|' -f3 | sort -u | tr '\n' ',' | sed 's/,$//')
-set -- $(prove_multi "$morig" "$mfuncs" "$TIMEOUT")
-if [ $# -eq 2 ] && [ "$1" = "$2" ] && [ "$2" -gt 0 ]; then
-  echo "mutation: multi original      $1 / $2 goals proved ($mfuncs; $STEPS steps)"
-else
-  echo "mutation: FAILED: the multi original does not prove ($*), see $morig/wp-$mfuncs.log"; status=1
-fi
-printf '%s\n' "$MULTI_MUTANTS" | {
-  st=0
-  while IFS='|' read -r name file fn expr; do
-    dir="$work/$name"; mkdir -p "$dir" && cp -r src specs "$dir"/
-    sed -i "$expr" "$dir/src/$file"
-    if cmp -s "src/$file" "$dir/src/$file"; then
-      echo "mutation: $name: the edit did not apply (test out of date)"; st=1; continue
-    fi
-    set -- $(prove_multi "$dir" "$fn")
-    if [ $# -eq 2 ] && [ "$1" -lt "$2" ]; then
-      printf 'mutation: %-24s caught: %s / %s goals of %s proved\n' "$name" "$1" "$2" "$fn"
-    else
-      echo "mutation: $name: NOT caught ($*), see $dir/wp-$fn.log"; st=1
-    fi
-  done
-  exit $st
-} || status=1
-# ---- end of multi-output block ----
+# ---- value specifications (issue 15, item 4): rng, population, init ----
+VAL_MUTANTS='shift16-rng-next|kernels/rng.c|sg_rng_next|s/const uint64_t t = s\[1\] << 17;/const uint64_t t = s[1] << 16;/
+shift30-splitmix-out|kernels/rng.c|sg_splitmix64|s/return z ^ (z >> 31);/return z ^ (z >> 30);/
+shift10-uniform|kernels/rng.c|sg_rng_uniform|s/return (double)(x >> 11) \* 0x1.0p-53;/return (double)(x >> 10) * 0x1.0p-53;/
+pi-plus-kappa|kernels/relu/population.c|kappa|s/return sin(t) + (M_PI - t) \* cos(t);/return sin(t) + (M_PI + t) * cos(t);/
+two-pi-pop-loss|kernels/relu/population.c|sg_pop_loss|s/return quad \/ (4.0 \* M_PI)/return quad \/ (2.0 * M_PI)/
+flipped-signs-init|kernels/relu/init.c|sg_init_state|s/v\[j\] = (j % 2 == 0) ? mag : -mag;/v[j] = (j % 2 == 0) ? -mag : mag;/'
+block value "kernels/rng.c kernels/detmath.c kernels/dot.c kernels/geometry.c kernels/relu/population.c kernels/relu/init.c" "$VAL_MUTANTS"
 
 # ---- the rounding run (issue 15, item 3): the order of a reduction ----
 # sg_dot summed right to left (proofs/rounding/dot_reversed.c, annotated
 # correctly for its order): the real-model run must prove it -- the blind
 # spot -- and the rounding run (-DSG_FL_ROUNDING, contract
 # \result == FlDot(x, y, m)) must leave its `value` postcondition unproved.
-prove_fl() {
-  t=${4:-$MUT_TIMEOUT}
-  "$FRAMAC" -machdep x86_64 -cpp-extra-args="-I$1/src -I$1 $3" -warn-special-float none \
-    -wp -wp-model real -wp-rte -wp-prover z3,cvc5,cvc4 -wp-par 2 -wp-steps "$STEPS" -wp-timeout "$t" \
-    -wp-fct "$2" "$1"/src/kernels/dot.c > "$1/wp-$2$3.log" 2>&1
-  sed -n 's/^\[wp\] Proved goals: *\([0-9]*\) \/ \([0-9]*\).*/\1 \2/p' "$1/wp-$2$3.log"
-}
 forig="$work/rounding-original"
 mkdir -p "$forig" && cp -r src specs "$forig"/
-set -- $(prove_fl "$forig" sg_dot -DSG_FL_ROUNDING "$TIMEOUT")
+set -- $(prove "$forig" sg_dot kernels/dot.c "$TIMEOUT" -DSG_FL_ROUNDING)
 if [ $# -eq 2 ] && [ "$1" = "$2" ] && [ "$2" -gt 0 ]; then
   echo "mutation: rounding original   $1 / $2 goals of sg_dot proved (-DSG_FL_ROUNDING; $STEPS steps)"
 else
@@ -189,13 +129,13 @@ else
 fi
 frev="$work/reversed-dot"
 mkdir -p "$frev" && cp -r src specs "$frev"/ && cp proofs/rounding/dot_reversed.c "$frev/src/kernels/dot.c"
-set -- $(prove_fl "$frev" sg_dot "" "$TIMEOUT")
+set -- $(prove "$frev" sg_dot kernels/dot.c "$TIMEOUT")
 if [ $# -eq 2 ] && [ "$1" = "$2" ] && [ "$2" -gt 0 ]; then
   echo "mutation: reversed-dot             real-model run proves it ($1 / $2): the order is invisible there"
 else
   echo "mutation: FAILED: the reversed sg_dot should prove in the real model ($*), see $frev"; status=1
 fi
-set -- $(prove_fl "$frev" sg_dot -DSG_FL_ROUNDING)
+set -- $(prove "$frev" sg_dot kernels/dot.c "$MUT_TIMEOUT" -DSG_FL_ROUNDING)
 if [ $# -eq 2 ] && [ "$1" -lt "$2" ] && grep -q 'Failed.*sg_dot_ensures_value' "$frev/wp-sg_dot-DSG_FL_ROUNDING.log"; then
   printf 'mutation: %-24s caught by the rounding run: %s / %s goals of sg_dot proved, ensures value unproved\n' reversed-dot "$1" "$2"
 else

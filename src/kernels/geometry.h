@@ -17,14 +17,15 @@
 #endif
 
 /* Contracts: memory safety and what is assigned (errno: Frama-C's libc
-   contract of sqrt assigns it).  The values (a square root of Dot(u, u, d),
-   an angle) are not in the proved contracts: they rest on libm and on a
-   sum-of-squares >= 0 induction (proofs/README.md). */
+   contract of sqrt assigns it), and sg_norm >= 0 (from that contract).  The
+   values (a square root of Dot(u, u, d), an angle) are not in the proved
+   contracts (proofs/README.md, "Value specifications"). */
 
 /* sqrt(sum_l u[l]^2), the sum left to right */
 /*@ requires size: 0 <= d;
     requires valid_u: \valid_read(u + (0 .. d - 1));
     assigns errno;
+    ensures nonneg: \result >= 0.0;
 */
 double sg_norm(int d, const double *u);
 

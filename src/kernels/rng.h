@@ -40,6 +40,7 @@ enum { SG_STREAM_DATA = 1, SG_STREAM_TARGET = 2, SG_STREAM_INIT = 3 };
 /*@ requires valid_state: \valid(x);
     assigns *x;
     ensures counter: *x == (uint64_t)(\old(*x) + Golden);
+    ensures output: \result == SplitMixOut(*x);
 */
 uint64_t sg_splitmix64(uint64_t *x);
 
@@ -59,15 +60,27 @@ void sg_rng_seed_stream(sg_rng *r, uint64_t seed, uint64_t stream);
 /*@ requires valid_rng: \valid(r);
     assigns r->s[0 .. 3];
     ensures output: \result == XoshiroOut(\old(r->s[1]));
-    ensures s3: r->s[3] == Rotl(\old(r->s[3]) ^ \old(r->s[1]), 45);
+    ensures s0: r->s[0] == (uint64_t)(\old(r->s[0]) ^ (uint64_t)(\old(r->s[3]) ^ \old(r->s[1])));
+    ensures s1: r->s[1] == (uint64_t)(\old(r->s[1]) ^ (uint64_t)(\old(r->s[2]) ^ \old(r->s[0])));
+    ensures s2: r->s[2] == (uint64_t)((uint64_t)(\old(r->s[2]) ^ \old(r->s[0]))
+                                      ^ (uint64_t)(\old(r->s[1]) << 17));
+    ensures s3: r->s[3] == Rotl((uint64_t)(\old(r->s[3]) ^ \old(r->s[1])), 45);
 */
 uint64_t sg_rng_next(sg_rng *r);
 
-/* Uniform on [0, 1): the top 53 bits times 2^-53 (exact conversion).
-   The range 0 <= result < 1 is not in the proved contract (the provers
-   cannot bound a shift, proofs/README.md); tests/test_rng.c checks it. */
+/* Uniform on [0, 1): the top 53 bits times 2^-53 (exact conversion: a
+   53-bit integer is a double, and the product by a power of two only
+   shifts its exponent).  The range rests on the proved lemma Shr11_range
+   (x >> 11 < 2^53 for every 64-bit x, specs/sg_rng.acsl). */
 /*@ requires valid_rng: \valid(r);
     assigns r->s[0 .. 3];
+    ensures value: \result == Uniform53(XoshiroOut(\old(r->s[1])));
+    ensures range: 0.0 <= \result < 1.0;
+    ensures s0: r->s[0] == (uint64_t)(\old(r->s[0]) ^ (uint64_t)(\old(r->s[3]) ^ \old(r->s[1])));
+    ensures s1: r->s[1] == (uint64_t)(\old(r->s[1]) ^ (uint64_t)(\old(r->s[2]) ^ \old(r->s[0])));
+    ensures s2: r->s[2] == (uint64_t)((uint64_t)(\old(r->s[2]) ^ \old(r->s[0]))
+                                      ^ (uint64_t)(\old(r->s[1]) << 17));
+    ensures s3: r->s[3] == Rotl((uint64_t)(\old(r->s[3]) ^ \old(r->s[1])), 45);
 */
 double sg_rng_uniform(sg_rng *r);
 

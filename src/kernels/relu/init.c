@@ -34,6 +34,8 @@ void sg_init_state(sg_init_kind kind, sg_rng *rng, int d, int k, double sigma,
     switch (kind) {
     case SG_INIT_THEORY:
         /*@ loop invariant j_range: 0 <= j <= k;
+            loop invariant signs: sigma >= 0.0 ==> \forall integer i; 0 <= i < j ==>
+              (i % 2 == 0 ? v[i] >= 0.0 : v[i] <= 0.0);
             loop assigns j, *rng, W[0 .. k*d - 1], v[0 .. k - 1], g[0 .. d - 1], errno;
             loop variant k - j;
         */

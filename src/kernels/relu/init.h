@@ -20,8 +20,9 @@
 typedef enum { SG_INIT_THEORY = 0, SG_INIT_XAVIER, SG_INIT_BALANCED } sg_init_kind;
 
 /* Fill W (k x d) and v (k).  g is scratch space of d doubles.
-   Proved: memory safety and the assigned locations; the distributions are
-   tested (tests/), not proved. */
+   Proved: memory safety, the assigned locations, and the theory
+   initialisation's alternating signs (v_j >= 0 for even j, <= 0 for odd j,
+   for sigma >= 0); the distributions are tested (tests/), not proved. */
 /*@ requires sizes: 1 <= d && 0 <= k && k * d <= LONG_MAX && k + d <= INT_MAX;
     requires valid_rng: \valid(rng);
     requires valid_W: \valid(W + (0 .. k*d - 1));
@@ -29,6 +30,8 @@ typedef enum { SG_INIT_THEORY = 0, SG_INIT_XAVIER, SG_INIT_BALANCED } sg_init_ki
     requires valid_g: \valid(g + (0 .. d - 1));
     requires sep: \separated(rng, W + (0 .. k*d - 1), v + (0 .. k - 1), g + (0 .. d - 1));
     assigns *rng, W[0 .. k*d - 1], v[0 .. k - 1], g[0 .. d - 1], errno;
+    ensures theory_signs: kind == SG_INIT_THEORY && sigma >= 0.0 ==>
+      \forall integer j; 0 <= j < k ==> (j % 2 == 0 ? v[j] >= 0.0 : v[j] <= 0.0);
 */
 void sg_init_state(sg_init_kind kind, sg_rng *rng, int d, int k, double sigma,
                    double *W, double *v, double *g);

@@ -21,7 +21,9 @@
 */
 
 /* kappa(theta) = sin(theta) + (pi - theta) cos(theta) */
-/*@ assigns errno; */
+/*@ assigns errno;
+    ensures value: \result == Kappa(t);
+*/
 static double kappa(double t)
 {
     return sin(t) + (M_PI - t) * cos(t);
@@ -71,11 +73,14 @@ double sg_pop_loss(int d, int k, const double *a, const double *W,
     /* quad = sum_{i,j} v_i v_j |w_i||w_j| kappa(theta_ij), i then j */
     double quad = 0.0;
     /*@ loop invariant i_range: 0 <= i <= k;
+        loop invariant quad_sum: quad == PopQuad(v, ws->norm, ws->theta, k, i);
         loop assigns i, quad, errno;
         loop variant k - i;
     */
     for (int i = 0; i < k; i++)
         /*@ loop invariant j_range: 0 <= j <= k;
+            loop invariant quad_row: quad == PopQuad(v, ws->norm, ws->theta, k, i)
+                                            + PopQuadRow(v, ws->norm, ws->theta, k, i, j);
             loop assigns j, quad, errno;
             loop variant k - j;
         */
@@ -85,8 +90,10 @@ double sg_pop_loss(int d, int k, const double *a, const double *W,
             t = t * (ws->norm[i] * ws->norm[j]);
             quad = quad + t * kappa(ws->theta[i * k + j]);
         }
+    //@ assert quad_all: quad == PopQuad(v, ws->norm, ws->theta, k, k);
     double lin = 0.0;
     /*@ loop invariant i_range: 0 <= i <= k;
+        loop invariant lin_sum: lin == PopLin(a, W, v, d, i);
         loop assigns i, lin;
         loop variant k - i;
     */

@@ -32,9 +32,11 @@
 
 /* Contracts: memory safety, integer-overflow freedom of the k*k and k*d
  * indexing, and the assigned locations (errno: Frama-C's libc contracts of
- * sqrt, sin and cos assign it).  The closed-form values are not in the
- * proved contracts: they go through libm's sin, cos and atan2, whose
- * Frama-C contracts only bound their results (proofs/README.md). */
+ * sqrt, sin and cos assign it).  Values: sg_pop_loss's result is proved
+ * equal to PopLoss (specs/sg_population.acsl) in the real model, from
+ * libm's sin and cos as named by the documented libm assumption
+ * (specs/sg_libm.acsl); the angles and the gradients' values are not in
+ * the proved contracts (proofs/README.md, "Value specifications"). */
 
 /* Workspace for k neurons: norms (k) and angles (k*k). */
 typedef struct {
@@ -63,6 +65,7 @@ void sg_pop_geometry(int d, int k, const double *W, sg_pop_ws *ws);
     requires valid_norm: \valid_read(ws->norm + (0 .. k - 1));
     requires valid_theta: \valid_read(ws->theta + (0 .. k*k - 1));
     assigns errno;
+    ensures value: \result == PopLoss(a, W, v, ws->norm, ws->theta, d, k);
 */
 double sg_pop_loss(int d, int k, const double *a, const double *W,
                    const double *v, const sg_pop_ws *ws);
