@@ -28,6 +28,7 @@ int register_verdicts_suite(void);
 int register_reliability_suite(void);
 int register_pairing_suite(void);
 int register_multi_suite(void);
+int register_multi_bounds_suite(void);
 
 static const struct { const char *name; register_fn fn; } suites[] = {
     {"rng", register_rng_suite},
@@ -51,6 +52,7 @@ static const struct { const char *name; register_fn fn; } suites[] = {
     {"pairing", register_pairing_suite},
     {"reliability", register_reliability_suite},
     {"multi", register_multi_suite},
+    {"multi_bounds", register_multi_bounds_suite},
 };
 
 int main(int argc, char **argv)
