@@ -8,7 +8,7 @@
 #     proved region: exit 2 and one stderr line naming the value.
 #  3. --outputs 3 --loss population (k = 6) converges: final loss <= 1e-10;
 #     the scalar shadow and audit are not attached, the r > 1 audit's four
-#     IDs hold, BOUND is not applicable (no population bounds at r > 1).
+#     IDs hold, BOUND holds (roundoff.md M10).
 #  4. A killed r = 3 run (empirical and population), resumed, gives outputs
 #     byte-identical to the uninterrupted run's (that r is in the config
 #     hash is tests/test_multi.c's).
@@ -97,9 +97,11 @@ grep -q '^--outputs 3: MPFR trajectory shadow and scalar invariants not applicab
 for id in HOMOG IMBAL DESCENT ODDPART PAIRING; do
   grep -q "^$id  *held  *(no shadow)" "$tmp/conv.out" && ok || bad "r = 3: $id not held in the verdict table"
 done
-# BOUND: no r > 1 round-off bounds for the population loss (yet)
-grep -q "^BOUND  *not-applicable  *(no shadow)  *-  *-  *population loss at r > 1" "$tmp/conv.out" && ok ||
-  bad "r = 3 population: BOUND not not-applicable"
+# BOUND (population: roundoff.md M10) held over the 2001 audited steps
+grep -q "^BOUND  *held  *(no shadow)  *-  *[0-9.e-]*  *[0-9]* components in 2001 audited steps (MPFR 128 bits): 0 outside their round-off bound (roundoff.md M10, P0-P6)" "$tmp/conv.out" &&
+  grep -q '"replica_mismatches": 0' "$tmp/conv/summary.json" && ok ||
+  bad "r = 3 population: BOUND not held"
+echo "r = 3 population step audit: $(grep '^audit (MPFR' "$tmp/conv.out")"
 # PAIRING: three opposite pairs in summary.json and the table, the units
 # figure; it fails before the pairs form (100 steps: relative residual
 # ~0.3) and at a tolerance below the measured residual
@@ -117,8 +119,9 @@ grep -q "^PAIRING  *violated" "$tmp/early.out" && ok || bad "100 steps: PAIRING 
 grep -q "^PAIRING  *violated" "$tmp/tight.out" && ok || bad "--pairing-tol 1e-6: PAIRING not violated"
 expect_usage "'3' for --pairing-tol" --outputs 3 --pairing-tol 3
 expect_usage "'0' for --pairing-tol" --outputs 3 --pairing-tol 0
-# the scalar shadow writes "audit", the scalar audit "phases" (both present at r = 1)
-scalar_members() { python3 -c "import json,sys; s=json.load(open(sys.argv[1])); print(sum(m in s for m in ('audit', 'phases', 'final_structure')))" "$1"; }
+# the scalar shadow writes "audit", the scalar audit "phases" (both present at r = 1);
+# at r > 1 "audit" is the r > 1 step audit's (its "bounds" names section M)
+scalar_members() { python3 -c "import json,sys; s=json.load(open(sys.argv[1])); print(sum(m in s for m in ('audit', 'phases', 'final_structure')) - ('M10' in s.get('audit', {}).get('bounds', '')))" "$1"; }
 [ ! -e "$tmp/conv/final_state.csv" ] && [ "$(scalar_members "$tmp/conv/summary.json")" = 0 ] &&
   [ "$(scalar_members "$tmp/a2/summary.json")" = 3 ] && ok ||
   bad "r = 3: a scalar observer wrote its output (or r = 1 lacks them)"

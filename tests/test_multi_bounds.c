@@ -5,11 +5,15 @@
  *    near-zero Z (units orthogonal to a sample: ambiguous activations);
  *  - sharp-ish: with u/16 in the binary64 bounds the same steps violate;
  *  - broken kernels are caught: F accumulated in float, T with its last
- *    output term dropped, gW without its last sample. */
+ *    output term dropped, gW without its last sample;
+ *  - population (M10): 0 violations and 0 replica mismatches on random
+ *    states; gW without its last output's term, the loss summed in another
+ *    order (a replica mismatch) and u/16 are caught. */
 #include "kernels/data.h"
 #include "kernels/relu/empirical.h"
 #include "kernels/relu/multi_init.h"
 #include "kernels/relu/multi_problem.h"
+#include "kernels/relu/population.h"
 #include "kernels/rng.h"
 #include "shadow/relu/multi_shadow.h"
 #include "test_util.h"
@@ -79,7 +83,8 @@ static void free_step(step *s)
 
 static sg_mstep_view view(const step *s)
 {
-    sg_mstep_view v = {s->w.Z, s->w.H, s->w.F, s->w.R, s->w.T, s->w.loss, s->w.grad, s->tn};
+    sg_mstep_view v = {s->w.Z, s->w.H, s->w.F, s->w.R, s->w.T, s->w.loss, s->w.grad, s->tn,
+                       &s->w.pop};
     return v;
 }
 
@@ -183,6 +188,97 @@ static void test_broken(void)
     }
 }
 
+/* population: (d, k, r, scale of theta, broken) over seeds; broken 1: gW
+   without the last output's term, 2: the loss summed with the last output
+   first (another order), 3: u/16 */
+static totals run_pop(int broken)
+{
+    static const int shapes[][3] = {{4, 4, 2}, {6, 6, 3}, {5, 8, 5}, {10, 4, 3}, {3, 6, 10}};
+    static const double scales[] = {1.0, 1e-3, 30.0};
+    totals t = {0};
+    for (int c = 0; c < 5; c++)
+        for (int sc = 0; sc < 3; sc++)
+            for (int sd = 0; sd < 3; sd++) {
+                int d = shapes[c][0], k = shapes[c][1], r = shapes[c][2];
+                sg_mproblem p;
+                sg_mworkspace w;
+                sg_rng rng;
+                if (sg_mproblem_alloc(&p, SG_LOSS_POPULATION, 0, d, k, r) != 0 ||
+                    sg_mworkspace_alloc(&w, &p) != 0)
+                    abort();
+                sg_rng_seed(&rng, 7000u + 100u * (unsigned)c + 10u * (unsigned)sc + (unsigned)sd);
+                for (long q = 0; q < (long)r * d; q++)
+                    p.A[q] = sg_rng_normal(&rng);
+                long len = sg_mtheta_len(d, k, r), kd = (long)k * d;
+                double *th = malloc((size_t)len * sizeof(double));
+                double *tn = malloc((size_t)len * sizeof(double));
+                double *tmp = malloc((size_t)(kd + k) * sizeof(double));
+                for (long q = 0; q < len; q++)
+                    th[q] = sg_rng_normal(&rng) * scales[sc];
+                sg_mloss_grad(&p, th, &w);
+                if (broken == 1) { /* gW - (output r-1's gW): a dropped term */
+                    sg_pop_grad(d, k, p.A + (long)(r - 1) * d, th, th + kd + (long)(r - 1) * k,
+                                &w.pop, tmp, tmp + kd);
+                    for (long q = 0; q < kd; q++)
+                        w.grad[q] -= tmp[q];
+                }
+                if (broken == 2) { /* the last output's loss first */
+                    double L = sg_pop_loss(d, k, p.A + (long)(r - 1) * d, th,
+                                           th + kd + (long)(r - 1) * k, &w.pop);
+                    for (int o = 0; o < r - 1; o++)
+                        L += sg_pop_loss(d, k, p.A + (long)o * d, th, th + kd + (long)o * k,
+                                         &w.pop);
+                    w.loss = L;
+                }
+                memcpy(tn, th, (size_t)len * sizeof(double));
+                sg_gd_update((int)len, 0.05, w.grad, tn);
+                sg_mshadow m;
+                CU_ASSERT_FATAL(sg_mshadow_init(&m, &p, 128, len) == 0);
+                if (broken == 3)
+                    m.f64.u /= 16.0;
+                sg_mstep_view v = {NULL, NULL, NULL, NULL, NULL, w.loss, w.grad, tn, &w.pop};
+                sg_mshadow_audit(&m, 0, th, 0.05, &v);
+                t.steps++;
+                t.checked += m.checked;
+                t.violations += m.violations;
+                t.flips += m.replica_mismatch; /* replica mismatches, in this pass */
+                if (m.max_ratio > t.max_ratio)
+                    t.max_ratio = m.max_ratio;
+                if (broken == 0 && m.violations != 0)
+                    printf("\n  pop config %d scale %d seed %d: %ld violations, first %s[%ld] "
+                           "err %.3e > %.3e (%ld replica)", c, sc, sd, m.violations,
+                           sg_ms_class_name(m.first_class), m.first_index, m.first_err,
+                           m.first_bound, m.replica_mismatch);
+                sg_mshadow_free(&m);
+                free(th);
+                free(tn);
+                free(tmp);
+                sg_mproblem_free(&p);
+                sg_mworkspace_free(&w);
+            }
+    return t;
+}
+
+static void test_population(void)
+{
+    totals t = run_pop(0);
+    printf("\n  population r > 1: %ld steps, %ld components, %ld violations, %ld replica "
+           "mismatches, max error/bound %.3g ", t.steps, t.checked, t.violations, t.flips,
+           t.max_ratio);
+    CU_ASSERT(t.steps == 45);
+    CU_ASSERT(t.checked > 0);
+    CU_ASSERT(t.violations == 0);
+    CU_ASSERT(t.flips == 0);
+    CU_ASSERT(t.max_ratio > 0.0 && t.max_ratio <= 1.0);
+    for (int b = 1; b <= 3; b++) {
+        totals x = run_pop(b);
+        printf("\n  population, %s: %ld violations (%ld replica mismatches) ",
+               b == 1 ? "gW without the last output" : b == 2 ? "loss in another order" : "u/16",
+               x.violations, x.flips);
+        CU_ASSERT(x.violations > 0);
+    }
+}
+
 int register_multi_bounds_suite(void)
 {
     CU_pSuite s = CU_add_suite("multi_bounds", NULL, NULL);
@@ -191,7 +287,9 @@ int register_multi_bounds_suite(void)
     if (!CU_add_test(s, "r > 1 step: 0 bound violations on random configurations", test_holds) ||
         !CU_add_test(s, "r > 1 bounds with u/16 are violated (sharp-ish)", test_sharp) ||
         !CU_add_test(s, "r > 1 audit catches broken kernels (float F, dropped terms)",
-                     test_broken))
+                     test_broken) ||
+        !CU_add_test(s, "r > 1 population step: 0 violations; broken sums and u/16 caught",
+                     test_population))
         return -1;
     return 0;
 }

@@ -194,8 +194,9 @@ void sg_multi_audit_bound(sg_multi_audit *a)
         res->verdict = SG_HELD;
         snprintf(res->reason, sizeof res->reason,
                  "%ld components in %ld audited steps (MPFR %ld bits): 0 outside their "
-                 "round-off bound (roundoff.md M1-M9); max error/bound %.3g at step %ld",
-                 s->checked, s->steps, (long)s->prec, s->max_ratio,
+                 "round-off bound (roundoff.md %s); max error/bound %.3g at step %ld",
+                 s->checked, s->steps, (long)s->prec, s->pop ? "M10, P0-P6" : "M1-M9",
+                 s->max_ratio,
                  s->steps ? s->max_ratio_step : -1L);
     } else {
         res->verdict = SG_VIOLATED;
@@ -378,10 +379,7 @@ int sg_multi_audit_attach(sg_run_ctx *ctx, const sg_mproblem *p, const sg_mworks
     }
     a->pairing_tol = pairing_tol;
     a->msh = sg_mshadow_of(ctx);
-    if (p->loss == SG_LOSS_POPULATION)
-        snprintf(a->bound_na, sizeof a->bound_na, "population loss at r > 1: no rigorous "
-                 "round-off bounds yet (roundoff.md M: empirical only)");
-    else if (ctx->cfg.audit_every == 0)
+    if (ctx->cfg.audit_every == 0)
         snprintf(a->bound_na, sizeof a->bound_na, "--audit-every 0: no step audited");
     sg_observer o = {0};
     o.name = "multi_audit";

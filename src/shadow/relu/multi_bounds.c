@@ -19,6 +19,8 @@ int sg_mbounds_init(sg_mbounds *b, const sg_mproblem *p, long upd_len)
     b->len = sg_mtheta_len(p->d, p->k, p->r);
     b->upd_len = upd_len;
     size_t nk = (size_t)p->n * (size_t)p->k, nr = (size_t)p->n * (size_t)p->r;
+    nk = nk ? nk : 1; /* n = 0: the population loss uses Eloss, Eg, Etn only */
+    nr = nr ? nr : 1;
     b->S = calloc(nk, sizeof(double));
     b->Ez = calloc(nk, sizeof(double));
     b->Et = calloc(nk, sizeof(double));

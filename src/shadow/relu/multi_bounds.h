@@ -24,6 +24,7 @@ typedef struct {
     double loss;
     const double *grad;    /* k*d + r*k  [gW | gV]         */
     const double *theta_new; /* k*d + r*k                  */
+    const sg_pop_ws *pop;  /* population: norms and angles (Z .. T unused) */
 } sg_mstep_view;
 
 typedef struct {

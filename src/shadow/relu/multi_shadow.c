@@ -13,7 +13,7 @@ const char *sg_ms_class_name(int c)
     return c >= 0 && c < SG_MS_NCLASS ? cls_names[c] : "?";
 }
 
-static mpfr_t *alloc_mp(long m, mpfr_prec_t prec)
+mpfr_t *sg_mshadow_alloc_mp(long m, mpfr_prec_t prec)
 {
     mpfr_t *x = malloc((size_t)(m > 0 ? m : 1) * sizeof(mpfr_t));
     if (x)
@@ -44,12 +44,12 @@ int sg_mshadow_init(sg_mshadow *s, const sg_mproblem *p, mpfr_prec_t prec, long 
     s->upd_len = upd_len;
     s->f64 = sg_fp_binary64();
     long nk = (long)p->n * p->k, nr = (long)p->n * p->r;
-    s->Z = alloc_mp(nk, prec);
-    s->T = alloc_mp(nk, prec);
-    s->F = alloc_mp(nr, prec);
-    s->R = alloc_mp(nr, prec);
-    s->g = alloc_mp(s->len, prec);
-    s->tn = alloc_mp(s->len, prec);
+    s->Z = sg_mshadow_alloc_mp(nk, prec);
+    s->T = sg_mshadow_alloc_mp(nk, prec);
+    s->F = sg_mshadow_alloc_mp(nr, prec);
+    s->R = sg_mshadow_alloc_mp(nr, prec);
+    s->g = sg_mshadow_alloc_mp(s->len, prec);
+    s->tn = sg_mshadow_alloc_mp(s->len, prec);
     mpfr_inits2(prec, s->loss, s->t0, s->t1, s->e, (mpfr_ptr)0);
     mpz_init(s->z);
     sg_xacc_init(&s->acc);
@@ -66,6 +66,8 @@ int sg_mshadow_init(sg_mshadow *s, const sg_mproblem *p, mpfr_prec_t prec, long 
     int ok = s->Z && s->T && s->F && s->R && s->g && s->tn && s->Zm && s->Hm && s->Tm &&
              s->Fm && s->Rm && s->gm && s->tnm;
     int bd = sg_mbounds_init(&s->bd, p, upd_len), bm = sg_mbounds_init(&s->bm, p, upd_len);
+    if (ok && bd == 0 && bm == 0 && p->loss == SG_LOSS_POPULATION && sg_mpop_init(s) != 0)
+        ok = 0;
     if (!ok || bd != 0 || bm != 0) {
         sg_mshadow_free(s);
         return -1;
@@ -93,6 +95,7 @@ void sg_mshadow_free(sg_mshadow *s)
     free(s->Rm);
     free(s->gm);
     free(s->tnm);
+    sg_mpop_free(s);
     sg_mbounds_free(&s->bd);
     sg_mbounds_free(&s->bm);
     memset(s, 0, sizeof *s);
@@ -225,11 +228,44 @@ static void compare(sg_mshadow *s, long t, int c, long idx, double dv, mpfr_srcp
     }
 }
 
+/* loss, gradient and theta_new: the components both losses check */
+static void compare_step(sg_mshadow *s, long t, const sg_mstep_view *dbl)
+{
+    long kd = (long)s->k * s->d;
+    compare(s, t, SG_MS_LOSS, 0, dbl->loss, s->loss, s->bd.Eloss);
+    for (long q = 0; q < s->len; q++) {
+        compare(s, t, q < kd ? SG_MS_GW : SG_MS_GV, q, dbl->grad[q], s->g[q], s->bd.Eg[q]);
+        compare(s, t, q < kd ? SG_MS_W : SG_MS_V, q, dbl->theta_new[q], s->tn[q],
+                s->bd.Etn[q]);
+    }
+}
+
+/* loss, gradient and theta_new against the sums over outputs (M10) */
+static long audit_population(sg_mshadow *s, long t, const double *theta, double mu,
+                             const sg_mstep_view *dbl)
+{
+    s->step_ratio = 0.0;
+    s->step_violations = 0;
+    s->step_ambiguous = 0;
+    s->step_flips = 0;
+    long mism = sg_mpop_step(s, theta, mu, dbl);
+    if (mism > 0) { /* the bounds are those of the documented order: void */
+        s->replica_mismatch += mism;
+        s->violations += mism;
+        s->step_violations += mism;
+    }
+    compare_step(s, t, dbl);
+    s->steps++;
+    return s->step_violations;
+}
+
 long sg_mshadow_audit(sg_mshadow *s, long t, const double *theta, double mu,
                       const sg_mstep_view *dbl)
 {
     const sg_mproblem *p = s->p;
-    long nk = (long)s->n * s->k, nr = (long)s->n * s->r, kd = (long)s->k * s->d;
+    long nk = (long)s->n * s->k, nr = (long)s->n * s->r;
+    if (p->loss == SG_LOSS_POPULATION)
+        return audit_population(s, t, theta, mu, dbl);
     sg_mshadow_step(s, theta, mu);
     images(s->Zm, s->Z, nk);
     for (long q = 0; q < nk; q++)
@@ -240,7 +276,7 @@ long sg_mshadow_audit(sg_mshadow *s, long t, const double *theta, double mu,
     images(s->gm, s->g, s->len);
     images(s->tnm, s->tn, s->len);
     sg_mstep_view mv = {s->Zm, s->Hm, s->Fm, s->Rm, s->Tm,
-                        mpfr_get_d(s->loss, MPFR_RNDA), s->gm, s->tnm};
+                        mpfr_get_d(s->loss, MPFR_RNDA), s->gm, s->tnm, NULL};
     sg_fp_model fmp = sg_fp_mpfr((long)s->prec);
     sg_mbounds_absdot(&s->bd, p, theta);
     memcpy(s->bm.S, s->bd.S, (size_t)nk * sizeof(double));
@@ -269,12 +305,7 @@ long sg_mshadow_audit(sg_mshadow *s, long t, const double *theta, double mu,
         compare(s, t, SG_MS_F, c, dbl->F[c], s->F[c], s->bd.Ef[c]);
         compare(s, t, SG_MS_R, c, dbl->R[c], s->R[c], s->bd.Er[c]);
     }
-    compare(s, t, SG_MS_LOSS, 0, dbl->loss, s->loss, s->bd.Eloss);
-    for (long q = 0; q < s->len; q++) {
-        compare(s, t, q < kd ? SG_MS_GW : SG_MS_GV, q, dbl->grad[q], s->g[q], s->bd.Eg[q]);
-        compare(s, t, q < kd ? SG_MS_W : SG_MS_V, q, dbl->theta_new[q], s->tn[q],
-                s->bd.Etn[q]);
-    }
+    compare_step(s, t, dbl);
     s->steps++;
     s->ambiguous += namb;
     s->flips += s->step_flips;

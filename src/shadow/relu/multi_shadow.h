@@ -1,5 +1,6 @@
 /* multi_shadow.h -- the MPFR step audit of the multi-output network
- * (--outputs r > 1, --loss empirical; issue 16's missing BOUND).
+ * (--outputs r > 1; issue 16's missing BOUND).  Population loss: see
+ * multi_pop_audit.c (the scalar shadow and bounds per output, M10).
  *
  * From a double state theta the shadow computes the exact step of the
  * kernels of kernels/relu/multi.h to precision p, in their order:
@@ -61,6 +62,10 @@ typedef struct {
     /* the last audited step */
     double step_ratio;
     long step_violations, step_ambiguous, step_flips;
+    /* population (multi_pop_audit.c, roundoff.md M10) */
+    struct sg_mpop *pop;
+    double pop_EL[4];       /* sums over outputs of the loss bounds, |L_o| */
+    long replica_mismatch;  /* replica of the kernels' sums != the run's   */
 } sg_mshadow;
 
 /* 0, or -1 (no memory; everything freed).  upd_len: k*d + r*k, or k*d with
@@ -76,5 +81,15 @@ void sg_mshadow_step(sg_mshadow *s, const double *theta, double mu);
    and the step_* fields; returns the step's violations. */
 long sg_mshadow_audit(sg_mshadow *s, long t, const double *theta, double mu,
                       const sg_mstep_view *dbl);
+
+/* m MPFR numbers at prec (malloc'd, each initialised), or NULL */
+mpfr_t *sg_mshadow_alloc_mp(long m, mpfr_prec_t prec);
+
+/* population (multi_pop_audit.c): set up by sg_mshadow_init, freed by
+   sg_mshadow_free; sg_mpop_step fills s->loss, s->g, s->tn and the total
+   bounds s->bd.Eloss, Eg, Etn; returns the replica mismatches */
+int sg_mpop_init(sg_mshadow *s);
+void sg_mpop_free(sg_mshadow *s);
+long sg_mpop_step(sg_mshadow *s, const double *theta, double mu, const sg_mstep_view *dbl);
 
 #endif

@@ -24,7 +24,7 @@ static int obs_observe(void *self, sg_run_ctx *ctx)
     memcpy(a->tn_pred, ctx->theta, (size_t)s->len * sizeof(double));
     sg_gd_update((int)s->upd_len, a->mu, a->ws->grad, a->tn_pred);
     sg_mstep_view v = {a->ws->Z, a->ws->H, a->ws->F, a->ws->R, a->ws->T, a->ws->loss,
-                       a->ws->grad, a->tn_pred};
+                       a->ws->grad, a->tn_pred, &a->ws->pop};
     sg_mshadow_audit(s, ctx->step, ctx->theta, a->mu, &v);
     a->row_audited = 1;
     return 0;
@@ -63,7 +63,9 @@ static void obs_summary(void *self, sg_json *j)
     sg_mshadow_obs *a = self;
     const sg_mshadow *s = &a->s;
     sg_json_open(j, "audit");
-    sg_json_str(j, "bounds", "specs/roundoff.md M1-M9 (outputs r > 1)");
+    sg_json_str(j, "bounds", s->pop ? "specs/roundoff.md M10 (outputs r > 1, population: "
+                                      "P0-P6 per output, then the sum over outputs)"
+                                    : "specs/roundoff.md M1-M9 (outputs r > 1)");
     sg_json_int(j, "precision_bits", (long long)s->prec);
     sg_json_int(j, "audit_every", a->every);
     sg_json_int(j, "steps_audited", s->steps);
@@ -76,6 +78,8 @@ static void obs_summary(void *self, sg_json *j)
     sg_json_int(j, "update_mismatches", a->mismatch);
     sg_json_int(j, "nonfinite_components", s->nonfinite);
     sg_json_int(j, "range_errors", s->range_errors);
+    if (s->pop)
+        sg_json_int(j, "replica_mismatches", s->replica_mismatch);
     sg_json_open(j, "components");
     for (int c = 0; c < SG_MS_NCLASS; c++) {
         const sg_ms_class_stats *cs = &s->cls[c];
@@ -122,8 +126,8 @@ static void obs_report(void *self, FILE *fp)
 
 #define MS_LONGS(X)                                                              \
     X(steps) X(checked) X(violations) X(ambiguous) X(flips) X(nonfinite)         \
-    X(range_errors) X(max_ratio_step) X(first_step) X(first_index)
-#define MS_NLONGS 10
+    X(range_errors) X(max_ratio_step) X(first_step) X(first_index) X(replica_mismatch)
+#define MS_NLONGS 11
 
 static void put_u(FILE *fp, uint64_t u, int *ok)
 {
@@ -248,7 +252,7 @@ int sg_mshadow_attach(sg_run_ctx *ctx, const sg_mproblem *p, const sg_mworkspace
                       int freeze_v)
 {
     const sg_config *c = &ctx->cfg;
-    if (c->audit_every == 0 || p->loss != SG_LOSS_EMPIRICAL)
+    if (c->audit_every == 0)
         return 0;
     sg_mshadow_obs *a = calloc(1, sizeof *a);
     long len = sg_mtheta_len(p->d, p->k, p->r);
