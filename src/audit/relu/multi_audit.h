@@ -20,11 +20,10 @@
  *           relative residual <= --pairing-tol (audit/relu/pairing.h); the
  *           pairs, their residuals and outputs are reported and drawn
  *           (units.png, audit/relu/pairing_plot.h)
- *  BOUND    empirical loss: every component of every audited step within its
- *           rigorous round-off bound of the exact step (the MPFR step audit,
- *           shadow/relu/multi_shadow_observer.h, specs/roundoff.md M1-M9);
- *           not applicable to the population loss (no r > 1 bounds yet) or
- *           with --audit-every 0
+ *  BOUND    every component of every audited step within its rigorous
+ *           round-off bound of the exact step (the MPFR step audit,
+ *           shadow/relu/multi_shadow_observer.h, specs/roundoff.md M1-M9
+ *           empirical, M10 population); not applicable with --audit-every 0
  *
  * Tolerances (HEURISTIC round-off allowances, not the scalar audit's
  * rigorous bounds; margins are 1 - residual / allowance, < 0 violates):

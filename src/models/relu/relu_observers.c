@@ -17,7 +17,7 @@ int sg_relu_attach_observers(sg_run_ctx *ctx)
            bounds) and the scalar invariant audit are written for the scalar
            v (sg_problem): none is attached at r > 1 rather than attached
            wrong (summary.json's config lists them under "not_applicable");
-           the r > 1 MPFR step audit (empirical loss, roundoff.md M1-M9) and
+           the r > 1 MPFR step audit (roundoff.md M1-M10) and
            the identities that generalise (audit/relu/multi_audit.h) are
            (issue 16).  The step audit is registered first: it feeds the
            audit's BOUND row, whose table must end stdout.  The proved region
@@ -26,8 +26,7 @@ int sg_relu_attach_observers(sg_run_ctx *ctx)
         if (!ctx->cfg.quiet)
             printf("--outputs %d: MPFR trajectory shadow and scalar invariants not "
                    "applicable (written for scalar v); %s%s\n", m->r,
-                   c->loss == SG_LOSS_EMPIRICAL && ctx->cfg.audit_every > 0
-                       ? "MPFR step audit (BOUND); " : "",
+                   ctx->cfg.audit_every > 0 ? "MPFR step audit (BOUND); " : "",
                    c->no_invariants ? "--no-invariants: no invariant audit"
                                     : "auditing HOMOG, IMBAL, DESCENT, ODDPART, BOUND, PAIRING");
         if (sg_mshadow_attach(ctx, &m->mprob, &m->mws, c->freeze_v) != 0)

@@ -51,7 +51,9 @@ static void obs_csv_header(void *self, FILE *fp)
 static void obs_csv_row(void *self, FILE *fp)
 {
     sg_mshadow_obs *a = self;
-    if (a->row_audited)
+    if (a->row_audited && a->s.pop) /* no activations in the closed form */
+        fprintf(fp, ",%.6e,%ld,,", a->s.step_ratio, a->s.step_violations);
+    else if (a->row_audited)
         fprintf(fp, ",%.6e,%ld,%ld,%ld", a->s.step_ratio, a->s.step_violations,
                 a->s.step_ambiguous, a->s.step_flips);
     else

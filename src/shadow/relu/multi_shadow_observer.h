@@ -1,8 +1,8 @@
 /* multi_shadow_observer.h -- the r > 1 MPFR step audit (multi_shadow.h) as
  * an observer of the run loop: every --audit-every steps of an --outputs
- * r > 1 --loss empirical run, each component of the double step is checked
- * against its exact value within its rigorous round-off bound (specs/
- * roundoff.md M1-M9).  Trajectory columns max_err_ratio, bound_violations,
+ * r > 1 run, each component of the double step is checked against its exact
+ * value within its rigorous round-off bound (specs/roundoff.md M1-M9
+ * empirical, M10 population).  Trajectory columns max_err_ratio, bound_violations,
  * ambiguous, flips; summary.json "audit"; one report line; checkpointed
  * totals (a resumed run reports what the uninterrupted run reports).  The
  * BOUND verdict itself is the r > 1 audit's (audit/relu/multi_audit.h). */
@@ -24,7 +24,7 @@ typedef struct {
     long mismatch;           /* run's theta_{t+1} != predicted (never)    */
 } sg_mshadow_obs;
 
-/* register on ctx (nothing with --audit-every 0 or the population loss);
+/* register on ctx (nothing with --audit-every 0);
    0, or -1 after one line on stderr */
 int sg_mshadow_attach(sg_run_ctx *ctx, const sg_mproblem *p, const sg_mworkspace *ws,
                       int freeze_v);
