@@ -243,6 +243,7 @@ static void obs_destroy(void *self)
     sg_mshadow_free(&a->s);
     free(a->tn_pred);
     free(a);
+    mpfr_free_cache(); /* MPFR's constant caches (pi for the population loss) */
 }
 
 sg_mshadow_obs *sg_mshadow_of(sg_run_ctx *ctx)
