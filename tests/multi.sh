@@ -8,11 +8,15 @@
 #     proved region: exit 2 and one stderr line naming the value.
 #  3. --outputs 3 --loss population (k = 6) converges: final loss <= 1e-10;
 #     the scalar shadow and audit are not attached, the r > 1 audit's four
-#     IDs hold.
+#     IDs hold, BOUND holds (roundoff.md M10).
 #  4. A killed r = 3 run (empirical and population), resumed, gives outputs
 #     byte-identical to the uninterrupted run's (that r is in the config
 #     hash is tests/test_multi.c's).
 #  5. data/a.csv of an r = 3 --dump reads back as --target: the same run.
+#  6. The r > 1 MPFR step audit (empirical): BOUND held, 0 violations,
+#     summary.json "audit", max_err_ratio column, --audit-every 5 and 0.
+#  (4 resumes the empirical run with the step audit on: its totals are
+#     checkpointed.)
 # Usage: multi.sh [BIN]
 set -u
 BIN=${1:-bin/shadowgd}
@@ -88,11 +92,16 @@ grep -q '"outputs": 3' "$tmp/conv/summary.json" && grep -q '"k": 6' "$tmp/conv/s
   bad "summary.json lacks outputs 3 / k 6"
 
 # the scalar observers are not attached at r > 1, the multi audit is
-grep -q '^--outputs 3: MPFR shadow, round-off audit and scalar invariants not applicable.*PAIRING$' "$tmp/conv.out" &&
+grep -q '^--outputs 3: MPFR trajectory shadow and scalar invariants not applicable.*PAIRING$' "$tmp/conv.out" &&
   grep -q '"not_applicable": \[' "$tmp/conv/summary.json" && ok || bad "r = 3: no not-applicable line / member"
 for id in HOMOG IMBAL DESCENT ODDPART PAIRING; do
   grep -q "^$id  *held  *(no shadow)" "$tmp/conv.out" && ok || bad "r = 3: $id not held in the verdict table"
 done
+# BOUND (population: roundoff.md M10) held over the 2001 audited steps
+grep -q "^BOUND  *held  *(no shadow)  *-  *[0-9.e-]*  *[0-9]* components in 2001 audited steps (MPFR 128 bits): 0 outside their round-off bound (roundoff.md M10, P0-P6)" "$tmp/conv.out" &&
+  grep -q '"replica_mismatches": 0' "$tmp/conv/summary.json" && ok ||
+  bad "r = 3 population: BOUND not held"
+echo "r = 3 population step audit: $(grep '^audit (MPFR' "$tmp/conv.out")"
 # PAIRING: three opposite pairs in summary.json and the table, the units
 # figure; it fails before the pairs form (100 steps: relative residual
 # ~0.3) and at a tolerance below the measured residual
@@ -110,8 +119,9 @@ grep -q "^PAIRING  *violated" "$tmp/early.out" && ok || bad "100 steps: PAIRING 
 grep -q "^PAIRING  *violated" "$tmp/tight.out" && ok || bad "--pairing-tol 1e-6: PAIRING not violated"
 expect_usage "'3' for --pairing-tol" --outputs 3 --pairing-tol 3
 expect_usage "'0' for --pairing-tol" --outputs 3 --pairing-tol 0
-# the scalar shadow writes "audit", the scalar audit "phases" (both present at r = 1)
-scalar_members() { python3 -c "import json,sys; s=json.load(open(sys.argv[1])); print(sum(m in s for m in ('audit', 'phases', 'final_structure')))" "$1"; }
+# the scalar shadow writes "audit", the scalar audit "phases" (both present at r = 1);
+# at r > 1 "audit" is the r > 1 step audit's (its "bounds" names section M)
+scalar_members() { python3 -c "import json,sys; s=json.load(open(sys.argv[1])); print(sum(m in s for m in ('audit', 'phases', 'final_structure')) - ('M10' in s.get('audit', {}).get('bounds', '')))" "$1"; }
 [ ! -e "$tmp/conv/final_state.csv" ] && [ "$(scalar_members "$tmp/conv/summary.json")" = 0 ] &&
   [ "$(scalar_members "$tmp/a2/summary.json")" = 3 ] && ok ||
   bad "r = 3: a scalar observer wrote its output (or r = 1 lacks them)"
@@ -129,6 +139,28 @@ done
 "$BIN" run --outputs 3 --d 6 --n 200 --steps 50 --target random --dump --out "$tmp/t1" > /dev/null || bad "random target run"
 "$BIN" run --outputs 3 --d 6 --n 200 --steps 50 --target "$tmp/t1/data/a.csv" --out "$tmp/t2" > /dev/null || bad "file target run"
 cmp -s "$tmp/t1/trajectory.csv" "$tmp/t2/trajectory.csv" && ok || bad "a.csv as --target: a different run"
+
+# ---- 6 ----
+# the r > 1 MPFR step audit (empirical): every component of every step
+# within its rigorous bound (roundoff.md M1-M9), BOUND held in the table,
+# summary.json "audit", trajectory columns; --audit-every 5 audits steps
+# 0, 5, ...; --audit-every 0 makes BOUND not applicable
+"$BIN" run --outputs 3 --loss empirical --d 6 --k 6 --n 200 --steps 60 --no-plots --out "$tmp/mb1" > "$tmp/mb1.out" ||
+  bad "r = 3 empirical audited run failed"
+grep -q "^audit (MPFR 128 bits, every 1, outputs 3): 61 steps, [0-9]* components, 0 bound violations" "$tmp/mb1.out" &&
+  grep -q "^BOUND  *held  *(no shadow)" "$tmp/mb1.out" && ok || bad "r = 3 empirical: BOUND not held"
+audit=$(python3 -c "import json,sys; a=json.load(open(sys.argv[1]))['audit']; print(a['steps_audited'], a['bound_violations'], a['components_checked'] > 0, 0 < a['max_error_to_bound'] <= 1, sorted(a['components']) == sorted(['z','relu','f','r','loss','grad_V','t','grad_W','W','V']))" "$tmp/mb1/summary.json")
+[ "$audit" = "61 0 True True True" ] && ok || bad "r = 3 empirical: summary.json audit '$audit'"
+echo "r = 3 empirical step audit: $(grep '^audit (MPFR' "$tmp/mb1.out")"
+head -1 "$tmp/mb1/trajectory.csv" | grep -q ',max_err_ratio,bound_violations,ambiguous,flips$' && ok ||
+  bad "r = 3 empirical: no max_err_ratio column"
+"$BIN" run --outputs 3 --loss empirical --d 6 --k 6 --n 200 --steps 20 --audit-every 5 --no-plots --out "$tmp/mb5" > "$tmp/mb5.out" &&
+  grep -q "^audit (MPFR 128 bits, every 5, outputs 3): 5 steps" "$tmp/mb5.out" &&
+  [ "$(awk -F, 'NR > 1 && $(NF-3) != "" { c++ } END { print c }' "$tmp/mb5/trajectory.csv")" = 5 ] && ok ||
+  bad "--audit-every 5: not 5 audited rows"
+"$BIN" run --outputs 3 --loss empirical --d 6 --k 6 --n 200 --steps 20 --audit-every 0 --no-plots --out "$tmp/mb0" > "$tmp/mb0.out" &&
+  grep -q "^BOUND  *not-applicable.*--audit-every 0" "$tmp/mb0.out" && ! grep -q '"audit"' "$tmp/mb0/summary.json" && ok ||
+  bad "--audit-every 0: BOUND not not-applicable"
 
 echo "multi: $pass passed, $fail failed"
 [ $fail -eq 0 ]

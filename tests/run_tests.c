@@ -29,6 +29,7 @@ int register_reliability_suite(void);
 int register_pairing_suite(void);
 int register_multi_suite(void);
 int register_proved_bounds_suite(void);
+int register_multi_bounds_suite(void);
 
 static const struct { const char *name; register_fn fn; } suites[] = {
     {"rng", register_rng_suite},
@@ -53,6 +54,7 @@ static const struct { const char *name; register_fn fn; } suites[] = {
     {"reliability", register_reliability_suite},
     {"multi", register_multi_suite},
     {"proved_bounds", register_proved_bounds_suite},
+    {"multi_bounds", register_multi_bounds_suite},
 };
 
 int main(int argc, char **argv)

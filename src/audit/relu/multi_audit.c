@@ -178,6 +178,37 @@ void sg_multi_audit_pairing(sg_multi_audit *a, const double *theta)
     }
 }
 
+void sg_multi_audit_bound(sg_multi_audit *a)
+{
+    sg_vresult *res = &a->bound_res;
+    sg_vresult_init(res, "1 - max |double - exact| / bound over the components");
+    if (!a->msh) {
+        sg_vresult_na(res, a->bound_na[0] ? a->bound_na : "no MPFR step audit");
+        return;
+    }
+    const sg_mshadow *s = &a->msh->s;
+    res->checked = s->steps;
+    if (s->steps > 0)
+        res->worst_margin = 1.0 - s->max_ratio;
+    if (s->violations == 0) {
+        res->verdict = SG_HELD;
+        snprintf(res->reason, sizeof res->reason,
+                 "%ld components in %ld audited steps (MPFR %ld bits): 0 outside their "
+                 "round-off bound (roundoff.md %s); max error/bound %.3g at step %ld",
+                 s->checked, s->steps, (long)s->prec, s->pop ? "M10, P0-P6" : "M1-M9",
+                 s->max_ratio,
+                 s->steps ? s->max_ratio_step : -1L);
+    } else {
+        res->verdict = SG_VIOLATED;
+        res->first_violation = s->have_first ? s->first_step : -1;
+        snprintf(res->reason, sizeof res->reason,
+                 "%ld of %ld components outside their round-off bound (first: step %ld "
+                 "%s[%ld], error %.3e > bound %.3e)%s", s->violations, s->checked,
+                 s->first_step, sg_ms_class_name(s->first_class), s->first_index, s->first_err,
+                 s->first_bound, a->msh->mismatch ? "; the run's update is not the audited one" : "");
+    }
+}
+
 /* ---- the observer ---- */
 
 static int obs_observe(void *self, sg_run_ctx *ctx)
@@ -206,6 +237,11 @@ static void obs_summary(void *self, sg_json *j)
         sg_json_str(j, "tolerance", "heuristic round-off allowance (audit/relu/multi_audit.h)");
         sg_json_close(j);
     }
+    sg_multi_audit_bound(a);
+    sg_json_open(j, "BOUND");
+    sg_vresult_json(j, &a->bound_res, "double");
+    sg_json_str(j, "tolerance", "rigorous componentwise round-off bound (specs/roundoff.md M1-M9)");
+    sg_json_close(j);
     sg_multi_audit_pairing(a, a->theta_last);
     sg_json_open(j, "PAIRING");
     sg_vresult_json(j, &a->pairing_res, "double");
@@ -226,6 +262,8 @@ static void obs_report(void *self, FILE *fp)
     int artefacts = 0;
     for (int id = 0; id < SG_MINV_COUNT; id++)
         artefacts += sg_vtable_row(fp, names[id], &a->res[id], NULL);
+    sg_multi_audit_bound(a);
+    artefacts += sg_vtable_row(fp, "BOUND", &a->bound_res, NULL);
     artefacts += sg_vtable_row(fp, "PAIRING", &a->pairing_res, NULL);
     sg_vtable_footnote(fp, artefacts);
 }
@@ -340,6 +378,9 @@ int sg_multi_audit_attach(sg_run_ctx *ctx, const sg_mproblem *p, const sg_mworks
         return -1;
     }
     a->pairing_tol = pairing_tol;
+    a->msh = sg_mshadow_of(ctx);
+    if (ctx->cfg.audit_every == 0)
+        snprintf(a->bound_na, sizeof a->bound_na, "--audit-every 0: no step audited");
     sg_observer o = {0};
     o.name = "multi_audit";
     o.after_run = obs_after_run;

@@ -20,6 +20,10 @@
  *           relative residual <= --pairing-tol (audit/relu/pairing.h); the
  *           pairs, their residuals and outputs are reported and drawn
  *           (units.png, audit/relu/pairing_plot.h)
+ *  BOUND    every component of every audited step within its rigorous
+ *           round-off bound of the exact step (the MPFR step audit,
+ *           shadow/relu/multi_shadow_observer.h, specs/roundoff.md M1-M9
+ *           empirical, M10 population); not applicable with --audit-every 0
  *
  * Tolerances (HEURISTIC round-off allowances, not the scalar audit's
  * rigorous bounds; margins are 1 - residual / allowance, < 0 violates):
@@ -36,6 +40,7 @@
 #include "audit/verdict.h"
 #include "kernels/relu/multi_problem.h"
 #include "run/context.h"
+#include "shadow/relu/multi_shadow_observer.h"
 
 enum { SG_MINV_HOMOG = 0, SG_MINV_IMBAL, SG_MINV_DESCENT, SG_MINV_ODDPART, SG_MINV_COUNT };
 
@@ -56,6 +61,10 @@ typedef struct {
     sg_pairing pairing;
     sg_vresult pairing_res;
     int plots;             /* units.png: 1 on, 0 off, -1 auto          */
+    /* BOUND: the MPFR step audit's totals (NULL: not applicable, why) */
+    const sg_mshadow_obs *msh;
+    char bound_na[200];
+    sg_vresult bound_res;
     const char *dir;
 } sg_multi_audit;
 
@@ -75,7 +84,11 @@ void sg_multi_audit_free(sg_multi_audit *a);
    a->pairing and a->pairing_res (idempotent) */
 void sg_multi_audit_pairing(sg_multi_audit *a, const double *theta);
 
-/* register the observer "multi_audit" on ctx; 0 or -1 */
+/* BOUND from a->msh (or a->bound_na) into a->bound_res */
+void sg_multi_audit_bound(sg_multi_audit *a);
+
+/* register the observer "multi_audit" on ctx (after sg_mshadow_attach, whose
+   audit feeds BOUND); 0 or -1 */
 int sg_multi_audit_attach(sg_run_ctx *ctx, const sg_mproblem *p, const sg_mworkspace *ws,
                           int freeze_v, double pairing_tol);
 

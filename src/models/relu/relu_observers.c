@@ -5,6 +5,7 @@
 #include "audit/relu/multi_audit.h"
 #include "models/relu/relu_run.h"
 #include "models/relu/safe_region.h"
+#include "shadow/relu/multi_shadow_observer.h"
 #include "shadow/relu/shadow_audit.h"
 
 int sg_relu_attach_observers(sg_run_ctx *ctx)
@@ -12,18 +13,24 @@ int sg_relu_attach_observers(sg_run_ctx *ctx)
     sg_relu_run *m = ctx->m;
     const sg_relu_config *c = m->rc;
     if (m->r > 1) {
-        /* The MPFR shadow, its round-off bounds and the scalar invariant
-           audit are written for the scalar v (sg_problem): none is attached
-           at r > 1 rather than attached wrong (summary.json's config lists
-           them under "not_applicable"); the identities that generalise are
-           audit/relu/multi_audit.h's (issue 16).  The proved region is
-           checked by the CLI (sizes), setup (X, Y: relu_multi.c) and the run
-           loop (theta). */
+        /* The scalar MPFR shadow (its trajectory shadow, population
+           bounds) and the scalar invariant audit are written for the scalar
+           v (sg_problem): none is attached at r > 1 rather than attached
+           wrong (summary.json's config lists them under "not_applicable");
+           the r > 1 MPFR step audit (roundoff.md M1-M10) and
+           the identities that generalise (audit/relu/multi_audit.h) are
+           (issue 16).  The step audit is registered first: it feeds the
+           audit's BOUND row, whose table must end stdout.  The proved region
+           is checked by the CLI (sizes), setup (X, Y: relu_multi.c) and the
+           run loop (theta). */
         if (!ctx->cfg.quiet)
-            printf("--outputs %d: MPFR shadow, round-off audit and scalar invariants not "
-                   "applicable (written for scalar v); %s\n", m->r,
-                   c->no_invariants ? "--no-invariants: no audit"
-                                    : "auditing HOMOG, IMBAL, DESCENT, ODDPART, PAIRING");
+            printf("--outputs %d: MPFR trajectory shadow and scalar invariants not "
+                   "applicable (written for scalar v); %s%s\n", m->r,
+                   ctx->cfg.audit_every > 0 ? "MPFR step audit (BOUND); " : "",
+                   c->no_invariants ? "--no-invariants: no invariant audit"
+                                    : "auditing HOMOG, IMBAL, DESCENT, ODDPART, BOUND, PAIRING");
+        if (sg_mshadow_attach(ctx, &m->mprob, &m->mws, c->freeze_v) != 0)
+            return SG_EXIT_FAIL;
         if (c->no_invariants)
             return 0;
         return sg_multi_audit_attach(ctx, &m->mprob, &m->mws, c->freeze_v,
