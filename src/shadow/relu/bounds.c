@@ -93,22 +93,26 @@ void sg_bounds_free(sg_bounds *b)
     memset(b, 0, sizeof *b);
 }
 
-void sg_bounds_absdot(sg_bounds *b, const sg_problem *p, const double *theta)
+void sg_bounds_absdot_rows(int n, int d, int k, const double *X, const double *W, double *S)
 {
-    int n = p->n, d = p->d, k = p->k;
     int old = fegetround();
     fesetround(FE_UPWARD);
     for (int i = 0; i < n; i++) {
-        const double *x = p->X + (long)i * d;
+        const double *x = X + (long)i * d;
         for (int j = 0; j < k; j++) {
-            const double *w = theta + (long)j * d;
+            const double *w = W + (long)j * d;
             double s = 0.0;
             for (int l = 0; l < d; l++)
                 s = s + fabs(x[l]) * fabs(w[l]);
-            b->S[(long)i * k + j] = s;
+            S[(long)i * k + j] = s;
         }
     }
     fesetround(old);
+}
+
+void sg_bounds_absdot(sg_bounds *b, const sg_problem *p, const double *theta)
+{
+    sg_bounds_absdot_rows(p->n, p->d, p->k, p->X, theta, b->S);
 }
 
 /* bound of theta_new = fl(theta - fl(mu g)) given Eg (roundoff.md E8) */

@@ -49,6 +49,11 @@ static inline double rel1(double u)
     return u / one_minus_down(u);
 }
 
+/* S[i*k + j] = sum_l |X[i][l]| |W[j][l]|, rounded upward (the sums every
+   Z bound scales, roundoff.md E1); shared by the scalar and the r > 1
+   bounds, whose W is theta's first k*d entries in both layouts */
+void sg_bounds_absdot_rows(int n, int d, int k, const double *X, const double *W, double *S);
+
 /* bound of theta_new = fl(theta - fl(mu g)) given b->Eg (roundoff.md E8),
    under FE_UPWARD */
 void sg_bounds_update(sg_bounds *b, const sg_fp_model *fm, double mu, const double *grad,

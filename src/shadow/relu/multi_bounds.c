@@ -51,20 +51,7 @@ void sg_mbounds_free(sg_mbounds *b)
 
 void sg_mbounds_absdot(sg_mbounds *b, const sg_mproblem *p, const double *theta)
 {
-    int n = p->n, d = p->d, k = p->k;
-    int old = fegetround();
-    fesetround(FE_UPWARD);
-    for (int i = 0; i < n; i++) {
-        const double *x = p->X + (long)i * d;
-        for (int j = 0; j < k; j++) {
-            const double *w = theta + (long)j * d;
-            double s = 0.0;
-            for (int l = 0; l < d; l++)
-                s = s + fabs(x[l]) * fabs(w[l]);
-            b->S[(long)i * k + j] = s;
-        }
-    }
-    fesetround(old);
+    sg_bounds_absdot_rows(p->n, p->d, p->k, p->X, theta, b->S);
 }
 
 static int is_pow2(long m)
