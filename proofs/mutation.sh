@@ -27,7 +27,7 @@ rm -rf "$work" && mkdir -p "$work" || exit 2
 # extra preprocessor flags CPP; print "proved total"
 prove() { # DIR FUNCTIONS FILES T [CPP]
   files=$(for f in $3; do printf '%s ' "$1/src/$f"; done)
-  tag=$(printf '%s' "$2$5" | tr -c 'A-Za-z0-9_-' '_' | cut -c1-120)
+  tag=$(printf '%s' "$2${5:-}" | tr -c 'A-Za-z0-9_-' '_' | cut -c1-120)
   "$FRAMAC" -machdep x86_64 -cpp-extra-args="-I$1/src -I$1 ${5:-}" -warn-special-float none \
     -wp -wp-model real -wp-rte -wp-prover z3,cvc5,cvc4 -wp-par 2 -wp-steps "$STEPS" -wp-timeout "$4" \
     -wp-fct "$2" $files > "$1/wp-$tag.log" 2>&1
@@ -48,7 +48,7 @@ block() { # LABEL FILES MUTANTS
   if [ $# -eq 5 ] && [ "$4" = "$5" ] && [ "$5" -gt 0 ]; then
     printf 'mutation: %-24s %s / %s goals proved (%s; %s steps)\n' "$1 original" "$4" "$5" "$funcs" "$STEPS"
   else
-    echo "mutation: FAILED: the $1 original does not prove ($4 ${5:-}), see $orig"; status=1
+    echo "mutation: FAILED: the $1 original does not prove (${4:-} ${5:-}), see $orig"; status=1
   fi
   files=$2
   printf '%s\n' "$3" | {
