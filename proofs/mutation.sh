@@ -20,7 +20,7 @@ TIMEOUT=${WP_TIMEOUT:-120}
 # limit, so "caught" holds whatever the machine's speed; the cap only ends
 # the provers' hopeless searches sooner (cvc5 and cvc4 do not stop at the
 # step limit on a false goal, they run to the cap: each false goal costs the
-# whole cap, and 32 mutants at 20 s made this test 20 min).  A true goal
+# whole cap, and 30 mutants at 20 s made this test 20 min).  A true goal
 # that needs more than the cap would be counted unproved: the slowest goal
 # of the unmutated copies measured 0.63 s (uncached, relu block) and the
 # slowest function of proofs/REPORT.md takes 8.3 s for its 110 goals, so
