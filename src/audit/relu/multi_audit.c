@@ -270,70 +270,50 @@ static void obs_report(void *self, FILE *fp)
 
 /* checkpoint: the results and L(t) (the per-unit sums are recomputed at
    the next observe, before they are used) */
-static void put_d(FILE *fp, double x, int *ok)
-{
-    unsigned char b[8];
-    uint64_t u;
-    memcpy(&u, &x, 8);
-    sg_le_enc64(b, u);
-    *ok &= fwrite(b, 1, 8, fp) == 8;
-}
-
-static int get_d(FILE *fp, double *x)
-{
-    unsigned char b[8];
-    if (fread(b, 1, 8, fp) != 8)
-        return -1;
-    uint64_t u = sg_le_dec64(b);
-    memcpy(x, &u, 8);
-    return 0;
-}
-
 #define SG_MAUDIT_REC (4 * 8 + 320)
 
 static int obs_save(void *self, FILE *fp)
 {
     sg_multi_audit *a = self;
-    int ok = 1;
-    put_d(fp, a->prev_loss, &ok);
-    put_d(fp, a->loss0, &ok);
-    put_d(fp, (double)a->have_prev, &ok);
+    sg_bw w = {fp, 0};
+    sg_bw_f64(&w, a->prev_loss);
+    sg_bw_f64(&w, a->loss0);
+    sg_bw_f64(&w, (double)a->have_prev);
     for (int id = 0; id < SG_MINV_COUNT; id++) {
         const sg_vresult *r = &a->res[id];
-        put_d(fp, (double)r->verdict, &ok);
-        put_d(fp, (double)r->first_violation, &ok);
-        put_d(fp, r->worst_margin, &ok);
-        put_d(fp, (double)r->checked, &ok);
-        ok &= fwrite(r->reason, 1, sizeof r->reason, fp) == sizeof r->reason;
+        sg_bw_f64(&w, (double)r->verdict);
+        sg_bw_f64(&w, (double)r->first_violation);
+        sg_bw_f64(&w, r->worst_margin);
+        sg_bw_f64(&w, (double)r->checked);
+        sg_bw_bytes(&w, r->reason, sizeof r->reason);
     }
-    return ok ? 0 : -1;
+    return w.bad ? -1 : 0;
 }
 
 static int obs_load(void *self, FILE *fp, size_t len)
 {
     sg_multi_audit *a = self;
-    double x[4];
     if (len != 3 * 8 + SG_MINV_COUNT * SG_MAUDIT_REC)
         return -1;
-    if (get_d(fp, &a->prev_loss) || get_d(fp, &a->loss0) || get_d(fp, &x[0]))
-        return -1;
-    a->have_prev = x[0] != 0.0;
+    sg_br b = {fp, len, 0};
+    a->prev_loss = sg_br_f64(&b);
+    a->loss0 = sg_br_f64(&b);
+    a->have_prev = sg_br_f64(&b) != 0.0;
     for (int id = 0; id < SG_MINV_COUNT; id++) {
         sg_vresult *r = &a->res[id];
+        double x[4];
         for (int q = 0; q < 4; q++)
-            if (get_d(fp, &x[q]))
-                return -1;
+            x[q] = sg_br_f64(&b);
         if (!(x[0] >= 0 && x[0] <= SG_NOT_APPLICABLE) || !(x[1] >= -1) || !(x[3] >= 0))
             return -1;
         r->verdict = (sg_verdict)(int)x[0];
         r->first_violation = (long)x[1];
         r->worst_margin = x[2];
         r->checked = (long)x[3];
-        if (fread(r->reason, 1, sizeof r->reason, fp) != sizeof r->reason)
-            return -1;
+        sg_br_bytes(&b, r->reason, sizeof r->reason);
         r->reason[sizeof r->reason - 1] = '\0';
     }
-    return 0;
+    return b.bad ? -1 : 0;
 }
 
 /* units.png, after summary.json is committed (a figure that cannot be

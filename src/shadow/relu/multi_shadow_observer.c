@@ -131,38 +131,6 @@ static void obs_report(void *self, FILE *fp)
     X(range_errors) X(max_ratio_step) X(first_step) X(first_index) X(replica_mismatch)
 #define MS_NLONGS 11
 
-static void put_u(FILE *fp, uint64_t u, int *ok)
-{
-    unsigned char b[8];
-    sg_le_enc64(b, u);
-    *ok &= fwrite(b, 1, 8, fp) == 8;
-}
-
-static void put_dbl(FILE *fp, double x, int *ok)
-{
-    uint64_t u;
-    memcpy(&u, &x, 8);
-    put_u(fp, u, ok);
-}
-
-static int get_u(FILE *fp, uint64_t *u)
-{
-    unsigned char b[8];
-    if (fread(b, 1, 8, fp) != 8)
-        return -1;
-    *u = sg_le_dec64(b);
-    return 0;
-}
-
-static int get_dbl(FILE *fp, double *x)
-{
-    uint64_t u;
-    if (get_u(fp, &u))
-        return -1;
-    memcpy(x, &u, 8);
-    return 0;
-}
-
 /* words: 3 header, the longs, 4 doubles + first_class/have_first/mismatch,
    3 per class */
 #define MS_WORDS (3 + MS_NLONGS + 4 + 3 + 3 * SG_MS_NCLASS)
@@ -171,70 +139,67 @@ static int obs_save(void *self, FILE *fp)
 {
     sg_mshadow_obs *a = self;
     const sg_mshadow *s = &a->s;
-    int ok = 1;
-    put_u(fp, (uint64_t)s->prec, &ok);
-    put_u(fp, (uint64_t)s->len, &ok);
-    put_u(fp, (uint64_t)a->every, &ok);
-#define PUT_L(f) put_u(fp, (uint64_t)s->f, &ok);
+    sg_bw w = {fp, 0};
+    sg_bw_u64(&w, (uint64_t)s->prec);
+    sg_bw_u64(&w, (uint64_t)s->len);
+    sg_bw_u64(&w, (uint64_t)a->every);
+#define PUT_L(f) sg_bw_i64(&w, (int64_t)s->f);
     MS_LONGS(PUT_L)
 #undef PUT_L
-    put_dbl(fp, s->max_ratio, &ok);
-    put_dbl(fp, s->first_err, &ok);
-    put_dbl(fp, s->first_bound, &ok);
-    put_dbl(fp, 0.0, &ok); /* reserved */
-    put_u(fp, (uint64_t)s->first_class, &ok);
-    put_u(fp, (uint64_t)s->have_first, &ok);
-    put_u(fp, (uint64_t)a->mismatch, &ok);
+    sg_bw_f64(&w, s->max_ratio);
+    sg_bw_f64(&w, s->first_err);
+    sg_bw_f64(&w, s->first_bound);
+    sg_bw_f64(&w, 0.0); /* reserved */
+    sg_bw_u64(&w, (uint64_t)s->first_class);
+    sg_bw_u64(&w, (uint64_t)s->have_first);
+    sg_bw_u64(&w, (uint64_t)a->mismatch);
     for (int c = 0; c < SG_MS_NCLASS; c++) {
-        put_u(fp, (uint64_t)s->cls[c].checked, &ok);
-        put_u(fp, (uint64_t)s->cls[c].violations, &ok);
-        put_dbl(fp, s->cls[c].max_ratio, &ok);
+        sg_bw_i64(&w, (int64_t)s->cls[c].checked);
+        sg_bw_i64(&w, (int64_t)s->cls[c].violations);
+        sg_bw_f64(&w, s->cls[c].max_ratio);
     }
-    return ok ? 0 : -1;
+    return w.bad ? -1 : 0;
 }
 
 static int obs_load(void *self, FILE *fp, size_t len)
 {
     sg_mshadow_obs *a = self;
     sg_mshadow *s = &a->s;
-    uint64_t h[3], u;
-    double x;
     if (len != (size_t)MS_WORDS * 8)
         return -1;
+    sg_br b = {fp, len, 0};
+    uint64_t h[3];
     for (int q = 0; q < 3; q++)
-        if (get_u(fp, &h[q]))
-            return -1;
+        h[q] = sg_br_u64(&b);
     if (h[0] != (uint64_t)s->prec || h[1] != (uint64_t)s->len || h[2] != (uint64_t)a->every)
         return -1;
+    int64_t v;
 #define GET_L(f)                                                                 \
-    if (get_u(fp, &u) || (int64_t)u < -1)                                        \
+    if ((v = sg_br_i64(&b)) < -1)                                                \
         return -1;                                                               \
-    s->f = (long)(int64_t)u;
+    s->f = (long)v;
     MS_LONGS(GET_L)
 #undef GET_L
-    if (get_dbl(fp, &s->max_ratio) || get_dbl(fp, &s->first_err) ||
-        get_dbl(fp, &s->first_bound) || get_dbl(fp, &x))
-        return -1;
-    if (get_u(fp, &u) || u >= SG_MS_NCLASS)
+    s->max_ratio = sg_br_f64(&b);
+    s->first_err = sg_br_f64(&b);
+    s->first_bound = sg_br_f64(&b);
+    (void)sg_br_f64(&b); /* reserved */
+    uint64_t u = sg_br_u64(&b);
+    if (u >= SG_MS_NCLASS)
         return -1;
     s->first_class = (int)u;
-    if (get_u(fp, &u) || u > 1)
+    if ((u = sg_br_u64(&b)) > 1)
         return -1;
     s->have_first = (int)u;
-    if (get_u(fp, &u) || (int64_t)u < 0)
+    if ((v = sg_br_i64(&b)) < 0)
         return -1;
-    a->mismatch = (long)u;
+    a->mismatch = (long)v;
     for (int c = 0; c < SG_MS_NCLASS; c++) {
-        if (get_u(fp, &u))
-            return -1;
-        s->cls[c].checked = (long)(int64_t)u;
-        if (get_u(fp, &u))
-            return -1;
-        s->cls[c].violations = (long)(int64_t)u;
-        if (get_dbl(fp, &s->cls[c].max_ratio))
-            return -1;
+        s->cls[c].checked = (long)sg_br_i64(&b);
+        s->cls[c].violations = (long)sg_br_i64(&b);
+        s->cls[c].max_ratio = sg_br_f64(&b);
     }
-    return 0;
+    return b.bad ? -1 : 0;
 }
 
 static void obs_destroy(void *self)
