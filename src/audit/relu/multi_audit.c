@@ -27,7 +27,6 @@ int sg_multi_audit_init(sg_multi_audit *a, const sg_mproblem *p, const sg_mworks
     a->freeze_v = freeze_v;
     a->a_norm = sg_norm(p->r * p->d, p->A);
     a->pairing_tol = SG_PAIRING_TOL_DEFAULT;
-    a->plots = 0;
     a->b = calloc((size_t)p->k, sizeof(double));
     a->gw2 = calloc((size_t)p->k, sizeof(double));
     a->gv2 = calloc((size_t)p->k, sizeof(double));

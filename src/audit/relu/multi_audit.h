@@ -60,12 +60,10 @@ typedef struct {
     int pairing_state;     /* 0 not computed, 1 computed, -1 refused   */
     sg_pairing pairing;
     sg_vresult pairing_res;
-    int plots;             /* units.png: 1 on, 0 off, -1 auto          */
     /* BOUND: the MPFR step audit's totals (NULL: not applicable, why) */
     const sg_mshadow_obs *msh;
     char bound_na[200];
     sg_vresult bound_res;
-    const char *dir;
 } sg_multi_audit;
 
 /* the checks on one state / one step, for the observer and the tests:
