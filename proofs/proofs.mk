@@ -51,9 +51,9 @@ EVA_FLAGS   := -machdep x86_64 -cpp-extra-args="-I$(PROOFS_OUT)/eva/src -I$(PROO
                -eva -eva-no-show-progress -eva-print -warn-special-float non-finite
 
 .PHONY: proofs proofs-report proofs-literals proofs-literal-test proofs-wp proofs-eva \
-        proofs-mutation proofs-why3conf
+        proofs-mutation proofs-mutation-test proofs-why3conf
 
-CHECK_TARGETS += proofs proofs-literal-test proofs-mutation
+CHECK_TARGETS += proofs proofs-literal-test proofs-mutation proofs-mutation-test
 
 $(PROOFS_OUT) $(PROOFS_OUT)/eva/src:
 	mkdir -p $@
@@ -116,7 +116,18 @@ proofs-report: proofs-wp proofs-eva
 
 # ---- 4. the proofs catch bugs ----
 proofs-mutation: $(WHY3CONF)
-	@WP_STEPS=$(WP_STEPS) WP_TIMEOUT=$(WP_TIMEOUT) sh proofs/mutation.sh $(PROOFS_OUT)/mutation
+	@WP_STEPS=$(WP_STEPS) WP_TIMEOUT=$(WP_TIMEOUT) WP_CACHE_SEED=proofs/.cache \
+	  sh proofs/mutation.sh $(PROOFS_OUT)/mutation
+# the mutation test must fail when a mutant's named goal is not the one left
+# unproved (proofs/mutation.sh's selftest block)
+proofs-mutation-test: $(WHY3CONF)
+	@out=$(PROOFS_OUT)/mutation-selftest.out; \
+	if MUT_BLOCKS=selftest WP_STEPS=$(WP_STEPS) WP_TIMEOUT=$(WP_TIMEOUT) \
+	   sh proofs/mutation.sh $(PROOFS_OUT)/mutation-selftest > $$out 2>&1; then \
+	  cat $$out; echo "proofs-mutation-test: FAILED: a misnamed mutant passed"; exit 1; fi; \
+	if grep -q 'dropped-scale-loss-misnamed: NOT caught' $$out; then \
+	  echo "proofs-mutation-test: a mutant whose named goal stays proved fails the test"; \
+	else cat $$out; echo "proofs-mutation-test: FAILED: unexpected output"; exit 1; fi
 
 # ---- the rounding run (issue 15): proofs/rounding/rounding.mk ----
 include proofs/rounding/rounding.mk
