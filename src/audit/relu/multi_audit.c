@@ -241,6 +241,15 @@ static void obs_summary(void *self, sg_json *j)
     sg_vresult_json(j, &a->bound_res, "double");
     sg_json_str(j, "tolerance", "rigorous componentwise round-off bound (specs/roundoff.md M1-M9)");
     sg_json_close(j);
+    sg_multi_audit_flips(a);
+    sg_json_open(j, "FLIPS");
+    sg_vresult_json(j, &a->flips_res, "double");
+    sg_json_close(j);
+    sg_multi_audit_diverge(a);
+    sg_json_open(j, "DIVERGE");
+    sg_vresult_json(j, &a->diverge_res, "double");
+    sg_json_num(j, "tolerance", a->diverge_max);
+    sg_json_close(j);
     sg_multi_audit_pairing(a, a->theta_last);
     sg_json_open(j, "PAIRING");
     sg_vresult_json(j, &a->pairing_res, "double");
@@ -263,6 +272,10 @@ static void obs_report(void *self, FILE *fp)
         artefacts += sg_vtable_row(fp, names[id], &a->res[id], NULL);
     sg_multi_audit_bound(a);
     artefacts += sg_vtable_row(fp, "BOUND", &a->bound_res, NULL);
+    sg_multi_audit_flips(a);
+    artefacts += sg_vtable_row(fp, "FLIPS", &a->flips_res, NULL);
+    sg_multi_audit_diverge(a);
+    artefacts += sg_vtable_row(fp, "DIVERGE", &a->diverge_res, NULL);
     artefacts += sg_vtable_row(fp, "PAIRING", &a->pairing_res, NULL);
     sg_vtable_footnote(fp, artefacts);
 }
@@ -348,7 +361,7 @@ static void obs_destroy(void *self)
 }
 
 int sg_multi_audit_attach(sg_run_ctx *ctx, const sg_mproblem *p, const sg_mworkspace *ws,
-                          int freeze_v, double pairing_tol)
+                          int freeze_v, double pairing_tol, double diverge_max)
 {
     sg_multi_audit *a = malloc(sizeof *a);
     if (!a || sg_multi_audit_init(a, p, ws, ctx->cfg.mu, freeze_v) != 0) {
@@ -358,6 +371,8 @@ int sg_multi_audit_attach(sg_run_ctx *ctx, const sg_mproblem *p, const sg_mworks
     }
     a->pairing_tol = pairing_tol;
     a->msh = sg_mshadow_of(ctx);
+    a->traj = sg_mtraj_of(ctx);
+    a->diverge_max = diverge_max;
     if (ctx->cfg.audit_every == 0)
         snprintf(a->bound_na, sizeof a->bound_na, "--audit-every 0: no step audited");
     sg_observer o = {0};

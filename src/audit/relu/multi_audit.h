@@ -24,6 +24,14 @@
  *           round-off bound of the exact step (the MPFR step audit,
  *           shadow/relu/multi_shadow_observer.h, specs/roundoff.md M1-M9
  *           empirical, M10 population); not applicable with --audit-every 0
+ *  FLIPS    the ambiguous and flipped activation pairs of the audited steps
+ *           (a measurement, as in the scalar audit: held when every flip was
+ *           within its bound, i.e. BOUND held); not applicable to the
+ *           population loss (no indicators) and with --audit-every 0
+ *  DIVERGE  held iff max_t |theta_t - theta_t^MPFR| / |theta_t^MPFR| <=
+ *           --diverge-max (default 1e-6), theta^MPFR the independent MPFR
+ *           trajectory from theta_0 (shadow/relu/multi_traj.h); not
+ *           applicable with --no-shadow-trajectory
  *
  * Tolerances (HEURISTIC round-off allowances, not the scalar audit's
  * rigorous bounds; margins are 1 - residual / allowance, < 0 violates):
@@ -41,6 +49,7 @@
 #include "kernels/relu/multi_problem.h"
 #include "run/context.h"
 #include "shadow/relu/multi_shadow_observer.h"
+#include "shadow/relu/multi_traj.h"
 
 enum { SG_MINV_HOMOG = 0, SG_MINV_IMBAL, SG_MINV_DESCENT, SG_MINV_ODDPART, SG_MINV_COUNT };
 
@@ -64,6 +73,10 @@ typedef struct {
     const sg_mshadow_obs *msh;
     char bound_na[200];
     sg_vresult bound_res;
+    /* FLIPS (from msh) and DIVERGE (from the MPFR trajectory, NULL: none) */
+    sg_vresult flips_res, diverge_res;
+    const sg_mtraj *traj;
+    double diverge_max;
 } sg_multi_audit;
 
 /* the checks on one state / one step, for the observer and the tests:
@@ -85,10 +98,14 @@ void sg_multi_audit_pairing(sg_multi_audit *a, const double *theta);
 /* BOUND from a->msh (or a->bound_na) into a->bound_res */
 void sg_multi_audit_bound(sg_multi_audit *a);
 
+/* FLIPS from a->msh, DIVERGE from a->traj (multi_shadow_verdicts.c) */
+void sg_multi_audit_flips(sg_multi_audit *a);
+void sg_multi_audit_diverge(sg_multi_audit *a);
+
 /* register the observer "multi_audit" on ctx (after sg_mshadow_attach, whose
    audit feeds BOUND); 0 or -1 */
 int sg_multi_audit_attach(sg_run_ctx *ctx, const sg_mproblem *p, const sg_mworkspace *ws,
-                          int freeze_v, double pairing_tol);
+                          int freeze_v, double pairing_tol, double diverge_max);
 
 const char *sg_minv_name(int id);
 
