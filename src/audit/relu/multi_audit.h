@@ -14,6 +14,16 @@
  *           part under x ~ N(0, I), so |V W / 2 - A|_F^2 = E|odd|^2 <= 2 L;
  *           zero loss therefore forces V W = 2A (the zero-loss
  *           characterisation); not applicable to the empirical loss
+ *  EVENPART population loss: the even part of every output line cancels at
+ *           zero loss: e_o(x) = (1/2) V_o |W x| (the even part of line o of
+ *           f, the target being odd) satisfies sqrt(sum_o |e_o|^2) <= sqrt(2 L)
+ *           at every state (odd and even parts are orthogonal under
+ *           N(0, I); the closed form is in multi_evenpart.c), so zero loss
+ *           forces e_o = 0 on every line: the second half of the zero-loss
+ *           characterisation, which ODDPART does not see (two units with
+ *           w_b = -w_a, V_b = V_a add V_a |w_a.x| and nothing to V W);
+ *           summary.json's "even_part" lists |e_o| at the last state; not
+ *           applicable to the empirical loss
  *
  *  PAIRING  at the end of the run: the units match into k/2 pairs of opposite
  *           units (V_a ~ -V_b, w_a ~ -w_b; Appendix E, Figs. 6-8), each pair's
@@ -40,6 +50,8 @@
  *  DESCENT 1e-14 L(0)
  *  ODDPART 4 sqrt(u) |A|_F  (the closed form's cancellation floor ~ u |A|_F^2
  *          under the square root), u = 2^-53
+ *  EVENPART 4 sqrt(u) (|A|_F + S), S = (1/2) sum_j |V_j||w_j| >= |e|: the same
+ *          floor for L, plus the one of |e|^2's quadratic form (~ u S^2)
  * tests/test_multi.c shows each check fails on a broken input. */
 #ifndef SG_MULTI_AUDIT_H
 #define SG_MULTI_AUDIT_H
@@ -51,7 +63,10 @@
 #include "shadow/relu/multi_shadow_observer.h"
 #include "shadow/relu/multi_traj.h"
 
-enum { SG_MINV_HOMOG = 0, SG_MINV_IMBAL, SG_MINV_DESCENT, SG_MINV_ODDPART, SG_MINV_COUNT };
+enum {
+    SG_MINV_HOMOG = 0, SG_MINV_IMBAL, SG_MINV_DESCENT, SG_MINV_ODDPART, SG_MINV_EVENPART,
+    SG_MINV_COUNT
+};
 
 typedef struct {
     const sg_mproblem *p;
@@ -77,6 +92,8 @@ typedef struct {
     sg_vresult flips_res, diverge_res;
     const sg_mtraj *traj;
     double diverge_max;
+    double *G;             /* k x k: EVENPART's Gram matrix             */
+    double *even_line;     /* r: |e_o| at the last observed state       */
 } sg_multi_audit;
 
 /* the checks on one state / one step, for the observer and the tests:
@@ -97,6 +114,10 @@ void sg_multi_audit_pairing(sg_multi_audit *a, const double *theta);
 
 /* BOUND from a->msh (or a->bound_na) into a->bound_res */
 void sg_multi_audit_bound(sg_multi_audit *a);
+
+/* sqrt(sum_o |e_o|^2), e_o the even part of output line o under x ~ N(0, I)
+   (multi_evenpart.c); G: k*k scratch; line (r, or NULL) receives |e_o| */
+double sg_multi_even_norm(int d, int k, int r, const double *theta, double *G, double *line);
 
 /* FLIPS from a->msh, DIVERGE from a->traj (multi_shadow_verdicts.c) */
 void sg_multi_audit_flips(sg_multi_audit *a);
