@@ -1,6 +1,7 @@
 /* multi_audit.h -- the invariant audit of an --outputs r > 1 run (issue 16):
  * the identities of the scalar audit that generalise to V in R^{r x k},
- * checked on the double trajectory (there is no MPFR shadow at r > 1).
+ * checked on the double trajectory, and the verdicts of the r > 1 MPFR
+ * step audit (BOUND, FLIPS) and MPFR trajectory (DIVERGE).
  *
  *  HOMOG    w_j . grad_{w_j} L = V_j . grad_{V_j} L for every unit j (ReLU is
  *           positively homogeneous: both sides are (1/n) sum_i t_ij z_ij)
