@@ -15,8 +15,13 @@
 #  5. data/a.csv of an r = 3 --dump reads back as --target: the same run.
 #  6. The r > 1 MPFR step audit (empirical): BOUND held, 0 violations,
 #     summary.json "audit", max_err_ratio column, --audit-every 5 and 0.
-#  (4 resumes the empirical run with the step audit on: its totals are
-#     checkpointed.)
+#  7. The r > 1 MPFR trajectory (shadow/relu/multi_traj.h): DIVERGE held
+#     with its measure in the table, summary.json and the divergence column;
+#     --diverge-max below the measured divergence violates it,
+#     --no-shadow-trajectory makes it not applicable; FLIPS held (empirical)
+#     and not applicable (population); EVENPART held (population).
+#  (4 resumes both losses with the step audit and the MPFR trajectory on:
+#     their totals and the MPFR state are checkpointed.)
 # Usage: multi.sh [BIN]
 set -u
 BIN=${1:-bin/shadowgd}
@@ -92,9 +97,9 @@ grep -q '"outputs": 3' "$tmp/conv/summary.json" && grep -q '"k": 6' "$tmp/conv/s
   bad "summary.json lacks outputs 3 / k 6"
 
 # the scalar observers are not attached at r > 1, the multi audit is
-grep -q '^--outputs 3: MPFR trajectory shadow and scalar invariants not applicable.*PAIRING$' "$tmp/conv.out" &&
+grep -q '^--outputs 3: scalar invariants not applicable.*MPFR trajectory (DIVERGE); .*PAIRING$' "$tmp/conv.out" &&
   grep -q '"not_applicable": \[' "$tmp/conv/summary.json" && ok || bad "r = 3: no not-applicable line / member"
-for id in HOMOG IMBAL DESCENT ODDPART PAIRING; do
+for id in HOMOG IMBAL DESCENT ODDPART EVENPART DIVERGE PAIRING; do
   grep -q "^$id  *held  *(no shadow)" "$tmp/conv.out" && ok || bad "r = 3: $id not held in the verdict table"
 done
 # BOUND (population: roundoff.md M10) held over the 2001 audited steps
@@ -152,15 +157,32 @@ grep -q "^audit (MPFR 128 bits, every 1, outputs 3): 61 steps, [0-9]* components
 audit=$(python3 -c "import json,sys; a=json.load(open(sys.argv[1]))['audit']; print(a['steps_audited'], a['bound_violations'], a['components_checked'] > 0, 0 < a['max_error_to_bound'] <= 1, sorted(a['components']) == sorted(['z','relu','f','r','loss','grad_V','t','grad_W','W','V']))" "$tmp/mb1/summary.json")
 [ "$audit" = "61 0 True True True" ] && ok || bad "r = 3 empirical: summary.json audit '$audit'"
 echo "r = 3 empirical step audit: $(grep '^audit (MPFR' "$tmp/mb1.out")"
-head -1 "$tmp/mb1/trajectory.csv" | grep -q ',max_err_ratio,bound_violations,ambiguous,flips$' && ok ||
+head -1 "$tmp/mb1/trajectory.csv" | grep -q ',max_err_ratio,bound_violations,ambiguous,flips,divergence$' && ok ||
   bad "r = 3 empirical: no max_err_ratio column"
 "$BIN" run --outputs 3 --loss empirical --d 6 --k 6 --n 200 --steps 20 --audit-every 5 --no-plots --out "$tmp/mb5" > "$tmp/mb5.out" &&
   grep -q "^audit (MPFR 128 bits, every 5, outputs 3): 5 steps" "$tmp/mb5.out" &&
-  [ "$(awk -F, 'NR > 1 && $(NF-3) != "" { c++ } END { print c }' "$tmp/mb5/trajectory.csv")" = 5 ] && ok ||
+  [ "$(awk -F, 'NR > 1 && $(NF-4) != "" { c++ } END { print c }' "$tmp/mb5/trajectory.csv")" = 5 ] && ok ||
   bad "--audit-every 5: not 5 audited rows"
 "$BIN" run --outputs 3 --loss empirical --d 6 --k 6 --n 200 --steps 20 --audit-every 0 --no-plots --out "$tmp/mb0" > "$tmp/mb0.out" &&
   grep -q "^BOUND  *not-applicable.*--audit-every 0" "$tmp/mb0.out" && ! grep -q '"audit"' "$tmp/mb0/summary.json" && ok ||
   bad "--audit-every 0: BOUND not not-applicable"
+
+# ---- 7 ----
+grep -q "^DIVERGE  *held  *(no shadow)  *-  *[0-9.e-]*  *max |theta - theta_mpfr|/|theta_mpfr| = [0-9.e-]* at step [0-9]* (final [0-9.e-]*, limit 1e-06)" "$tmp/conv.out" &&
+  grep -q "^FLIPS  *not-applicable.*no activation indicators" "$tmp/conv.out" &&
+  grep -q "^EVENPART  *held" "$tmp/conv.out" && ok || bad "r = 3 population: DIVERGE / FLIPS / EVENPART rows"
+echo "r = 3 population: $(grep '^trajectory shadow' "$tmp/conv.out")"
+traj=$(python3 -c "import json,sys; s=json.load(open(sys.argv[1])); t=s['trajectory_shadow']; e=s['even_part']; print(t['states_compared'], 0 < t['max_divergence'] < 1e-12, s['invariants']['DIVERGE']['verdict'], len(e['per_line']), s['config']['not_applicable'])" "$tmp/conv/summary.json")
+[ "$traj" = "2001 True held 3 ['scalar_invariant_audit']" ] && ok || bad "r = 3 population: summary.json trajectory_shadow '$traj'"
+grep -q "^FLIPS  *held  *(no shadow)  *-  *-*[0-9]*  *[0-9]* ambiguous and [0-9]* flipped activation pairs in 61 audited steps; every flip within its bound" "$tmp/mb1.out" &&
+  grep -q "^DIVERGE  *held" "$tmp/mb1.out" && grep -q "^EVENPART  *not-applicable" "$tmp/mb1.out" &&
+  [ "$(awk -F, 'NR > 1 && $NF != "" { c++ } END { print c }' "$tmp/mb1/trajectory.csv")" = 61 ] && ok ||
+  bad "r = 3 empirical: FLIPS / DIVERGE rows or the divergence column"
+"$BIN" run --outputs 3 --loss empirical --d 6 --k 6 --n 200 --steps 60 --no-plots --diverge-max 1e-20 --out "$tmp/dv" > "$tmp/dv.out" &&
+  grep -q "^DIVERGE  *violated.*limit 1e-20)" "$tmp/dv.out" && ok || bad "--diverge-max 1e-20: DIVERGE not violated"
+"$BIN" run --outputs 3 --loss population --steps 50 --no-shadow-trajectory --no-plots --out "$tmp/nt" > "$tmp/nt.out" &&
+  grep -q "^DIVERGE  *not-applicable.*--no-shadow-trajectory" "$tmp/nt.out" && ! grep -q '"trajectory_shadow": {' "$tmp/nt/summary.json" &&
+  ! head -1 "$tmp/nt/trajectory.csv" | grep -q divergence && ok || bad "--no-shadow-trajectory: DIVERGE not not-applicable"
 
 echo "multi: $pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -30,6 +30,7 @@ int register_pairing_suite(void);
 int register_multi_suite(void);
 int register_proved_bounds_suite(void);
 int register_multi_bounds_suite(void);
+int register_multi_traj_suite(void);
 
 static const struct { const char *name; register_fn fn; } suites[] = {
     {"rng", register_rng_suite},
@@ -55,6 +56,7 @@ static const struct { const char *name; register_fn fn; } suites[] = {
     {"multi", register_multi_suite},
     {"proved_bounds", register_proved_bounds_suite},
     {"multi_bounds", register_multi_bounds_suite},
+    {"multi_traj", register_multi_traj_suite},
 };
 
 int main(int argc, char **argv)

@@ -10,7 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const names[SG_MINV_COUNT] = {"HOMOG", "IMBAL", "DESCENT", "ODDPART"};
+static const char *const names[SG_MINV_COUNT] = {"HOMOG", "IMBAL", "DESCENT", "ODDPART",
+                                                    "EVENPART"};
 
 const char *sg_minv_name(int id)
 {
@@ -30,6 +31,8 @@ int sg_multi_audit_init(sg_multi_audit *a, const sg_mproblem *p, const sg_mworks
     a->b = calloc((size_t)p->k, sizeof(double));
     a->gw2 = calloc((size_t)p->k, sizeof(double));
     a->gv2 = calloc((size_t)p->k, sizeof(double));
+    a->G = calloc((size_t)p->k * (size_t)p->k + 1, sizeof(double));
+    a->even_line = calloc((size_t)p->r, sizeof(double));
     for (int id = 0; id < SG_MINV_COUNT; id++) {
         sg_vresult_init(&a->res[id], "fraction of the allowance left");
         snprintf(a->res[id].reason, sizeof a->res[id].reason,
@@ -38,10 +41,13 @@ int sg_multi_audit_init(sg_multi_audit *a, const sg_mproblem *p, const sg_mworks
     if (freeze_v)
         sg_vresult_na(&a->res[SG_MINV_IMBAL], "--freeze-v: V is not trained, the identity "
                                               "is that of a full GD step");
-    if (p->loss != SG_LOSS_POPULATION)
+    if (p->loss != SG_LOSS_POPULATION) {
         sg_vresult_na(&a->res[SG_MINV_ODDPART], "the bound holds for the population loss "
                                                 "(x ~ N(0, I)), not for a finite sample");
-    if (!a->b || !a->gw2 || !a->gv2) {
+        sg_vresult_na(&a->res[SG_MINV_EVENPART], "the bound holds for the population loss "
+                                                 "(x ~ N(0, I)), not for a finite sample");
+    }
+    if (!a->b || !a->gw2 || !a->gv2 || !a->G || !a->even_line) {
         sg_multi_audit_free(a);
         return -1;
     }
@@ -54,7 +60,9 @@ void sg_multi_audit_free(sg_multi_audit *a)
     free(a->b);
     free(a->gw2);
     free(a->gv2);
-    a->b = a->gw2 = a->gv2 = NULL;
+    free(a->G);
+    free(a->even_line);
+    a->b = a->gw2 = a->gv2 = a->G = a->even_line = NULL;
 }
 
 /* sg_vresult_margin, and the verdict at the first violation */
@@ -117,6 +125,17 @@ void sg_multi_audit_observe(sg_multi_audit *a, long t, const double *theta, cons
         double bound = 2.0 * sqrt(2.0 * Ls) + 4.0 * 0x1p-26 * a->a_norm;
         record(&a->res[SG_MINV_ODDPART], t, 1.0 - sg_multi_vw_residual(d, k, r, p->A, theta) / bound,
                "|V W - 2A|_F - 2 sqrt(2L)");
+        double S = 0.0; /* (1/2) sum_j |V_j||w_j|: the even part's scale */
+        for (int j = 0; j < k; j++) {
+            const double *w = theta + (long)j * d;
+            double vv, u1, u2;
+            col_sums(r, k, j, V, V, &vv, &u1, &u2);
+            S += 0.5 * sqrt(vv * sg_dot(d, w, w));
+        }
+        double e = sg_multi_even_norm(d, k, r, theta, a->G, a->even_line);
+        double eb = sqrt(2.0 * Ls) + 4.0 * 0x1p-26 * (a->a_norm + S);
+        record(&a->res[SG_MINV_EVENPART], t, 1.0 - e / eb,
+               "sqrt(sum_o |even part of line o|^2) - sqrt(2L)");
     }
     a->prev_loss = Ls;
     a->have_prev = 1;
@@ -241,6 +260,15 @@ static void obs_summary(void *self, sg_json *j)
     sg_vresult_json(j, &a->bound_res, "double");
     sg_json_str(j, "tolerance", "rigorous componentwise round-off bound (specs/roundoff.md M1-M9)");
     sg_json_close(j);
+    sg_multi_audit_flips(a);
+    sg_json_open(j, "FLIPS");
+    sg_vresult_json(j, &a->flips_res, "double");
+    sg_json_close(j);
+    sg_multi_audit_diverge(a);
+    sg_json_open(j, "DIVERGE");
+    sg_vresult_json(j, &a->diverge_res, "double");
+    sg_json_num(j, "tolerance", a->diverge_max);
+    sg_json_close(j);
     sg_multi_audit_pairing(a, a->theta_last);
     sg_json_open(j, "PAIRING");
     sg_vresult_json(j, &a->pairing_res, "double");
@@ -249,6 +277,17 @@ static void obs_summary(void *self, sg_json *j)
     sg_json_close(j);
     if (a->pairing_state == 1)
         sg_pairing_json(j, &a->pairing, a->pairing_tol);
+    if (a->p->loss == SG_LOSS_POPULATION && a->theta_last) {
+        const sg_mproblem *p = a->p;
+        sg_json_open(j, "even_part");
+        sg_json_num(j, "norm", sg_multi_even_norm(p->d, p->k, p->r, a->theta_last, a->G,
+                                                  a->even_line));
+        sg_json_open_array(j, "per_line");
+        for (int o = 0; o < p->r; o++)
+            sg_json_num(j, NULL, a->even_line[o]);
+        sg_json_close_array(j);
+        sg_json_close(j);
+    }
 }
 
 static void obs_report(void *self, FILE *fp)
@@ -263,6 +302,10 @@ static void obs_report(void *self, FILE *fp)
         artefacts += sg_vtable_row(fp, names[id], &a->res[id], NULL);
     sg_multi_audit_bound(a);
     artefacts += sg_vtable_row(fp, "BOUND", &a->bound_res, NULL);
+    sg_multi_audit_flips(a);
+    artefacts += sg_vtable_row(fp, "FLIPS", &a->flips_res, NULL);
+    sg_multi_audit_diverge(a);
+    artefacts += sg_vtable_row(fp, "DIVERGE", &a->diverge_res, NULL);
     artefacts += sg_vtable_row(fp, "PAIRING", &a->pairing_res, NULL);
     sg_vtable_footnote(fp, artefacts);
 }
@@ -348,7 +391,7 @@ static void obs_destroy(void *self)
 }
 
 int sg_multi_audit_attach(sg_run_ctx *ctx, const sg_mproblem *p, const sg_mworkspace *ws,
-                          int freeze_v, double pairing_tol)
+                          int freeze_v, double pairing_tol, double diverge_max)
 {
     sg_multi_audit *a = malloc(sizeof *a);
     if (!a || sg_multi_audit_init(a, p, ws, ctx->cfg.mu, freeze_v) != 0) {
@@ -358,6 +401,8 @@ int sg_multi_audit_attach(sg_run_ctx *ctx, const sg_mproblem *p, const sg_mworks
     }
     a->pairing_tol = pairing_tol;
     a->msh = sg_mshadow_of(ctx);
+    a->traj = sg_mtraj_of(ctx);
+    a->diverge_max = diverge_max;
     if (ctx->cfg.audit_every == 0)
         snprintf(a->bound_na, sizeof a->bound_na, "--audit-every 0: no step audited");
     sg_observer o = {0};

@@ -226,7 +226,6 @@ static void relu_config_json(void *self, const sg_config *cfg, sg_json *j)
     sg_json_close(j);
     if (m->r > 1) { /* relu_observers.c: what an r > 1 run does not check */
         sg_json_open_array(j, "not_applicable");
-        sg_json_str(j, NULL, "mpfr_trajectory_shadow");
         sg_json_str(j, NULL, "scalar_invariant_audit");
         sg_json_close_array(j);
     }

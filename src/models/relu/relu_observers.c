@@ -6,6 +6,7 @@
 #include "models/relu/relu_run.h"
 #include "models/relu/safe_region.h"
 #include "shadow/relu/multi_shadow_observer.h"
+#include "shadow/relu/multi_traj.h"
 #include "shadow/relu/shadow_audit.h"
 
 int sg_relu_attach_observers(sg_run_ctx *ctx)
@@ -13,28 +14,32 @@ int sg_relu_attach_observers(sg_run_ctx *ctx)
     sg_relu_run *m = ctx->m;
     const sg_relu_config *c = m->rc;
     if (m->r > 1) {
-        /* The scalar MPFR shadow (its trajectory shadow, population
-           bounds) and the scalar invariant audit are written for the scalar
-           v (sg_problem): none is attached at r > 1 rather than attached
-           wrong (summary.json's config lists them under "not_applicable");
-           the r > 1 MPFR step audit (roundoff.md M1-M10) and
-           the identities that generalise (audit/relu/multi_audit.h) are
-           (issue 16).  The step audit is registered first: it feeds the
-           audit's BOUND row, whose table must end stdout.  The proved region
-           is checked by the CLI (sizes), setup (X, Y: relu_multi.c) and the
-           run loop (theta). */
+        /* The scalar MPFR shadow and the scalar invariant audit are written
+           for the scalar v (sg_problem): neither is attached at r > 1 rather
+           than attached wrong (summary.json's config lists the audit under
+           "not_applicable"); the r > 1 MPFR step audit (roundoff.md
+           M1-M10), the r > 1 MPFR trajectory (multi_traj.h) and the
+           identities that generalise (audit/relu/multi_audit.h) are (issue
+           16).  Both shadows are registered first: they feed the audit's
+           BOUND, FLIPS and DIVERGE rows, whose table must end stdout.  The
+           proved region is checked by the CLI (sizes), setup (X, Y:
+           relu_multi.c) and the run loop (theta). */
         if (!ctx->cfg.quiet)
-            printf("--outputs %d: MPFR trajectory shadow and scalar invariants not "
-                   "applicable (written for scalar v); %s%s\n", m->r,
-                   ctx->cfg.audit_every > 0 ? "MPFR step audit (BOUND); " : "",
+            printf("--outputs %d: scalar invariants not applicable (written for scalar "
+                   "v); %s%s%s\n", m->r,
+                   ctx->cfg.audit_every > 0 ? "MPFR step audit (BOUND, FLIPS); " : "",
+                   ctx->cfg.shadow_trajectory ? "MPFR trajectory (DIVERGE); " : "",
                    c->no_invariants ? "--no-invariants: no invariant audit"
-                                    : "auditing HOMOG, IMBAL, DESCENT, ODDPART, BOUND, PAIRING");
+                                    : "auditing HOMOG, IMBAL, DESCENT, ODDPART, EVENPART, "
+                                      "BOUND, FLIPS, DIVERGE, PAIRING");
         if (sg_mshadow_attach(ctx, &m->mprob, &m->mws, c->freeze_v) != 0)
+            return SG_EXIT_FAIL;
+        if (sg_mtraj_attach(ctx, &m->mprob, c->freeze_v) != 0)
             return SG_EXIT_FAIL;
         if (c->no_invariants)
             return 0;
         return sg_multi_audit_attach(ctx, &m->mprob, &m->mws, c->freeze_v,
-                                     c->pairing_tol) != 0 ? SG_EXIT_FAIL
+                                     c->pairing_tol, c->inv.diverge_max) != 0 ? SG_EXIT_FAIL
                                                                                 : 0;
     }
     /* MPFR shadow and round-off audit, registered before the invariant

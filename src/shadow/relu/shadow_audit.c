@@ -376,22 +376,28 @@ void sg_shadow_audit_format_loss(sg_shadow_audit *a, mpfr_srcptr loss)
     mpfr_snprintf(a->loss_mpfr, sizeof a->loss_mpfr, "%.*Re", digits - 1, loss);
 }
 
+double sg_shadow_rel_divergence(long len, mpfr_t *mp, const double *theta, mpfr_ptr acc,
+                                mpfr_ptr nrm, mpfr_ptr e)
+{
+    /* ||theta - theta_mp|| / ||theta_mp|| */
+    mpfr_set_zero(acc, 1);
+    mpfr_set_zero(nrm, 1);
+    for (long q = 0; q < len; q++) {
+        mpfr_sub_d(e, mp[q], theta[q], MPFR_RNDN);
+        mpfr_fma(acc, e, e, acc, MPFR_RNDN);
+        mpfr_fma(nrm, mp[q], mp[q], nrm, MPFR_RNDN);
+    }
+    mpfr_sqrt(acc, acc, MPFR_RNDN);
+    mpfr_sqrt(nrm, nrm, MPFR_RNDN);
+    return mpfr_zero_p(nrm) ? (mpfr_zero_p(acc) ? 0.0 : INFINITY)
+                            : mpfr_get_d(acc, MPFR_RNDN) / mpfr_get_d(nrm, MPFR_RNDN);
+}
+
 void sg_shadow_audit_trajectory(sg_shadow_audit *a, long step, const double *theta)
 {
     double t0 = now_seconds();
     sg_shadow *s = &a->st;
-    /* ||theta - theta_mp|| / ||theta_mp|| */
-    mpfr_set_zero(a->acc, 1);
-    mpfr_set_zero(a->nrm, 1);
-    for (long q = 0; q < a->len; q++) {
-        mpfr_sub_d(a->e, s->theta[q], theta[q], MPFR_RNDN);
-        mpfr_fma(a->acc, a->e, a->e, a->acc, MPFR_RNDN);
-        mpfr_fma(a->nrm, s->theta[q], s->theta[q], a->nrm, MPFR_RNDN);
-    }
-    mpfr_sqrt(a->acc, a->acc, MPFR_RNDN);
-    mpfr_sqrt(a->nrm, a->nrm, MPFR_RNDN);
-    double div = mpfr_zero_p(a->nrm) ? (mpfr_zero_p(a->acc) ? 0.0 : INFINITY)
-                                     : mpfr_get_d(a->acc, MPFR_RNDN) / mpfr_get_d(a->nrm, MPFR_RNDN);
+    double div = sg_shadow_rel_divergence(a->len, s->theta, theta, a->acc, a->nrm, a->e);
     a->step_divergence = div;
     a->final_divergence = div;
     if (!(div <= a->max_divergence) || a->max_divergence_step < 0) {

@@ -111,6 +111,13 @@ void sg_shadow_audit_format_loss(sg_shadow_audit *a, mpfr_srcptr loss);
    the MPFR trajectory. */
 void sg_shadow_audit_trajectory(sg_shadow_audit *a, long step, const double *theta);
 
+/* DIVERGE's measure, shared by the scalar and the r > 1 trajectory shadows
+   (multi_traj.h): |theta - mp|_2 / |mp|_2 over len components, the sums at
+   the precision of the scratch acc, nrm, e; 0 when both vanish, Inf when
+   only mp does */
+double sg_shadow_rel_divergence(long len, mpfr_t *mp, const double *theta, mpfr_ptr acc,
+                                mpfr_ptr nrm, mpfr_ptr e);
+
 /* Checkpoint support, with the signatures of the observer callbacks
    save and load of the checkpointing layer (robust branch, run.h):
    save writes the audit's totals and the MPFR trajectory state in a
