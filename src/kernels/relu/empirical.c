@@ -51,15 +51,9 @@ double sg_relu(double z)
 
 /* Z[i][j] <- w_j . x_i ; H[i][j] <- max(Z[i][j], 0)
  * Every (i, j) is independent; rows and columns are visited from the last
- * (results are bit-identical in any visiting order).  Four cells of a row,
- * columns j >= c1 >= c2 >= c3 (c = one less, clamped at 0, so a row with
- * fewer than four columns left recomputes its column 0), advance together
- * over l: four independent add chains that share the load of X[i][l], so
- * the step is bound by throughput instead of the latency of one chain
- * (issue 14).  Each cell's dot product still runs left to right over l
- * with the operations of sg_dot (p = x*w rounded, then z + p), so every Z
- * is bit-identical to the one-cell-at-a-time loop.  Why this shape:
- *  - the dot products are written out instead of calling sg_dot: after the
+ * (results are bit-identical in any visiting order), the dot product over l
+ * runs left to right as in sg_dot, with the same operations.  Why this shape:
+ *  - the dot product is written out instead of calling sg_dot: after the
  *    first store, a call would make WP compare Dot in two memory states,
  *    an induction the provers cannot do;
  *  - loops that end at -1 rather than at n or k keep WP's simplifier from
@@ -68,16 +62,24 @@ double sg_relu(double z)
  *  - the activation invariant quantifies over the flat index q = i*k + j,
  *    keeping products out of quantified formulas.
  *  - Z[i][j] == PreAct(X, W, d, i, j) is carried at the flat index q of Z
- *    (PreActq), a contiguous done-range since both loops count down and the
- *    four stores of a block go to decreasing columns (a repeated column is
- *    stored twice with the same value); sg_divmod_lemma gives
- *    (i*k + c) / k == i at each store.
- * The rounding run skips sg_forward (proofs/rounding/rounding.mk): its
- * contract's rounded value is not proved yet, with or without blocking. */
-SG_VECTOR_CLONES
+ *    (PreActq), a contiguous done-range since both loops count down;
+ *    sg_divmod_lemma gives (i*k + j) / k == i at the store, and the asserts
+ *    cell / cell_q restate z at the cell before it is stored. */
 void sg_forward(int n, int d, int k, const double *X, const double *W,
                 double *Z, double *H)
 {
+#ifdef SG_FL_ROUNDING
+    /*@ loop invariant i_range: -1 <= row < n;
+        loop invariant h_done: \forall integer q; (row + 1) * k <= q < n*k ==>
+          H[q] == Relu(Z[q]);
+        loop invariant z_done: \forall integer q; (row + 1) * k <= q < n*k ==>
+          Z[q] == FlPreActq{Pre}(X, W, d, k, q);
+        loop invariant z_err: \forall integer q; (row + 1) * k <= q < n*k ==>
+          \abs(Z[q] - PreActq{Pre}(X, W, d, k, q)) <= Gamma(d) * AbsPreActq{Pre}(X, W, d, k, q) + d * Eta;
+        loop assigns row, Z[0 .. n*k - 1], H[0 .. n*k - 1];
+        loop variant row + 1;
+    */
+#else
     /*@ loop invariant i_range: -1 <= row < n;
         loop invariant h_done: \forall integer q; (row + 1) * k <= q < n*k ==>
           H[q] == Relu(Z[q]);
@@ -86,11 +88,23 @@ void sg_forward(int n, int d, int k, const double *X, const double *W,
         loop assigns row, Z[0 .. n*k - 1], H[0 .. n*k - 1];
         loop variant row + 1;
     */
+#endif
     for (int row = n - 1; row >= 0; row--) {
         //@ ghost sg_row_lemma(row, n, d);
         //@ ghost sg_row_lemma(row, n, k);
         //@ ghost sg_next_row_lemma(row, k);
-        int j = k - 1;
+#ifdef SG_FL_ROUNDING
+        /*@ loop invariant j_range: -1 <= j < k;
+            loop invariant h_done: \forall integer q; row*k + j + 1 <= q < n*k ==>
+              H[q] == Relu(Z[q]);
+            loop invariant z_done: \forall integer q; row*k + j + 1 <= q < n*k ==>
+              Z[q] == FlPreActq{Pre}(X, W, d, k, q);
+            loop invariant z_err: \forall integer q; row*k + j + 1 <= q < n*k ==>
+              \abs(Z[q] - PreActq{Pre}(X, W, d, k, q)) <= Gamma(d) * AbsPreActq{Pre}(X, W, d, k, q) + d * Eta;
+            loop assigns j, Z[row*k .. row*k + k - 1], H[row*k .. row*k + k - 1];
+            loop variant j + 1;
+        */
+#else
         /*@ loop invariant j_range: -1 <= j < k;
             loop invariant h_done: \forall integer q; row*k + j + 1 <= q < n*k ==>
               H[q] == Relu(Z[q]);
@@ -99,81 +113,82 @@ void sg_forward(int n, int d, int k, const double *X, const double *W,
             loop assigns j, Z[row*k .. row*k + k - 1], H[row*k .. row*k + k - 1];
             loop variant j + 1;
         */
-        while (j >= 0) {
-            int c1 = j >= 1 ? j - 1 : j;
-            int c2 = c1 >= 1 ? c1 - 1 : c1;
-            int c3 = c2 >= 1 ? c2 - 1 : c2;
+#endif
+        for (int j = k - 1; j >= 0; j--) {
             //@ ghost sg_row_lemma(j, k, d);
-            //@ ghost sg_row_lemma(c1, k, d);
-            //@ ghost sg_row_lemma(c2, k, d);
-            //@ ghost sg_row_lemma(c3, k, d);
-            double z0 = 0.0, z1 = 0.0, z2 = 0.0, z3 = 0.0;
+            double z = 0.0;
+#ifdef SG_FL_ROUNDING
+            //@ ghost double gd = 0.0;
+            //@ ghost double ga = 0.0;
             /*@ loop invariant l_range: 0 <= l <= d;
-                loop invariant partial0: z0 == RowDot{Pre}(X, row*d, W, j*d, l);
-                loop invariant partial1: z1 == RowDot{Pre}(X, row*d, W, c1*d, l);
-                loop invariant partial2: z2 == RowDot{Pre}(X, row*d, W, c2*d, l);
-                loop invariant partial3: z3 == RowDot{Pre}(X, row*d, W, c3*d, l);
-                loop assigns l, z0, z1, z2, z3;
+                loop invariant value: z == FlRowDot{Pre}(X, row*d, W, j*d, l);
+                loop invariant sums: gd == RowDot{Pre}(X, row*d, W, j*d, l) &&
+                                     ga == AbsRowDot{Pre}(X, row*d, W, j*d, l);
+                loop invariant absdot: \abs(gd) <= ga && ga <= l * 0x1p1000;
+                loop invariant first: l == 0 ==> z == 0.0 && gd == 0.0 && ga == 0.0;
+                loop invariant err: \abs(z - gd) <= Gamma(l) * ga + l * Eta;
+                loop invariant err_d: l == d ==> \abs(z - gd) <= Gamma(d) * ga + d * Eta;
+                loop invariant mag: \abs(z) <= 2.0 * ga + l * Eta;
+                loop assigns l, z, gd, ga;
                 loop variant d - l;
             */
+#else
+            /*@ loop invariant l_range: 0 <= l <= d;
+                loop invariant partial: z == RowDot{Pre}(X, row*d, W, j*d, l);
+                loop assigns l, z;
+                loop variant d - l;
+            */
+#endif
             for (int l = 0; l < d; l++) {
-                //@ assert same: \let a = row*d + l; X[a] == \at(X[a], Pre);
-                double x = X[(long)row * d + l];
-                //@ assert same_x: \let a = row*d + l; x == \at(X[a], Pre);
-                /*@ assert next0: \let a = row*d + l; \let b = j*d + l;
+                /*@ assert same: \let a = row*d + l; \let b = j*d + l;
+                      X[a] == \at(X[a], Pre) && W[b] == \at(W[b], Pre); */
+#ifdef SG_FL_ROUNDING
+                /*@ assert next: \let a = row*d + l; \let b = j*d + l;
+                      FlRowDot{Pre}(X, row*d, W, j*d, l + 1) ==
+                      FlAdd(FlRowDot{Pre}(X, row*d, W, j*d, l), FlMul(\at(X[a], Pre), \at(W[b], Pre))) &&
+                      RowDot{Pre}(X, row*d, W, j*d, l + 1) ==
+                      RowDot{Pre}(X, row*d, W, j*d, l) + \at(X[a] * W[b], Pre) &&
+                      AbsRowDot{Pre}(X, row*d, W, j*d, l + 1) ==
+                      AbsRowDot{Pre}(X, row*d, W, j*d, l) + \abs(\at(X[a] * W[b], Pre)); */
+                //@ ghost double xy = X[(long)row * d + l] * W[(long)j * d + l];
+                //@ assert xy_is: \let a = row*d + l; \let b = j*d + l; xy == \at(X[a], Pre) * \at(W[b], Pre);
+                //@ assert xy_abs: (xy >= 0.0 ? xy : -xy) == \abs(xy);
+                //@ ghost sg_fl_prodmag(X[(long)row * d + l], W[(long)j * d + l]);
+#else
+                /*@ assert next: \let a = row*d + l; \let b = j*d + l;
                       RowDot{Pre}(X, row*d, W, j*d, l + 1) ==
                       RowDot{Pre}(X, row*d, W, j*d, l) + \at(X[a] * W[b], Pre); */
-                //@ assert same0: \let b = j*d + l; W[b] == \at(W[b], Pre);
-                double p0 = SG_MUL(x, W[(long)j * d + l]);
-                //@ assert term0: \let a = row*d + l; \let b = j*d + l; p0 == \at(X[a], Pre) * \at(W[b], Pre);
-                /*@ assert next1: \let a = row*d + l; \let b = c1*d + l;
-                      RowDot{Pre}(X, row*d, W, c1*d, l + 1) ==
-                      RowDot{Pre}(X, row*d, W, c1*d, l) + \at(X[a] * W[b], Pre); */
-                //@ assert same1: \let b = c1*d + l; W[b] == \at(W[b], Pre);
-                double p1 = SG_MUL(x, W[(long)c1 * d + l]);
-                //@ assert term1: \let a = row*d + l; \let b = c1*d + l; p1 == \at(X[a], Pre) * \at(W[b], Pre);
-                /*@ assert next2: \let a = row*d + l; \let b = c2*d + l;
-                      RowDot{Pre}(X, row*d, W, c2*d, l + 1) ==
-                      RowDot{Pre}(X, row*d, W, c2*d, l) + \at(X[a] * W[b], Pre); */
-                //@ assert same2: \let b = c2*d + l; W[b] == \at(W[b], Pre);
-                double p2 = SG_MUL(x, W[(long)c2 * d + l]);
-                //@ assert term2: \let a = row*d + l; \let b = c2*d + l; p2 == \at(X[a], Pre) * \at(W[b], Pre);
-                /*@ assert next3: \let a = row*d + l; \let b = c3*d + l;
-                      RowDot{Pre}(X, row*d, W, c3*d, l + 1) ==
-                      RowDot{Pre}(X, row*d, W, c3*d, l) + \at(X[a] * W[b], Pre); */
-                //@ assert same3: \let b = c3*d + l; W[b] == \at(W[b], Pre);
-                double p3 = SG_MUL(x, W[(long)c3 * d + l]);
-                //@ assert term3: \let a = row*d + l; \let b = c3*d + l; p3 == \at(X[a], Pre) * \at(W[b], Pre);
-                z0 = SG_ADD(z0, p0);
-                z1 = SG_ADD(z1, p1);
-                z2 = SG_ADD(z2, p2);
-                z3 = SG_ADD(z3, p3);
+#endif
+                double p = SG_MUL(X[(long)row * d + l], W[(long)j * d + l]);
+#ifdef SG_FL_ROUNDING
+                //@ ghost double s0 = z;
+#else
+                /*@ assert term: \let a = row*d + l; \let b = j*d + l;
+                      p == \at(X[a], Pre) * \at(W[b], Pre); */
+#endif
+                z = SG_ADD(z, p);
+#ifdef SG_FL_ROUNDING
+                //@ ghost sg_fl_dot_step(l, s0, p, z, xy, gd, ga);
+                //@ assert err1: \abs(z - (gd + xy)) <= Gamma(l + 1) * (ga + \abs(xy)) + (l + 1) * Eta;
+                //@ ghost gd = gd + xy;
+                //@ ghost ga = ga + (xy >= 0.0 ? xy : -xy);
+#endif
             }
+#ifdef SG_FL_ROUNDING
+            /*@ assert cell: z == FlPreAct{Pre}(X, W, d, row, j) &&
+                  gd == PreAct{Pre}(X, W, d, row, j) && ga == AbsPreAct{Pre}(X, W, d, row, j); */
             //@ ghost sg_divmod_lemma(row, j, k);
-            //@ ghost sg_divmod_lemma(row, c1, k);
-            //@ ghost sg_divmod_lemma(row, c2, k);
-            //@ ghost sg_divmod_lemma(row, c3, k);
-            //@ assert cell0: z0 == PreActq{Pre}(X, W, d, k, row*k + j);
-            //@ assert cell1: z1 == PreActq{Pre}(X, W, d, k, row*k + c1);
-            //@ assert cell2: z2 == PreActq{Pre}(X, W, d, k, row*k + c2);
-            //@ assert cell3: z3 == PreActq{Pre}(X, W, d, k, row*k + c3);
-            Z[(long)row * k + j] = z0;
-            H[(long)row * k + j] = sg_relu(z0);
-            /*@ assert done0: \forall integer q; row*k + j <= q < n*k ==>
-                  Z[q] == PreActq{Pre}(X, W, d, k, q) && H[q] == Relu(Z[q]); */
-            Z[(long)row * k + c1] = z1;
-            H[(long)row * k + c1] = sg_relu(z1);
-            /*@ assert done1: \forall integer q; row*k + c1 <= q < n*k ==>
-                  Z[q] == PreActq{Pre}(X, W, d, k, q) && H[q] == Relu(Z[q]); */
-            Z[(long)row * k + c2] = z2;
-            H[(long)row * k + c2] = sg_relu(z2);
-            /*@ assert done2: \forall integer q; row*k + c2 <= q < n*k ==>
-                  Z[q] == PreActq{Pre}(X, W, d, k, q) && H[q] == Relu(Z[q]); */
-            Z[(long)row * k + c3] = z3;
-            H[(long)row * k + c3] = sg_relu(z3);
-            /*@ assert done3: \forall integer q; row*k + c3 <= q < n*k ==>
-                  Z[q] == PreActq{Pre}(X, W, d, k, q) && H[q] == Relu(Z[q]); */
-            j = c3 - 1;
+            /*@ assert cell_q: z == FlPreActq{Pre}(X, W, d, k, row*k + j) &&
+                  gd == PreActq{Pre}(X, W, d, k, row*k + j) && ga == AbsPreActq{Pre}(X, W, d, k, row*k + j); */
+            /*@ assert cell_err: \abs(z - PreActq{Pre}(X, W, d, k, row*k + j)) <=
+                  Gamma(d) * AbsPreActq{Pre}(X, W, d, k, row*k + j) + d * Eta; */
+#else
+            //@ assert cell: z == PreAct{Pre}(X, W, d, row, j);
+            //@ ghost sg_divmod_lemma(row, j, k);
+            //@ assert cell_q: z == PreActq{Pre}(X, W, d, k, row*k + j);
+#endif
+            Z[(long)row * k + j] = z;
+            H[(long)row * k + j] = sg_relu(z);
         }
     }
 }
