@@ -42,7 +42,10 @@ void sg_labels(int n, int d, const double *X, const double *a, double *y);
 void sg_target_e1(int d, double *a);
 
 /* a <- g / |g|, g ~ N(0, I_d) */
-/*@ requires size: 0 <= d;
+/* d >= 1: with d = 0 the norm is 0 on every draw and the redraw loop would
+   never end (the CLI rejects --d below 1, relu_config.c; the only caller,
+   models/relu/relu_model.c, passes the validated d) */
+/*@ requires size: 1 <= d;
     requires valid_rng: \valid(rng);
     requires valid_a: \valid(a + (0 .. d - 1));
     requires sep: \separated(rng, a + (0 .. d - 1));
