@@ -100,10 +100,12 @@ grep -q '"outputs": 3' "$tmp/conv/summary.json" && grep -q '"k": 6' "$tmp/conv/s
 grep -q '^--outputs 3: scalar invariants not applicable.*MPFR trajectory (DIVERGE); .*PAIRING$' "$tmp/conv.out" &&
   grep -q '"not_applicable": \[' "$tmp/conv/summary.json" && ok || bad "r = 3: no not-applicable line / member"
 for id in HOMOG IMBAL DESCENT ODDPART EVENPART DIVERGE PAIRING; do
-  grep -q "^$id  *held  *(no shadow)" "$tmp/conv.out" && ok || bad "r = 3: $id not held in the verdict table"
+  grep -q "^$id  *held  *(double only)" "$tmp/conv.out" && ok || bad "r = 3: $id not held in the verdict table"
 done
+# the run has an MPFR shadow: no row may claim "(no shadow)"
+grep -q "(no shadow)" "$tmp/conv.out" && bad "r = 3: a row says (no shadow) in a shadowed run" || ok
 # BOUND (population: roundoff.md M10) held over the 2001 audited steps
-grep -q "^BOUND  *held  *(no shadow)  *-  *[0-9.e-]*  *[0-9]* components in 2001 audited steps (MPFR 128 bits): 0 outside their round-off bound (roundoff.md M10, P0-P6)" "$tmp/conv.out" &&
+grep -q "^BOUND  *held  *(double only)  *-  *[0-9.e-]*  *[0-9]* components in 2001 audited steps (MPFR 128 bits): 0 outside their round-off bound (roundoff.md M10, P0-P6)" "$tmp/conv.out" &&
   grep -q '"replica_mismatches": 0' "$tmp/conv/summary.json" && ok ||
   bad "r = 3 population: BOUND not held"
 echo "r = 3 population step audit: $(grep '^audit (MPFR' "$tmp/conv.out")"
@@ -153,7 +155,7 @@ cmp -s "$tmp/t1/trajectory.csv" "$tmp/t2/trajectory.csv" && ok || bad "a.csv as 
 "$BIN" run --outputs 3 --loss empirical --d 6 --k 6 --n 200 --steps 60 --no-plots --out "$tmp/mb1" > "$tmp/mb1.out" ||
   bad "r = 3 empirical audited run failed"
 grep -q "^audit (MPFR 128 bits, every 1, outputs 3): 61 steps, [0-9]* components, 0 bound violations" "$tmp/mb1.out" &&
-  grep -q "^BOUND  *held  *(no shadow)" "$tmp/mb1.out" && ok || bad "r = 3 empirical: BOUND not held"
+  grep -q "^BOUND  *held  *(double only)" "$tmp/mb1.out" && ok || bad "r = 3 empirical: BOUND not held"
 audit=$(python3 -c "import json,sys; a=json.load(open(sys.argv[1]))['audit']; print(a['steps_audited'], a['bound_violations'], a['components_checked'] > 0, 0 < a['max_error_to_bound'] <= 1, sorted(a['components']) == sorted(['z','relu','f','r','loss','grad_V','t','grad_W','W','V']))" "$tmp/mb1/summary.json")
 [ "$audit" = "61 0 True True True" ] && ok || bad "r = 3 empirical: summary.json audit '$audit'"
 echo "r = 3 empirical step audit: $(grep '^audit (MPFR' "$tmp/mb1.out")"
@@ -168,13 +170,13 @@ head -1 "$tmp/mb1/trajectory.csv" | grep -q ',max_err_ratio,bound_violations,amb
   bad "--audit-every 0: BOUND not not-applicable"
 
 # ---- 7 ----
-grep -q "^DIVERGE  *held  *(no shadow)  *-  *[0-9.e-]*  *max |theta - theta_mpfr|/|theta_mpfr| = [0-9.e-]* at step [0-9]* (final [0-9.e-]*, limit 1e-06)" "$tmp/conv.out" &&
+grep -q "^DIVERGE  *held  *(double only)  *-  *[0-9.e-]*  *max |theta - theta_mpfr|/|theta_mpfr| = [0-9.e-]* at step [0-9]* (final [0-9.e-]*, limit 1e-06)" "$tmp/conv.out" &&
   grep -q "^FLIPS  *not-applicable.*no activation indicators" "$tmp/conv.out" &&
   grep -q "^EVENPART  *held" "$tmp/conv.out" && ok || bad "r = 3 population: DIVERGE / FLIPS / EVENPART rows"
 echo "r = 3 population: $(grep '^trajectory shadow' "$tmp/conv.out")"
 traj=$(python3 -c "import json,sys; s=json.load(open(sys.argv[1])); t=s['trajectory_shadow']; e=s['even_part']; print(t['states_compared'], 0 < t['max_divergence'] < 1e-12, s['invariants']['DIVERGE']['verdict'], len(e['per_line']), s['config']['not_applicable'])" "$tmp/conv/summary.json")
 [ "$traj" = "2001 True held 3 ['scalar_invariant_audit']" ] && ok || bad "r = 3 population: summary.json trajectory_shadow '$traj'"
-grep -q "^FLIPS  *held  *(no shadow)  *-  *-*[0-9]*  *[0-9]* ambiguous and [0-9]* flipped activation pairs in 61 audited steps; every flip within its bound" "$tmp/mb1.out" &&
+grep -q "^FLIPS  *held  *(double only)  *-  *-*[0-9]*  *[0-9]* ambiguous and [0-9]* flipped activation pairs in 61 audited steps; every flip within its bound" "$tmp/mb1.out" &&
   grep -q "^DIVERGE  *held" "$tmp/mb1.out" && grep -q "^EVENPART  *not-applicable" "$tmp/mb1.out" &&
   [ "$(awk -F, 'NR > 1 && $NF != "" { c++ } END { print c }' "$tmp/mb1/trajectory.csv")" = 61 ] && ok ||
   bad "r = 3 empirical: FLIPS / DIVERGE rows or the divergence column"

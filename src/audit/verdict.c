@@ -73,7 +73,9 @@ void sg_vtable_header(FILE *fp)
             "first-viol", "margin", "note (double)");
 }
 
-int sg_vtable_row(FILE *fp, const char *id, const sg_vresult *r, const sg_vresult *mp)
+/* one row; mp_text fills the mpfr column when mp is NULL */
+static int vtable_row(FILE *fp, const char *id, const sg_vresult *r, const sg_vresult *mp,
+                      const char *mp_text)
 {
     char fv[24], mg[32], mv[32];
     int artefact = mp && r->verdict == SG_VIOLATED && mp->verdict != SG_VIOLATED;
@@ -88,10 +90,20 @@ int sg_vtable_row(FILE *fp, const char *id, const sg_vresult *r, const sg_vresul
     if (mp)
         snprintf(mv, sizeof mv, "%s%s", sg_verdict_name(mp->verdict), artefact ? "*" : "");
     else
-        snprintf(mv, sizeof mv, "(no shadow)");
+        snprintf(mv, sizeof mv, "%s", mp_text);
     fprintf(fp, "%-11s %-15s %-15s %-10s %-10s %s\n", id, sg_verdict_name(r->verdict), mv, fv,
             mg, r->reason);
     return artefact;
+}
+
+int sg_vtable_row(FILE *fp, const char *id, const sg_vresult *r, const sg_vresult *mp)
+{
+    return vtable_row(fp, id, r, mp, "(no shadow)");
+}
+
+int sg_vtable_row_double_only(FILE *fp, const char *id, const sg_vresult *r)
+{
+    return vtable_row(fp, id, r, NULL, "(double only)");
 }
 
 void sg_vtable_footnote(FILE *fp, int artefacts)

@@ -44,6 +44,12 @@ void sg_vresult_json_mpfr(struct sg_json *j, const sg_vresult *dbl, const sg_vre
 void sg_vtable_header(FILE *fp);
 /* returns 1 when the row is a numerical artefact (double violated only) */
 int sg_vtable_row(FILE *fp, const char *id, const sg_vresult *dbl, const sg_vresult *mp);
+/* a row of an ID evaluated on the double trajectory only, in a run that may
+   have an MPFR shadow: "(double only)" in the mpfr column, where "(no
+   shadow)" would wrongly say the run had none (r > 1, whose BOUND and DIVERGE
+   compare the double run with MPFR but whose IDs are not re-evaluated on the
+   MPFR trajectory) */
+int sg_vtable_row_double_only(FILE *fp, const char *id, const sg_vresult *r);
 void sg_vtable_footnote(FILE *fp, int artefacts);
 
 #endif

@@ -299,14 +299,14 @@ static void obs_report(void *self, FILE *fp)
     sg_vtable_header(fp);
     int artefacts = 0;
     for (int id = 0; id < SG_MINV_COUNT; id++)
-        artefacts += sg_vtable_row(fp, names[id], &a->res[id], NULL);
+        artefacts += sg_vtable_row_double_only(fp, names[id], &a->res[id]);
     sg_multi_audit_bound(a);
-    artefacts += sg_vtable_row(fp, "BOUND", &a->bound_res, NULL);
+    artefacts += sg_vtable_row_double_only(fp, "BOUND", &a->bound_res);
     sg_multi_audit_flips(a);
-    artefacts += sg_vtable_row(fp, "FLIPS", &a->flips_res, NULL);
+    artefacts += sg_vtable_row_double_only(fp, "FLIPS", &a->flips_res);
     sg_multi_audit_diverge(a);
-    artefacts += sg_vtable_row(fp, "DIVERGE", &a->diverge_res, NULL);
-    artefacts += sg_vtable_row(fp, "PAIRING", &a->pairing_res, NULL);
+    artefacts += sg_vtable_row_double_only(fp, "DIVERGE", &a->diverge_res);
+    artefacts += sg_vtable_row_double_only(fp, "PAIRING", &a->pairing_res);
     sg_vtable_footnote(fp, artefacts);
 }
 
