@@ -128,13 +128,14 @@ wrong-column-grad-V|kernels/sensing/sensing.c|sg_sens_grad_V|s/double p = M\[(lo
 dropped-half-loss|kernels/sensing/sensing.c|sg_sens_loss|s/return 0.5 \* s;/return s;/|ensures_loss'
 block sensing "kernels/dot.c kernels/sensing/sensing.c" "$SENS_MUTANTS"
 
-# ---- the multi-output network (issue 16): multi.c alone ----
+# ---- the multi-output network (issue 16): multi.c and the e target ----
 MULTI_MUTANTS='wrong-row-moutput|kernels/relu/multi.c|sg_moutput|s/double p = H\[(long)row \* k + j\] \* V\[(long)o \* k + j\];/double p = H[(long)row * k + j] * V[j];/|assert_term
 zero-start-mbackprop|kernels/relu/multi.c|sg_mbackprop|s/double t = R\[(long)row \* r\] \* V\[j\];/double t = 0.0;/|assert_one
 dropped-scale-mgrad-V|kernels/relu/multi.c|sg_mgrad_V|s/gV\[(long)o \* k + j\] = acc \/ dn;/gV[(long)o * k + j] = acc;/|loop_invariant_done_2_preserved
 wrong-scale-mloss|kernels/relu/multi.c|sg_mloss|s/double two_n = 2.0 \* (double)n;/double two_n = 2.0 * (double)(n * r);/|ensures_loss
-semantic-mgrad-W|kernels/relu/multi.c|sg_mgrad_W|s/if (Z\[(long)i \* k + j\] > 0.0) {/if (Z[(long)i * k + j] >= 0.0) {/|assert_next_on'
-block multi "kernels/relu/multi.c" "$MULTI_MUTANTS"
+semantic-mgrad-W|kernels/relu/multi.c|sg_mgrad_W|s/if (Z\[(long)i \* k + j\] > 0.0) {/if (Z[(long)i * k + j] >= 0.0) {/|assert_next_on
+shifted-diagonal-mtarget-e|kernels/relu/multi_init.c|sg_mtarget_e|s/A\[q\] = (row == col) ? 1.0 : 0.0;/A[q] = (row + 1 == col) ? 1.0 : 0.0;/|loop_invariant_done_preserved'
+block multi "kernels/relu/multi.c kernels/relu/multi_init.c" "$MULTI_MUTANTS"
 
 # ---- value specifications (issue 15, item 4): rng, population, init ----
 VAL_MUTANTS='shift16-rng-next|kernels/rng.c|sg_rng_next|s/const uint64_t t = s\[1\] << 17;/const uint64_t t = s[1] << 16;/|ensures_s2

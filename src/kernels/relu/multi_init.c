@@ -80,19 +80,18 @@ static void gaussian_matrix(sg_rng *rng, int rows, int cols, double scale, doubl
 void sg_mtarget_e(int r, int d, double *A)
 {
     long rd = (long)r * d;
+    /* one flat pass, entry q in row q / d, column q % d: the value
+       postcondition is then a done-range over q (no products inside the
+       quantifier, see empirical.c's notes on sg_forward) */
     /*@ loop invariant q_range: 0 <= q <= r*d;
+        loop invariant done: \forall integer p; 0 <= p < q ==>
+          A[p] == (p / d == p % d ? 1.0 : 0.0);
         loop assigns q, A[0 .. r*d - 1];
         loop variant r*d - q;
     */
-    for (long q = 0; q < rd; q++)
-        A[q] = 0.0;
-    /*@ loop invariant o_range: 0 <= o <= r;
-        loop assigns o, A[0 .. r*d - 1];
-        loop variant r - o;
-    */
-    for (int o = 0; o < r; o++) {
-        //@ ghost sg_minit_row_lemma(o, r, d);
-        A[(long)o * d + o] = 1.0; /* o < r <= d */
+    for (long q = 0; q < rd; q++) {
+        long row = q / d, col = q % d;
+        A[q] = (row == col) ? 1.0 : 0.0;
     }
 }
 

@@ -40,7 +40,10 @@
 /*@ requires sizes: 1 <= r <= d && r * d <= LONG_MAX;
     requires valid_A: \valid(A + (0 .. r*d - 1));
     assigns A[0 .. r*d - 1];
+    ensures rows_e: \forall integer q; 0 <= q < r*d ==>
+      A[q] == (q / d == q % d ? 1.0 : 0.0);
 */
+/* A = [e_1; ...; e_r]: entry q is row q / d, column q % d */
 void sg_mtarget_e(int r, int d, double *A);
 
 /*@ requires sizes: 1 <= r <= d && r * d <= LONG_MAX;
