@@ -13,6 +13,20 @@ const char *sg_ms_class_name(int c)
     return c >= 0 && c < SG_MS_NCLASS ? cls_names[c] : "?";
 }
 
+void sg_mshadow_grad_V(mpfr_t *Z, mpfr_t *R, int n, int k, int r, mpfr_ptr acc, mpfr_t *gV)
+{
+    for (int o = 0; o < r; o++)
+        for (int j = 0; j < k; j++) {
+            mpfr_set_zero(acc, 1);
+            for (int i = 0; i < n; i++) {
+                mpfr_srcptr z = Z[(long)i * k + j];
+                if (mpfr_sgn(z) > 0)
+                    mpfr_fma(acc, R[(long)i * r + o], z, acc, MPFR_RNDN);
+            }
+            mpfr_div_ui(gV[(long)o * k + j], acc, (unsigned long)n, MPFR_RNDN);
+        }
+}
+
 mpfr_t *sg_mshadow_alloc_mp(long m, mpfr_prec_t prec)
 {
     mpfr_t *x = malloc((size_t)(m > 0 ? m : 1) * sizeof(mpfr_t));
@@ -137,16 +151,7 @@ void sg_mshadow_step(sg_mshadow *s, const double *theta, double mu)
         mpfr_fma(s->t0, s->R[c], s->R[c], s->t0, MPFR_RNDN);
     mpfr_div_ui(s->loss, s->t0, 2UL * (unsigned long)n, MPFR_RNDN);
     /* gV */
-    for (int o = 0; o < r; o++)
-        for (int j = 0; j < k; j++) {
-            mpfr_set_zero(s->t0, 1);
-            for (int i = 0; i < n; i++) {
-                mpfr_srcptr z = s->Z[(long)i * k + j];
-                if (mpfr_sgn(z) > 0)
-                    mpfr_fma(s->t0, s->R[(long)i * r + o], z, s->t0, MPFR_RNDN);
-            }
-            mpfr_div_ui(gV[(long)o * k + j], s->t0, (unsigned long)n, MPFR_RNDN);
-        }
+    sg_mshadow_grad_V(s->Z, s->R, n, k, r, s->t0, gV);
     /* T from the first product */
     for (int i = 0; i < n; i++)
         for (int j = 0; j < k; j++) {

@@ -83,6 +83,11 @@ long sg_mshadow_audit(sg_mshadow *s, long t, const double *theta, double mu,
                       const sg_mstep_view *dbl);
 
 /* m MPFR numbers at prec (malloc'd, each initialised), or NULL */
+/* gV[o][j] = sum_i [Z_ij > 0] R_io Z_ij / n (ReLU(Z) written as the
+   indicator times Z), every sum left to right over i with one rounding per
+   fma, acc a scratch: the MPFR step audit and the MPFR trajectory share it */
+void sg_mshadow_grad_V(mpfr_t *Z, mpfr_t *R, int n, int k, int r, mpfr_ptr acc, mpfr_t *gV);
+
 mpfr_t *sg_mshadow_alloc_mp(long m, mpfr_prec_t prec);
 
 /* population (multi_pop_audit.c): set up by sg_mshadow_init, freed by

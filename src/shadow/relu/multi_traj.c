@@ -104,16 +104,7 @@ static void empirical(sg_mtraj *t)
             mpfr_fma(t->t0, f, f, t->t0, MPFR_RNDN);
         }
     mpfr_div_ui(t->loss, t->t0, 2UL * (unsigned long)n, MPFR_RNDN);
-    for (int o = 0; o < r; o++)
-        for (int j = 0; j < k; j++) {
-            mpfr_set_zero(t->t0, 1);
-            for (int i = 0; i < n; i++) {
-                mpfr_srcptr z = t->Z[(long)i * k + j];
-                if (mpfr_sgn(z) > 0)
-                    mpfr_fma(t->t0, t->R[(long)i * r + o], z, t->t0, MPFR_RNDN);
-            }
-            mpfr_div_ui(gV[(long)o * k + j], t->t0, (unsigned long)n, MPFR_RNDN);
-        }
+    sg_mshadow_grad_V(t->Z, t->R, n, k, r, t->t0, gV);
     for (int i = 0; i < n; i++)
         for (int j = 0; j < k; j++) {
             mpfr_ptr x = t->T[(long)i * k + j];
