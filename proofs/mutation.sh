@@ -46,13 +46,15 @@ fi
 want() { case " $MUT_BLOCKS " in *" $1 "*) return 0;; esac; return 1; }
 
 # prove FUNCTIONS in copy DIR, WP on FILES (paths under src/), wall cap T,
-# extra preprocessor flags CPP; print "proved total"
-prove() { # DIR FUNCTIONS FILES T [CPP]
+# extra preprocessor flags CPP, only the goals of property PROP if given
+# (-wp-prop); print "proved total"
+prove() { # DIR FUNCTIONS FILES T [CPP [PROP]]
   files=$(for f in $3; do printf '%s ' "$1/src/$f"; done)
+  only=; [ -n "${6:-}" ] && only="-wp-prop $6"
   tag=$(printf '%s' "$2${5:-}" | tr -c 'A-Za-z0-9_-' '_' | cut -c1-120)
   "$FRAMAC" -machdep x86_64 -cpp-extra-args="-I$1/src -I$1 ${5:-}" -warn-special-float none \
     -wp -wp-model real -wp-rte -wp-prover z3,cvc5,cvc4 -wp-par 2 -wp-steps "$STEPS" -wp-timeout "$4" \
-    -wp-cache-dir "$work/cache" -wp-cache update -wp-fct "$2" $files > "$1/wp-$tag.log" 2>&1
+    -wp-cache-dir "$work/cache" -wp-cache update -wp-fct "$2" $only $files > "$1/wp-$tag.log" 2>&1
   sed -n 's/^\[wp\] Proved goals: *\([0-9]*\) \/ \([0-9]*\).*/\1 \2/p' "$1/wp-$tag.log"
 }
 
@@ -84,7 +86,13 @@ block() { # LABEL FILES MUTANTS
       if cmp -s "src/$file" "$dir/src/$file"; then
         echo "mutation: $name: the edit did not apply (test out of date)"; st=1; continue
       fi
-      set -- $(prove "$dir" "$fn" "$files" "$MUT_TIMEOUT")
+      # only the named goal's property is tried (its preserved and
+      # established goals, every loop's invariant of that name): the other
+      # goals the edit falsifies would each cost the whole cap, and the
+      # verdict reads the named goal alone
+      # (a variant has no name: its category, @variant)
+      prop=$(printf '%s' "$goal" | sed 's/^loop_variant_.*/@variant/; s/^\(loop_invariant\|assert\|ensures\)_//; s/_\(preserved\|established\)$//; s/_[0-9][0-9]*$//')
+      set -- $(prove "$dir" "$fn" "$files" "$MUT_TIMEOUT" "" "$prop")
       # the goal the edit falsifies must be among the unproved ones: a true
       # goal that merely ran past the cap cannot make a mutant look caught
       log=$(ls "$dir"/wp-*.log)
@@ -134,7 +142,8 @@ zero-start-mbackprop|kernels/relu/multi.c|sg_mbackprop|s/double t = R\[(long)row
 dropped-scale-mgrad-V|kernels/relu/multi.c|sg_mgrad_V|s/gV\[(long)o \* k + j\] = acc \/ dn;/gV[(long)o * k + j] = acc;/|loop_invariant_done_2_preserved
 wrong-scale-mloss|kernels/relu/multi.c|sg_mloss|s/double two_n = 2.0 \* (double)n;/double two_n = 2.0 * (double)(n * r);/|ensures_loss
 semantic-mgrad-W|kernels/relu/multi.c|sg_mgrad_W|s/if (Z\[(long)i \* k + j\] > 0.0) {/if (Z[(long)i * k + j] >= 0.0) {/|assert_next_on
-shifted-diagonal-mtarget-e|kernels/relu/multi_init.c|sg_mtarget_e|s/A\[q\] = (row == col) ? 1.0 : 0.0;/A[q] = (row + 1 == col) ? 1.0 : 0.0;/|loop_invariant_done_preserved'
+shifted-diagonal-mtarget-e|kernels/relu/multi_init.c|sg_mtarget_e|s/A\[q\] = (row == col) ? 1.0 : 0.0;/A[q] = (row + 1 == col) ? 1.0 : 0.0;/|loop_invariant_done_preserved
+stuck-unit-vector|kernels/relu/multi_init.c|unit_vector|s/^        left--;$/        left = left + 0;/|loop_variant_decrease'
 block multi "kernels/relu/multi.c kernels/relu/multi_init.c" "$MULTI_MUTANTS"
 
 # ---- value specifications (issue 15, item 4): rng, population, init ----
@@ -143,13 +152,16 @@ shift30-splitmix-out|kernels/rng.c|sg_splitmix64|s/return z ^ (z >> 31);/return 
 shift10-uniform|kernels/rng.c|sg_rng_uniform|s/return (double)(x >> 11) \* 0x1.0p-53;/return (double)(x >> 10) * 0x1.0p-53;/|ensures_range
 pi-plus-kappa|kernels/relu/population.c|kappa|s/return sin(t) + (M_PI - t) \* cos(t);/return sin(t) + (M_PI + t) * cos(t);/|ensures_value
 two-pi-pop-loss|kernels/relu/population.c|sg_pop_loss|s/return quad \/ (4.0 \* M_PI)/return quad \/ (2.0 * M_PI)/|ensures_value
-flipped-signs-init|kernels/relu/init.c|sg_init_state|s/v\[j\] = (j % 2 == 0) ? mag : -mag;/v[j] = (j % 2 == 0) ? -mag : mag;/|loop_invariant_signs_preserved'
+flipped-signs-init|kernels/relu/init.c|sg_init_state|s/v\[j\] = (j % 2 == 0) ? mag : -mag;/v[j] = (j % 2 == 0) ? -mag : mag;/|loop_invariant_signs_preserved
+stuck-polar-loop|kernels/rng.c|sg_rng_normal|s/^        left--;$/        left = left + 0;/|loop_variant_decrease'
 block value "kernels/rng.c kernels/detmath.c kernels/dot.c kernels/geometry.c kernels/relu/population.c kernels/relu/init.c" "$VAL_MUTANTS"
 
 # ---- the test's own negative control (make proofs-mutation-test) ----
-# not in the default MUT_BLOCKS: a real mutant named with a goal it does not
-# falsify (its assigns goal, which stays proved) must be reported NOT caught, and the test must then fail
-SELF_MUTANTS='dropped-scale-loss-misnamed|kernels/relu/empirical.c|sg_loss|s/return SG_DIV(s, two_n);/return s;/|assigns_exit'
+# not in the default MUT_BLOCKS: a real mutant (off-by-one-forward's edit)
+# named with a goal it does not falsify -- ensures activation, H == Relu(Z),
+# which still holds for the wrong Z and proves in 0.03 s -- must be reported
+# NOT caught, and the test must then fail
+SELF_MUTANTS='off-by-one-forward-misnamed|kernels/relu/empirical.c|sg_forward|0,/for (int l = 0; l < d; l++) {$/s//for (int l = 0; l < d - 1; l++) {/|ensures_activation'
 block selftest "kernels/dot.c kernels/relu/empirical.c" "$SELF_MUTANTS"
 
 # ---- the rounding run (issue 15, item 3): the order of a reduction ----

@@ -125,7 +125,7 @@ proofs-mutation-test: $(WHY3CONF)
 	if MUT_BLOCKS=selftest WP_STEPS=$(WP_STEPS) WP_TIMEOUT=$(WP_TIMEOUT) \
 	   sh proofs/mutation.sh $(PROOFS_OUT)/mutation-selftest > $$out 2>&1; then \
 	  cat $$out; echo "proofs-mutation-test: FAILED: a misnamed mutant passed"; exit 1; fi; \
-	if grep -q 'dropped-scale-loss-misnamed: NOT caught' $$out; then \
+	if grep -q 'off-by-one-forward-misnamed: NOT caught' $$out; then \
 	  echo "proofs-mutation-test: a mutant whose named goal stays proved fails the test"; \
 	else cat $$out; echo "proofs-mutation-test: FAILED: unexpected output"; exit 1; fi
 

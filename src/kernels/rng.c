@@ -123,13 +123,24 @@ double sg_rng_normal(sg_rng *r)
         return r->spare;
     }
     double u, w, s;
-    /*@ loop assigns u, w, s, r->s[0 .. 3];
+    int left = SG_REJECT_TRIES;
+    /*@ loop invariant tries: 0 <= left <= SG_REJECT_TRIES;
+        loop assigns u, w, s, left, r->s[0 .. 3];
+        loop variant left;
     */
     do {
+        left--;
         u = 2.0 * sg_rng_uniform(r) - 1.0;
         w = 2.0 * sg_rng_uniform(r) - 1.0;
         s = u * u + w * w;
-    } while (s >= 1.0 || s == 0.0);
+    } while ((s >= 1.0 || s == 0.0) && left > 0);
+    /* SG_REJECT_TRIES rejections in a row (rng.h: probability < 1e-667):
+       the pair (0, 0) at s = 1/2, i.e. both normals 0.0 */
+    if (s >= 1.0 || s == 0.0) {
+        u = 0.0;
+        w = 0.0;
+        s = 0.5;
+    }
     /* s in (0, 1): -2 ln(s) / s > 0, so the square root is real. */
     double m = sg_det_sqrt_neg2log_over(s);
     r->spare = w * m;

@@ -26,6 +26,15 @@
 #include "specs/sg_rng.acsl"
 #endif
 
+/* Rejection loops (the polar method below, the norm-zero redraws of the
+ * random unit vectors) stop after SG_REJECT_TRIES rounds, so that they have
+ * a loop variant and their termination is proved (issue 15).  A polar round
+ * rejects with probability 1 - pi/4 < 0.215, so reaching the cap has
+ * probability below 0.215^1000 < 1e-667 per draw; a norm-zero redraw needs
+ * all of its normals to be exactly 0 (probability 2^-53 each).  No run can
+ * reach the cap; what each loop then returns is said where it is written. */
+#define SG_REJECT_TRIES 1000
+
 typedef struct {
     uint64_t s[4];     /* xoshiro256** state, never all zero            */
     double spare;      /* second normal of the last polar pair          */

@@ -24,8 +24,13 @@
 static void unit_vector(sg_rng *rng, int m, double *u)
 {
     double nrm;
-    /*@ loop assigns nrm, *rng, u[0 .. m - 1], errno; */
+    int left = SG_REJECT_TRIES;
+    /*@ loop invariant tries: 0 <= left <= SG_REJECT_TRIES;
+        loop assigns nrm, left, *rng, u[0 .. m - 1], errno;
+        loop variant left;
+    */
     do {
+        left--;
         /*@ loop invariant l_range: 0 <= l <= m;
             loop assigns l, *rng, u[0 .. m - 1], errno;
             loop variant m - l;
@@ -33,7 +38,17 @@ static void unit_vector(sg_rng *rng, int m, double *u)
         for (int l = 0; l < m; l++)
             u[l] = sg_rng_normal(rng);
         nrm = sg_norm(m, u);
-    } while (nrm <= 0.0 && nrm >= 0.0); /* nrm == 0.0 (population.c's form for WP) */
+    } while (nrm <= 0.0 && nrm >= 0.0 && left > 0); /* nrm == 0.0 (population.c's form for WP) */
+    /* SG_REJECT_TRIES zero vectors in a row (rng.h: never reached): e_1 */
+    if (nrm <= 0.0 && nrm >= 0.0) {
+        /*@ loop invariant l_range: 0 <= l <= m;
+            loop assigns l, u[0 .. m - 1];
+            loop variant m - l;
+        */
+        for (int l = 0; l < m; l++)
+            u[l] = l == 0 ? 1.0 : 0.0;
+        nrm = 1.0;
+    }
     /*@ loop invariant l_range: 0 <= l <= m;
         loop assigns l, u[0 .. m - 1];
         loop variant m - l;
