@@ -24,12 +24,33 @@ void sg_data_gaussian(sg_rng *rng, int n, int d, double *X)
 void sg_labels(int n, int d, const double *X, const double *a, double *y)
 {
     /*@ loop invariant i_range: 0 <= i <= n;
+        loop invariant done: \forall integer q; 0 <= q < i ==> y[q] == RowDot{Pre}(X, q*d, a, 0, d);
         loop assigns i, y[0 .. n - 1];
         loop variant n - i;
     */
     for (int i = 0; i < n; i++) {
         //@ ghost sg_data_row_lemma(i, n, d);
-        y[i] = sg_dot(d, X + (long)i * d, a);
+        /* sg_dot(d, X + i*d, a) written out, the same operations in the
+           same order (s = 0, then s + x_l a_l for l = 0..d-1): a call would
+           return the sum in the memory after the stores into y, which the
+           provers cannot equate with the sum at Pre (empirical.c's kernels
+           do the same, its header comment) */
+        double s = 0.0;
+        /*@ loop invariant l_range: 0 <= l <= d;
+            loop invariant partial: s == RowDot{Pre}(X, i*d, a, 0, l);
+            loop assigns l, s;
+            loop variant d - l;
+        */
+        for (int l = 0; l < d; l++) {
+            /*@ assert same: \let q = i*d + l; \let b = l;
+                  X[q] == \at(X[q], Pre) && a[b] == \at(a[b], Pre); */
+            /*@ assert next: \let q = i*d + l; \let b = l;
+                  RowDot{Pre}(X, i*d, a, 0, l + 1) ==
+                  RowDot{Pre}(X, i*d, a, 0, l) + \at(X[q] * a[b], Pre); */
+            double p = SG_MUL(X[(long)i * d + l], a[l]);
+            s = SG_ADD(s, p);
+        }
+        y[i] = s;
     }
 }
 
