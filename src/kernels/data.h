@@ -47,7 +47,9 @@ void sg_labels(int n, int d, const double *X, const double *a, double *y);
 */
 void sg_target_e1(int d, double *a);
 
-/* a <- g / |g|, g ~ N(0, I_d) */
+/* a <- g / |g|, g ~ N(0, I_d)
+   Value: the division a[l] == g[l] / nrm is the contract of data.c's static
+   sg_div_by; the unit norm Dot(a, a, d) == 1 is not proved (proofs/README.md). */
 /* d >= 1: with d = 0 the norm is 0 on every draw and the redraw loop would
    never end (the CLI rejects --d below 1, relu_config.c; the only caller,
    models/relu/relu_model.c, passes the validated d) */
