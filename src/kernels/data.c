@@ -24,12 +24,33 @@ void sg_data_gaussian(sg_rng *rng, int n, int d, double *X)
 void sg_labels(int n, int d, const double *X, const double *a, double *y)
 {
     /*@ loop invariant i_range: 0 <= i <= n;
+        loop invariant done: \forall integer q; 0 <= q < i ==> y[q] == RowDot{Pre}(X, q*d, a, 0, d);
         loop assigns i, y[0 .. n - 1];
         loop variant n - i;
     */
     for (int i = 0; i < n; i++) {
         //@ ghost sg_data_row_lemma(i, n, d);
-        y[i] = sg_dot(d, X + (long)i * d, a);
+        /* sg_dot(d, X + i*d, a) written out, the same operations in the
+           same order (s = 0, then s + x_l a_l for l = 0..d-1): a call would
+           return the sum in the memory after the stores into y, which the
+           provers cannot equate with the sum at Pre (empirical.c's kernels
+           do the same, its header comment) */
+        double s = 0.0;
+        /*@ loop invariant l_range: 0 <= l <= d;
+            loop invariant partial: s == RowDot{Pre}(X, i*d, a, 0, l);
+            loop assigns l, s;
+            loop variant d - l;
+        */
+        for (int l = 0; l < d; l++) {
+            /*@ assert same: \let q = i*d + l; \let b = l;
+                  X[q] == \at(X[q], Pre) && a[b] == \at(a[b], Pre); */
+            /*@ assert next: \let q = i*d + l; \let b = l;
+                  RowDot{Pre}(X, i*d, a, 0, l + 1) ==
+                  RowDot{Pre}(X, i*d, a, 0, l) + \at(X[q] * a[b], Pre); */
+            double p = SG_MUL(X[(long)i * d + l], a[l]);
+            s = SG_ADD(s, p);
+        }
+        y[i] = s;
     }
 }
 
@@ -42,6 +63,30 @@ void sg_target_e1(int d, double *a)
     for (int l = 0; l < d; l++)
         a[l] = 0.0;
     a[0] = 1.0;
+}
+
+/* a[l] <- a[l] / nrm for l = 0..d-1, in that order: sg_target_random's
+   normalisation in a function of its own, so that the contract can name
+   the values before the division (\old).  Written inline after the
+   redraw loop, the same invariant did not prove (Z3 Unknown, CVC4/CVC5
+   timeouts at 20 s): its memory there is four nested havocs of the loop's
+   calls, which the provers unfold with the product's non-linearity. */
+/*@ requires size: 0 <= d;
+    requires valid_a: \valid(a + (0 .. d - 1));
+    requires nonzero: nrm != 0.0;
+    assigns a[0 .. d - 1];
+    ensures scaled: \forall integer l; 0 <= l < d ==> a[l] == \old(a[l]) / nrm;
+*/
+static void sg_div_by(int d, double *a, double nrm)
+{
+    /*@ loop invariant l_range: 0 <= l <= d;
+        loop invariant scaled: \forall integer j; 0 <= j < l ==> a[j] == \at(a[j], Pre) / nrm;
+        loop invariant rest: \forall integer j; l <= j < d ==> a[j] == \at(a[j], Pre);
+        loop assigns l, a[0 .. d - 1];
+        loop variant d - l;
+    */
+    for (int l = 0; l < d; l++)
+        a[l] = a[l] / nrm;
 }
 
 void sg_target_random(sg_rng *rng, int d, double *a)
@@ -57,10 +102,5 @@ void sg_target_random(sg_rng *rng, int d, double *a)
             a[l] = sg_rng_normal(rng);
         nrm = sg_norm(d, a);
     } while (nrm == 0.0); /* probability zero; keeps the division safe */
-    /*@ loop invariant l_range: 0 <= l <= d;
-        loop assigns l, a[0 .. d - 1];
-        loop variant d - l;
-    */
-    for (int l = 0; l < d; l++)
-        a[l] = a[l] / nrm;
+    sg_div_by(d, a, nrm);
 }

@@ -11,6 +11,10 @@
 #include "kernels/rng.h"
 #include <limits.h>
 
+#ifdef __FRAMAC__
+#include "specs/sg_network.acsl"
+#endif
+
 /* X[i*d + l] ~ N(0, 1), i = 0..n-1, l = 0..d-1 in that order */
 /*@ requires sizes: 0 <= n && 0 <= d && n * d <= LONG_MAX;
     requires valid_rng: \valid(rng);
@@ -20,9 +24,10 @@
 */
 void sg_data_gaussian(sg_rng *rng, int n, int d, double *X);
 
-/* y[i] <- x_i . a */
-/* The values y[i] == Dot(x_i, a) are not in the proved contract (a call of
-   sg_dot after a store needs a frame induction, proofs/README.md). */
+/* y[i] <- x_i . a, each row's sum left to right as sg_dot adds it */
+/* The value is RowDot at Pre (specs/sg_network.acsl): X and a are not
+   assigned, and stating it at Pre spares the provers the induction that
+   would equate the sum over two memory states (proofs/README.md). */
 /*@ requires sizes: 0 <= n && 0 <= d && n * d <= LONG_MAX;
     requires valid_X: \valid_read(X + (0 .. n*d - 1));
     requires valid_a: \valid_read(a + (0 .. d - 1));
@@ -30,6 +35,7 @@ void sg_data_gaussian(sg_rng *rng, int n, int d, double *X);
     requires sep_y_X: \separated(y + (0 .. n - 1), X + (0 .. n*d - 1));
     requires sep_y_a: \separated(y + (0 .. n - 1), a + (0 .. d - 1));
     assigns y[0 .. n - 1];
+    ensures value: \forall integer i; 0 <= i < n ==> y[i] == RowDot{Pre}(X, i*d, a, 0, d);
 */
 void sg_labels(int n, int d, const double *X, const double *a, double *y);
 
@@ -41,7 +47,9 @@ void sg_labels(int n, int d, const double *X, const double *a, double *y);
 */
 void sg_target_e1(int d, double *a);
 
-/* a <- g / |g|, g ~ N(0, I_d) */
+/* a <- g / |g|, g ~ N(0, I_d)
+   Value: the division a[l] == g[l] / nrm is the contract of data.c's static
+   sg_div_by; the unit norm Dot(a, a, d) == 1 is not proved (proofs/README.md). */
 /* d >= 1: with d = 0 the norm is 0 on every draw and the redraw loop would
    never end (the CLI rejects --d below 1, relu_config.c; the only caller,
    models/relu/relu_model.c, passes the validated d) */

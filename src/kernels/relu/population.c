@@ -105,6 +105,40 @@ double sg_pop_loss(int d, int k, const double *a, const double *W,
     return quad / (4.0 * M_PI) - 0.5 * lin + 0.5 * aa;
 }
 
+/* The last step of dL/dw_i (population.h): with the accumulated
+   gi = sum_j v_j (pi - theta_ij) wh_j |w_j|, si = ci / |w_i| and
+   vi = v_i / (2 pi), gi[l] <- vi (si wi[l] + gi[l]) - v_i a[l] / 2, the
+   same operations in the same order as written inline before.  A function
+   of its own so that the contract can name gi before the update (\old):
+   the value of this step is proved (the sign of the target term included);
+   the accumulated gi and ci are not specified (proofs/README.md). */
+/*@ requires size: 0 <= d;
+    requires valid_gi: \valid(gi + (0 .. d - 1));
+    requires valid_wi: \valid_read(wi + (0 .. d - 1));
+    requires valid_a: \valid_read(a + (0 .. d - 1));
+    requires sep: \separated(gi + (0 .. d - 1), wi + (0 .. d - 1), a + (0 .. d - 1));
+    assigns gi[0 .. d - 1];
+    ensures value: \forall integer l; 0 <= l < d ==>
+      gi[l] == PopGradStep(vi, si, wi[l], \old(gi[l]), vh, a[l]);
+*/
+static void sg_pop_grad_row(int d, double *gi, const double *wi, const double *a,
+                            double si, double vi, double vh)
+{
+    /*@ loop invariant l_range: 0 <= l <= d;
+        loop invariant done: \forall integer q; 0 <= q < l ==>
+          gi[q] == PopGradStep(vi, si, wi[q], \at(gi[q], Pre), vh, a[q]);
+        loop invariant rest: \forall integer q; l <= q < d ==> gi[q] == \at(gi[q], Pre);
+        loop assigns l, gi[0 .. d - 1];
+        loop variant d - l;
+    */
+    for (int l = 0; l < d; l++) {
+        double g = si * wi[l] + gi[l];
+        gi[l] = vi * g - 0.5 * vh * a[l];
+        /*@ assert this: \let q = l;
+              gi[q] == PopGradStep(vi, si, wi[q], \at(gi[q], Pre), vh, a[q]); */
+    }
+}
+
 void sg_pop_grad(int d, int k, const double *a, const double *W,
                  const double *v, const sg_pop_ws *ws, double *gW, double *gv)
 {
@@ -153,14 +187,7 @@ void sg_pop_grad(int d, int k, const double *a, const double *W,
         }
         double si = !(ni <= 0.0 && ni >= 0.0) ? ci / ni : 0.0;
         double vi = v[i] * inv2pi;
-        /*@ loop invariant l_range: 0 <= l <= d;
-            loop assigns l, gi[0 .. d - 1];
-            loop variant d - l;
-        */
-        for (int l = 0; l < d; l++) {
-            double g = si * wi[l] + gi[l];
-            gi[l] = vi * g - 0.5 * v[i] * a[l];
-        }
+        sg_pop_grad_row(d, gi, wi, a, si, vi, v[i]);
         gv[i] = gvi * inv2pi - 0.5 * sg_dot(d, a, wi);
     }
 }

@@ -70,7 +70,9 @@ void sg_pop_geometry(int d, int k, const double *W, sg_pop_ws *ws);
 double sg_pop_loss(int d, int k, const double *a, const double *W,
                    const double *v, const sg_pop_ws *ws);
 
-/* Population gradients at (W, v); requires sg_pop_geometry(W) in ws. */
+/* Population gradients at (W, v); requires sg_pop_geometry(W) in ws.
+   Value: only the last step of dL/dw_i is specified (sg_pop_grad_row's
+   contract, population.c, PopGradStep); the sums over j are not. */
 /*@ requires sizes: 1 <= d && 0 <= k && k * d <= LONG_MAX && k * k <= INT_MAX;
     requires valid_a: \valid_read(a + (0 .. d - 1));
     requires valid_W: \valid_read(W + (0 .. k*d - 1));
