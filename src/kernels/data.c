@@ -92,8 +92,13 @@ static void sg_div_by(int d, double *a, double nrm)
 void sg_target_random(sg_rng *rng, int d, double *a)
 {
     double nrm;
-    /*@ loop assigns nrm, *rng, a[0 .. d - 1], errno; */
+    int left = SG_REJECT_TRIES;
+    /*@ loop invariant tries: 0 <= left <= SG_REJECT_TRIES;
+        loop assigns nrm, left, *rng, a[0 .. d - 1], errno;
+        loop variant left;
+    */
     do {
+        left--;
         /*@ loop invariant l_range: 0 <= l <= d;
             loop assigns l, *rng, a[0 .. d - 1], errno;
             loop variant d - l;
@@ -101,6 +106,11 @@ void sg_target_random(sg_rng *rng, int d, double *a)
         for (int l = 0; l < d; l++)
             a[l] = sg_rng_normal(rng);
         nrm = sg_norm(d, a);
-    } while (nrm == 0.0); /* probability zero; keeps the division safe */
+    } while (nrm == 0.0 && left > 0); /* probability zero; keeps the division safe */
+    /* SG_REJECT_TRIES zero vectors in a row (rng.h: never reached): e_1 */
+    if (nrm == 0.0) {
+        sg_target_e1(d, a);
+        nrm = 1.0;
+    }
     sg_div_by(d, a, nrm);
 }

@@ -50,9 +50,10 @@ void sg_target_e1(int d, double *a);
 /* a <- g / |g|, g ~ N(0, I_d)
    Value: the division a[l] == g[l] / nrm is the contract of data.c's static
    sg_div_by; the unit norm Dot(a, a, d) == 1 is not proved (proofs/README.md). */
-/* d >= 1: with d = 0 the norm is 0 on every draw and the redraw loop would
-   never end (the CLI rejects --d below 1, relu_config.c; the only caller,
-   models/relu/relu_model.c, passes the validated d) */
+/* d >= 1: with d = 0 the norm is 0 on every draw (the CLI rejects --d below
+   1, relu_config.c; the only caller, models/relu/relu_model.c, passes the
+   validated d).  The redraw loop stops after SG_REJECT_TRIES zero vectors
+   (rng.h), which no run reaches; a is then e_1. */
 /*@ requires size: 1 <= d;
     requires valid_rng: \valid(rng);
     requires valid_a: \valid(a + (0 .. d - 1));
