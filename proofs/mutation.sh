@@ -155,6 +155,7 @@ two-pi-pop-loss|kernels/relu/population.c|sg_pop_loss|s/return quad \/ (4.0 \* M
 flipped-signs-init|kernels/relu/init.c|sg_init_state|s/v\[j\] = (j % 2 == 0) ? mag : -mag;/v[j] = (j % 2 == 0) ? -mag : mag;/|loop_invariant_signs_preserved
 stuck-polar-loop|kernels/rng.c|sg_rng_normal|s/^        left--;$/        left = left + 0;/|loop_variant_decrease
 stuck-target-redraw|kernels/data.c|sg_target_random|s/^        left--;$/        left = left + 0;/|loop_variant_decrease
+unwritten-last-gaussian|kernels/data.c|sg_data_gaussian|s/for (long q = 0; q < (long)n \* d; q++) {/for (long q = 0; q < (long)n * d - 1; q++) {/|ensures_written
 row-offset-labels|kernels/data.c|sg_labels|s/double p = SG_MUL(X\[(long)i \* d + l\], a\[l\]);/double p = SG_MUL(X[(long)i + l], a[l]);/|loop_invariant_partial_preserved
 times-norm-target-random|kernels/data.c|sg_div_by|s/a\[l\] = a\[l\] \/ nrm;/a[l] = a[l] * nrm;/|loop_invariant_scaled_preserved
 plus-half-va-pop-grad|kernels/relu/population.c|sg_pop_grad_row|s/gi\[l\] = vi \* g - 0.5 \* vh \* a\[l\];/gi[l] = vi * g + 0.5 * vh * a[l];/|assert_this'

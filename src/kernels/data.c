@@ -6,11 +6,16 @@
 void sg_data_gaussian(sg_rng *rng, int n, int d, double *X)
 {
     /*@ loop invariant q_range: 0 <= q <= n*d;
+        loop invariant written: \initialized(X + (0 .. q - 1));
         loop assigns q, *rng, X[0 .. n*d - 1], errno;
         loop variant n*d - q;
     */
-    for (long q = 0; q < (long)n * d; q++)
-        X[q] = sg_rng_normal(rng);
+    /* the draw passes through a local: WP's initialisation model does not
+       take a call's result as initialised when it is stored directly */
+    for (long q = 0; q < (long)n * d; q++) {
+        double g = sg_rng_normal(rng);
+        X[q] = g;
+    }
 }
 
 /*@ ghost

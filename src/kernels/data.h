@@ -15,12 +15,18 @@
 #include "specs/sg_network.acsl"
 #endif
 
-/* X[i*d + l] ~ N(0, 1), i = 0..n-1, l = 0..d-1 in that order */
+/* X[i*d + l] ~ N(0, 1), i = 0..n-1, l = 0..d-1 in that order.
+   Proved: every entry is written (\initialized; WP's initialisation model
+   assumes nothing about X at entry).  Not proved: that X[q] is the q-th
+   draw of the stream -- that needs a logic model of sg_rng_normal's
+   rejection loop and of sg_det_log (proofs/README.md); the rng and data
+   unit suites test the stream's known answers. */
 /*@ requires sizes: 0 <= n && 0 <= d && n * d <= LONG_MAX;
     requires valid_rng: \valid(rng);
     requires valid_X: \valid(X + (0 .. n*d - 1));
     requires sep: \separated(rng, X + (0 .. n*d - 1));
     assigns *rng, X[0 .. n*d - 1], errno;
+    ensures written: \initialized(X + (0 .. n*d - 1));
 */
 void sg_data_gaussian(sg_rng *rng, int n, int d, double *X);
 
