@@ -216,7 +216,7 @@ void sg_output(int n, int k, const double *H, const double *v, double *f)
 #ifdef SG_FL_ROUNDING
         //@ ghost double gd = 0.0;
         //@ ghost double ga = 0.0;
-        /*@ loop invariant j_range: 0 <= j <= k;
+        /*@ loop invariant j_range: Upto(j, k);
             loop invariant value: s == FlRowDot{Pre}(H, i*k, v, 0, j);
             loop invariant sums: gd == RowDot{Pre}(H, i*k, v, 0, j) &&
                                  ga == AbsRowDot{Pre}(H, i*k, v, 0, j);
@@ -243,11 +243,13 @@ void sg_output(int n, int k, const double *H, const double *v, double *f)
                   FlRowDot{Pre}(H, i*k, v, 0, j + 1) ==
                   FlAdd(FlRowDot{Pre}(H, i*k, v, 0, j), FlMul(\at(H[a], Pre), \at(v[b], Pre))) &&
                   RowDot{Pre}(H, i*k, v, 0, j + 1) ==
-                  RowDot{Pre}(H, i*k, v, 0, j) + \at(H[a] * v[b], Pre) &&
+                  RowDot{Pre}(H, i*k, v, 0, j) + ExMul(\at(H[a], Pre), \at(v[b], Pre)) &&
                   AbsRowDot{Pre}(H, i*k, v, 0, j + 1) ==
-                  AbsRowDot{Pre}(H, i*k, v, 0, j) + \abs(\at(H[a] * v[b], Pre)); */
+                  AbsRowDot{Pre}(H, i*k, v, 0, j) + \abs(ExMul(\at(H[a], Pre), \at(v[b], Pre))); */
             //@ ghost double xy = H[(long)i * k + j] * v[j];
-            //@ assert xy_is: \let a = i*k + j; \let b = j; xy == \at(H[a], Pre) * \at(v[b], Pre);
+            //@ assert xy_now: \let a = i*k + j; \let b = j; xy == ExMul(H[a], v[b]);
+            /*@ assert xy_pre: \let a = i*k + j; \let b = j;
+                  ExMul(H[a], v[b]) == ExMul(\at(H[a], Pre), \at(v[b], Pre)); */
             //@ assert xy_abs: (xy >= 0.0 ? xy : -xy) == \abs(xy);
             //@ ghost sg_fl_prodmag(H[(long)i * k + j], v[j]);
 #else
@@ -268,9 +270,9 @@ void sg_output(int n, int k, const double *H, const double *v, double *f)
 #endif
         }
 #ifdef SG_FL_ROUNDING
+        //@ assert row_err0: \abs(s - gd) <= Gamma(k) * ga + k * Eta;
         /*@ assert row: s == FlOutput{Pre}(H, v, k, i) &&
               gd == Output{Pre}(H, v, k, i) && ga == AbsOutput{Pre}(H, v, k, i); */
-        //@ assert row_err0: \abs(s - gd) <= Gamma(k) * ga + k * Eta;
         //@ assert row_err: OutputErr{Pre}(H, v, k, i, s);
 #endif
         f[i] = s;
