@@ -409,11 +409,13 @@ void sg_grad_v(int n, int k, const double *r, const double *H, double *gv)
                   FlGvSum{Pre}(r, H, k, j, i + 1) ==
                   FlAdd(FlGvSum{Pre}(r, H, k, j, i), FlMul(\at(r[b], Pre), \at(H[a], Pre))) &&
                   GvSum{Pre}(r, H, k, j, i + 1) ==
-                  GvSum{Pre}(r, H, k, j, i) + \at(r[b] * H[a], Pre) &&
+                  GvSum{Pre}(r, H, k, j, i) + ExMul(\at(r[b], Pre), \at(H[a], Pre)) &&
                   AbsGvSum{Pre}(r, H, k, j, i + 1) ==
-                  AbsGvSum{Pre}(r, H, k, j, i) + \abs(\at(r[b] * H[a], Pre)); */
+                  AbsGvSum{Pre}(r, H, k, j, i) + \abs(ExMul(\at(r[b], Pre), \at(H[a], Pre))); */
             //@ ghost double xy = r[i] * H[(long)i * k + j];
-            //@ assert xy_is: \let a = i*k + j; \let b = i; xy == \at(r[b], Pre) * \at(H[a], Pre);
+            //@ assert xy_now: \let a = i*k + j; \let b = i; xy == ExMul(r[b], H[a]);
+            /*@ assert xy_pre: \let a = i*k + j; \let b = i;
+                  ExMul(r[b], H[a]) == ExMul(\at(r[b], Pre), \at(H[a], Pre)); */
             //@ assert xy_abs: (xy >= 0.0 ? xy : -xy) == \abs(xy);
             //@ ghost sg_fl_prodmag(r[i], H[(long)i * k + j]);
 #else
