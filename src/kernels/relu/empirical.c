@@ -75,7 +75,7 @@ void sg_forward(int n, int d, int k, const double *X, const double *W,
         loop invariant z_done: \forall integer q; (row + 1) * k <= q < n*k ==>
           Z[q] == FlPreActq{Pre}(X, W, d, k, q);
         loop invariant z_err: \forall integer q; (row + 1) * k <= q < n*k ==>
-          \abs(Z[q] - PreActq{Pre}(X, W, d, k, q)) <= Gamma(d) * AbsPreActq{Pre}(X, W, d, k, q) + d * Eta;
+          PreActErr{Pre}(X, W, d, k, q, FlPreActq{Pre}(X, W, d, k, q));
         loop assigns row, Z[0 .. n*k - 1], H[0 .. n*k - 1];
         loop variant row + 1;
     */
@@ -100,7 +100,7 @@ void sg_forward(int n, int d, int k, const double *X, const double *W,
             loop invariant z_done: \forall integer q; row*k + j + 1 <= q < n*k ==>
               Z[q] == FlPreActq{Pre}(X, W, d, k, q);
             loop invariant z_err: \forall integer q; row*k + j + 1 <= q < n*k ==>
-              \abs(Z[q] - PreActq{Pre}(X, W, d, k, q)) <= Gamma(d) * AbsPreActq{Pre}(X, W, d, k, q) + d * Eta;
+              PreActErr{Pre}(X, W, d, k, q, FlPreActq{Pre}(X, W, d, k, q));
             loop assigns j, Z[row*k .. row*k + k - 1], H[row*k .. row*k + k - 1];
             loop variant j + 1;
         */
@@ -120,7 +120,7 @@ void sg_forward(int n, int d, int k, const double *X, const double *W,
 #ifdef SG_FL_ROUNDING
             //@ ghost double gd = 0.0;
             //@ ghost double ga = 0.0;
-            /*@ loop invariant l_range: 0 <= l <= d;
+            /*@ loop invariant l_range: Upto(l, d);
                 loop invariant value: z == FlRowDot{Pre}(X, row*d, W, j*d, l);
                 loop invariant sums: gd == RowDot{Pre}(X, row*d, W, j*d, l) &&
                                      ga == AbsRowDot{Pre}(X, row*d, W, j*d, l);
@@ -147,11 +147,13 @@ void sg_forward(int n, int d, int k, const double *X, const double *W,
                       FlRowDot{Pre}(X, row*d, W, j*d, l + 1) ==
                       FlAdd(FlRowDot{Pre}(X, row*d, W, j*d, l), FlMul(\at(X[a], Pre), \at(W[b], Pre))) &&
                       RowDot{Pre}(X, row*d, W, j*d, l + 1) ==
-                      RowDot{Pre}(X, row*d, W, j*d, l) + \at(X[a] * W[b], Pre) &&
+                      RowDot{Pre}(X, row*d, W, j*d, l) + ExMul(\at(X[a], Pre), \at(W[b], Pre)) &&
                       AbsRowDot{Pre}(X, row*d, W, j*d, l + 1) ==
-                      AbsRowDot{Pre}(X, row*d, W, j*d, l) + \abs(\at(X[a] * W[b], Pre)); */
+                      AbsRowDot{Pre}(X, row*d, W, j*d, l) + \abs(ExMul(\at(X[a], Pre), \at(W[b], Pre))); */
                 //@ ghost double xy = X[(long)row * d + l] * W[(long)j * d + l];
-                //@ assert xy_is: \let a = row*d + l; \let b = j*d + l; xy == \at(X[a], Pre) * \at(W[b], Pre);
+                //@ assert xy_now: \let a = row*d + l; \let b = j*d + l; xy == ExMul(X[a], W[b]);
+                /*@ assert xy_pre: \let a = row*d + l; \let b = j*d + l;
+                      ExMul(X[a], W[b]) == ExMul(\at(X[a], Pre), \at(W[b], Pre)); */
                 //@ assert xy_abs: (xy >= 0.0 ? xy : -xy) == \abs(xy);
                 //@ ghost sg_fl_prodmag(X[(long)row * d + l], W[(long)j * d + l]);
 #else
@@ -180,8 +182,7 @@ void sg_forward(int n, int d, int k, const double *X, const double *W,
             //@ ghost sg_divmod_lemma(row, j, k);
             /*@ assert cell_q: z == FlPreActq{Pre}(X, W, d, k, row*k + j) &&
                   gd == PreActq{Pre}(X, W, d, k, row*k + j) && ga == AbsPreActq{Pre}(X, W, d, k, row*k + j); */
-            /*@ assert cell_err: \abs(z - PreActq{Pre}(X, W, d, k, row*k + j)) <=
-                  Gamma(d) * AbsPreActq{Pre}(X, W, d, k, row*k + j) + d * Eta; */
+            //@ assert cell_err: PreActErr{Pre}(X, W, d, k, row*k + j, z);
 #else
             //@ assert cell: z == PreAct{Pre}(X, W, d, row, j);
             //@ ghost sg_divmod_lemma(row, j, k);
