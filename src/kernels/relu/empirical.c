@@ -13,7 +13,10 @@
  *    recursive sums over two memory states);
  *  - the rounding run's annotations (#ifdef SG_FL_ROUNDING, kernels/fl.h):
  *    the operations are the standard model's calls; each reduction carries
- *    ghost exact sums gd, ga and one call of sg_fl_dot_step per term.
+ *    ghost exact sums gd, ga and one call of sg_fl_dot_step per term; a
+ *    product read since Pre is stated as ExMul (congruence, not non-linear
+ *    arithmetic) and an inner counter's range as Upto (no renaming of the
+ *    bound after the loop), specs/sg_network.acsl.
  * The operations are fl.h's macros (plain C operators in the program). */
 #include "kernels/relu/empirical.h"
 #include "kernels/dot.h"
