@@ -177,11 +177,11 @@ block selftest "kernels/dot.c kernels/relu/empirical.c" "$SELF_MUTANTS"
 if want rounding; then
 forig="$work/rounding-original"
 mkdir -p "$forig" && cp -r src specs "$forig"/
-set -- $(prove "$forig" sg_dot kernels/dot.c "$TIMEOUT" -DSG_FL_ROUNDING)
+set -- $(prove "$forig" sg_dot,sg_residual "kernels/dot.c kernels/relu/empirical.c" "$TIMEOUT" -DSG_FL_ROUNDING)
 if [ $# -eq 2 ] && [ "$1" = "$2" ] && [ "$2" -gt 0 ]; then
-  echo "mutation: rounding original   $1 / $2 goals of sg_dot proved (-DSG_FL_ROUNDING; $STEPS steps)"
+  echo "mutation: rounding original   $1 / $2 goals of sg_dot, sg_residual proved (-DSG_FL_ROUNDING; $STEPS steps)"
 else
-  echo "mutation: FAILED: the rounding run does not prove the original sg_dot ($*), see $forig"; status=1
+  echo "mutation: FAILED: the rounding run does not prove the original sg_dot, sg_residual ($*), see $forig"; status=1
 fi
 frev="$work/reversed-dot"
 mkdir -p "$frev" && cp -r src specs "$frev"/ && cp proofs/rounding/dot_reversed.c "$frev/src/kernels/dot.c"
@@ -196,6 +196,32 @@ if [ $# -eq 2 ] && [ "$1" -lt "$2" ] && grep -q 'Failed.*sg_dot_ensures_value' "
   printf 'mutation: %-24s caught by the rounding run: %s / %s goals of sg_dot proved, ensures value unproved\n' reversed-dot "$1" "$2"
 else
   echo "mutation: reversed-dot: NOT caught by the rounding run ($*), see $frev"; status=1
+fi
+# sg_residual computing (f + 1e20) - (y + 1e20) (issue 15's surviving
+# mutant): exact in the real model, so that run proves it; the rounding run
+# must leave its loop invariant `value` (r[a] == FlSub(f[a], y[a]), from
+# which WP proves `ensures value`) unproved.  The constant is the first
+# operand (the same double: IEEE addition commutes) because WP 25 mistypes
+# the callee precondition of fl(x + constant) ("Type mismatch between real
+# and int" from Why3).
+fres="$work/residual-1e20"
+mkdir -p "$fres" && cp -r src specs "$fres"/
+sed -i 's/r\[i\] = SG_SUB(f\[i\], y\[i\]);/r[i] = SG_SUB(SG_ADD(1e20, f[i]), SG_ADD(1e20, y[i]));/' "$fres/src/kernels/relu/empirical.c"
+if ! grep -q 'SG_ADD(1e20, f\[i\])' "$fres/src/kernels/relu/empirical.c"; then
+  echo "mutation: FAILED: the residual-1e20 edit does not apply"; status=1
+fi
+set -- $(prove "$fres" sg_residual kernels/relu/empirical.c "$TIMEOUT")
+if [ $# -eq 2 ] && [ "$1" = "$2" ] && [ "$2" -gt 0 ]; then
+  echo "mutation: residual-1e20            real-model run proves it ($1 / $2): the rounding is invisible there"
+else
+  echo "mutation: FAILED: the 1e20 sg_residual should prove in the real model ($*), see $fres"; status=1
+fi
+set -- $(prove "$fres" sg_residual "kernels/dot.c kernels/relu/empirical.c" "$MUT_TIMEOUT" -DSG_FL_ROUNDING)
+if [ $# -eq 2 ] && [ "$1" -lt "$2" ] && \
+   grep -q 'Failed.*sg_residual_loop_invariant_value_preserved' "$fres/wp-sg_residual-DSG_FL_ROUNDING.log"; then
+  printf 'mutation: %-24s caught by the rounding run: %s / %s goals of sg_residual proved, invariant value unproved\n' residual-1e20 "$1" "$2"
+else
+  echo "mutation: residual-1e20: NOT caught by the rounding run ($*), see $fres"; status=1
 fi
 fi
 # ---- end of the rounding block ----

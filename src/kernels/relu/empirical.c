@@ -13,7 +13,10 @@
  *    recursive sums over two memory states);
  *  - the rounding run's annotations (#ifdef SG_FL_ROUNDING, kernels/fl.h):
  *    the operations are the standard model's calls; each reduction carries
- *    ghost exact sums gd, ga and one call of sg_fl_dot_step per term.
+ *    ghost exact sums gd, ga and one call of sg_fl_dot_step per term; a
+ *    product read since Pre is stated as ExMul (congruence, not non-linear
+ *    arithmetic) and an inner counter's range as Upto (no renaming of the
+ *    bound after the loop), specs/sg_network.acsl.
  * The operations are fl.h's macros (plain C operators in the program). */
 #include "kernels/relu/empirical.h"
 #include "kernels/dot.h"
@@ -75,7 +78,7 @@ void sg_forward(int n, int d, int k, const double *X, const double *W,
         loop invariant z_done: \forall integer q; (row + 1) * k <= q < n*k ==>
           Z[q] == FlPreActq{Pre}(X, W, d, k, q);
         loop invariant z_err: \forall integer q; (row + 1) * k <= q < n*k ==>
-          \abs(Z[q] - PreActq{Pre}(X, W, d, k, q)) <= Gamma(d) * AbsPreActq{Pre}(X, W, d, k, q) + d * Eta;
+          PreActErr{Pre}(X, W, d, k, q, FlPreActq{Pre}(X, W, d, k, q));
         loop assigns row, Z[0 .. n*k - 1], H[0 .. n*k - 1];
         loop variant row + 1;
     */
@@ -100,7 +103,7 @@ void sg_forward(int n, int d, int k, const double *X, const double *W,
             loop invariant z_done: \forall integer q; row*k + j + 1 <= q < n*k ==>
               Z[q] == FlPreActq{Pre}(X, W, d, k, q);
             loop invariant z_err: \forall integer q; row*k + j + 1 <= q < n*k ==>
-              \abs(Z[q] - PreActq{Pre}(X, W, d, k, q)) <= Gamma(d) * AbsPreActq{Pre}(X, W, d, k, q) + d * Eta;
+              PreActErr{Pre}(X, W, d, k, q, FlPreActq{Pre}(X, W, d, k, q));
             loop assigns j, Z[row*k .. row*k + k - 1], H[row*k .. row*k + k - 1];
             loop variant j + 1;
         */
@@ -120,7 +123,7 @@ void sg_forward(int n, int d, int k, const double *X, const double *W,
 #ifdef SG_FL_ROUNDING
             //@ ghost double gd = 0.0;
             //@ ghost double ga = 0.0;
-            /*@ loop invariant l_range: 0 <= l <= d;
+            /*@ loop invariant l_range: Upto(l, d);
                 loop invariant value: z == FlRowDot{Pre}(X, row*d, W, j*d, l);
                 loop invariant sums: gd == RowDot{Pre}(X, row*d, W, j*d, l) &&
                                      ga == AbsRowDot{Pre}(X, row*d, W, j*d, l);
@@ -147,11 +150,13 @@ void sg_forward(int n, int d, int k, const double *X, const double *W,
                       FlRowDot{Pre}(X, row*d, W, j*d, l + 1) ==
                       FlAdd(FlRowDot{Pre}(X, row*d, W, j*d, l), FlMul(\at(X[a], Pre), \at(W[b], Pre))) &&
                       RowDot{Pre}(X, row*d, W, j*d, l + 1) ==
-                      RowDot{Pre}(X, row*d, W, j*d, l) + \at(X[a] * W[b], Pre) &&
+                      RowDot{Pre}(X, row*d, W, j*d, l) + ExMul(\at(X[a], Pre), \at(W[b], Pre)) &&
                       AbsRowDot{Pre}(X, row*d, W, j*d, l + 1) ==
-                      AbsRowDot{Pre}(X, row*d, W, j*d, l) + \abs(\at(X[a] * W[b], Pre)); */
+                      AbsRowDot{Pre}(X, row*d, W, j*d, l) + \abs(ExMul(\at(X[a], Pre), \at(W[b], Pre))); */
                 //@ ghost double xy = X[(long)row * d + l] * W[(long)j * d + l];
-                //@ assert xy_is: \let a = row*d + l; \let b = j*d + l; xy == \at(X[a], Pre) * \at(W[b], Pre);
+                //@ assert xy_now: \let a = row*d + l; \let b = j*d + l; xy == ExMul(X[a], W[b]);
+                /*@ assert xy_pre: \let a = row*d + l; \let b = j*d + l;
+                      ExMul(X[a], W[b]) == ExMul(\at(X[a], Pre), \at(W[b], Pre)); */
                 //@ assert xy_abs: (xy >= 0.0 ? xy : -xy) == \abs(xy);
                 //@ ghost sg_fl_prodmag(X[(long)row * d + l], W[(long)j * d + l]);
 #else
@@ -180,8 +185,7 @@ void sg_forward(int n, int d, int k, const double *X, const double *W,
             //@ ghost sg_divmod_lemma(row, j, k);
             /*@ assert cell_q: z == FlPreActq{Pre}(X, W, d, k, row*k + j) &&
                   gd == PreActq{Pre}(X, W, d, k, row*k + j) && ga == AbsPreActq{Pre}(X, W, d, k, row*k + j); */
-            /*@ assert cell_err: \abs(z - PreActq{Pre}(X, W, d, k, row*k + j)) <=
-                  Gamma(d) * AbsPreActq{Pre}(X, W, d, k, row*k + j) + d * Eta; */
+            //@ assert cell_err: PreActErr{Pre}(X, W, d, k, row*k + j, z);
 #else
             //@ assert cell: z == PreAct{Pre}(X, W, d, row, j);
             //@ ghost sg_divmod_lemma(row, j, k);
@@ -216,7 +220,7 @@ void sg_output(int n, int k, const double *H, const double *v, double *f)
 #ifdef SG_FL_ROUNDING
         //@ ghost double gd = 0.0;
         //@ ghost double ga = 0.0;
-        /*@ loop invariant j_range: 0 <= j <= k;
+        /*@ loop invariant j_range: Upto(j, k);
             loop invariant value: s == FlRowDot{Pre}(H, i*k, v, 0, j);
             loop invariant sums: gd == RowDot{Pre}(H, i*k, v, 0, j) &&
                                  ga == AbsRowDot{Pre}(H, i*k, v, 0, j);
@@ -243,11 +247,13 @@ void sg_output(int n, int k, const double *H, const double *v, double *f)
                   FlRowDot{Pre}(H, i*k, v, 0, j + 1) ==
                   FlAdd(FlRowDot{Pre}(H, i*k, v, 0, j), FlMul(\at(H[a], Pre), \at(v[b], Pre))) &&
                   RowDot{Pre}(H, i*k, v, 0, j + 1) ==
-                  RowDot{Pre}(H, i*k, v, 0, j) + \at(H[a] * v[b], Pre) &&
+                  RowDot{Pre}(H, i*k, v, 0, j) + ExMul(\at(H[a], Pre), \at(v[b], Pre)) &&
                   AbsRowDot{Pre}(H, i*k, v, 0, j + 1) ==
-                  AbsRowDot{Pre}(H, i*k, v, 0, j) + \abs(\at(H[a] * v[b], Pre)); */
+                  AbsRowDot{Pre}(H, i*k, v, 0, j) + \abs(ExMul(\at(H[a], Pre), \at(v[b], Pre))); */
             //@ ghost double xy = H[(long)i * k + j] * v[j];
-            //@ assert xy_is: \let a = i*k + j; \let b = j; xy == \at(H[a], Pre) * \at(v[b], Pre);
+            //@ assert xy_now: \let a = i*k + j; \let b = j; xy == ExMul(H[a], v[b]);
+            /*@ assert xy_pre: \let a = i*k + j; \let b = j;
+                  ExMul(H[a], v[b]) == ExMul(\at(H[a], Pre), \at(v[b], Pre)); */
             //@ assert xy_abs: (xy >= 0.0 ? xy : -xy) == \abs(xy);
             //@ ghost sg_fl_prodmag(H[(long)i * k + j], v[j]);
 #else
@@ -268,9 +274,9 @@ void sg_output(int n, int k, const double *H, const double *v, double *f)
 #endif
         }
 #ifdef SG_FL_ROUNDING
+        //@ assert row_err0: \abs(s - gd) <= Gamma(k) * ga + k * Eta;
         /*@ assert row: s == FlOutput{Pre}(H, v, k, i) &&
               gd == Output{Pre}(H, v, k, i) && ga == AbsOutput{Pre}(H, v, k, i); */
-        //@ assert row_err0: \abs(s - gd) <= Gamma(k) * ga + k * Eta;
         //@ assert row_err: OutputErr{Pre}(H, v, k, i, s);
 #endif
         f[i] = s;
@@ -407,11 +413,13 @@ void sg_grad_v(int n, int k, const double *r, const double *H, double *gv)
                   FlGvSum{Pre}(r, H, k, j, i + 1) ==
                   FlAdd(FlGvSum{Pre}(r, H, k, j, i), FlMul(\at(r[b], Pre), \at(H[a], Pre))) &&
                   GvSum{Pre}(r, H, k, j, i + 1) ==
-                  GvSum{Pre}(r, H, k, j, i) + \at(r[b] * H[a], Pre) &&
+                  GvSum{Pre}(r, H, k, j, i) + ExMul(\at(r[b], Pre), \at(H[a], Pre)) &&
                   AbsGvSum{Pre}(r, H, k, j, i + 1) ==
-                  AbsGvSum{Pre}(r, H, k, j, i) + \abs(\at(r[b] * H[a], Pre)); */
+                  AbsGvSum{Pre}(r, H, k, j, i) + \abs(ExMul(\at(r[b], Pre), \at(H[a], Pre))); */
             //@ ghost double xy = r[i] * H[(long)i * k + j];
-            //@ assert xy_is: \let a = i*k + j; \let b = i; xy == \at(r[b], Pre) * \at(H[a], Pre);
+            //@ assert xy_now: \let a = i*k + j; \let b = i; xy == ExMul(r[b], H[a]);
+            /*@ assert xy_pre: \let a = i*k + j; \let b = i;
+                  ExMul(r[b], H[a]) == ExMul(\at(r[b], Pre), \at(H[a], Pre)); */
             //@ assert xy_abs: (xy >= 0.0 ? xy : -xy) == \abs(xy);
             //@ ghost sg_fl_prodmag(r[i], H[(long)i * k + j]);
 #else
