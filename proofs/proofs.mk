@@ -109,7 +109,7 @@ proofs: proofs-wp proofs-eva
 	@cat $(PROOFS_OUT)/REPORT.md
 	@sh proofs/verdict.sh $(PROOFS_OUT) proofs/REPORT.md
 
-proofs-report: proofs-wp proofs-eva
+proofs-report: proofs-wp proofs-eva proofs-rounding
 	@sh proofs/make-report.sh $(PROOFS_OUT) "$(PROOF_SRC)" > $(PROOFS_OUT)/REPORT.md
 	cp $(PROOFS_OUT)/REPORT.md proofs/REPORT.md
 	@sh proofs/verdict.sh $(PROOFS_OUT) proofs/REPORT.md
