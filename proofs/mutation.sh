@@ -2,10 +2,10 @@
 # mutation.sh WORKDIR -- the proofs must catch bugs.
 # Each mutant is one small edit of a kernel, applied to a copy of src/ and
 # specs/ under WORKDIR; WP (same flags and the same prover step limit as
-# `make proofs`, only the mutated function) must then leave at least one goal
-# unproved.  The unmutated copy must prove every goal of the same functions
-# under the same step limit, so a mutant is caught by its own error and not
-# by a tighter budget; step limits (not wall-clock time) decide, so the
+# `make proofs`, only the mutated function and the property its line names)
+# must then leave that goal unproved.  The unmutated copy must prove every
+# goal of the named properties of the same functions under the same step
+# limit, so a mutant is caught by its own error and not by a tighter budget; step limits (not wall-clock time) decide, so the
 # verdict does not depend on the machine's load (issue 11, item 7).
 # Exit 0 only if every mutant is caught and the original passes.
 set -u
@@ -63,17 +63,30 @@ prove() { # DIR FUNCTIONS FILES T [CPP [PROP]]
 # name|file|function|sed expression|goal: the expression must change the
 # file, and goal -- the WP goal name after typed_real_FUNCTION_ -- must be
 # left unproved).
-# The unmutated copy must prove every goal of the block's functions; each
-# mutant must leave one goal of its function unproved.
+# The unmutated copy must prove every goal of the named properties in the
+# block's functions; each mutant must leave its named goal unproved.
+# the ACSL property a WP goal name belongs to (-wp-prop's argument):
+# loop_invariant_done_2_preserved -> done, assert_cell -> cell,
+# ensures_value -> value; a variant has no name: its category, @variant
+goal_prop() {
+  printf '%s' "$1" | sed 's/^loop_variant_.*/@variant/; s/^\(loop_invariant\|assert\|ensures\)_//; s/_\(preserved\|established\)$//; s/_[0-9][0-9]*$//'
+}
+
 status=0
 block() { # LABEL FILES MUTANTS
   want "$1" || return 0
   orig="$work/$1-original"
   mkdir -p "$orig" && cp -r src specs "$orig"/
   funcs=$(printf '%s\n' "$3" | cut -d'|' -f3 | sort -u | tr '\n' ',' | sed 's/,$//')
-  set -- "$1" "$2" "$3" $(prove "$orig" "$funcs" "$2" "$TIMEOUT")
+  # the original proves the named properties of the block's mutants (every
+  # goal of them, in every function of the block): each mutant's verdict
+  # is then "this goal proves on the original and not on the mutant"; the
+  # other goals of these functions are `make proofs`'s (proved there, with
+  # the same flags and limits, before this test runs in make check)
+  props=$(printf '%s\n' "$3" | cut -d'|' -f5 | while read -r g; do goal_prop "$g"; echo; done | sort -u | tr '\n' ',' | sed 's/,$//')
+  set -- "$1" "$2" "$3" $(prove "$orig" "$funcs" "$2" "$TIMEOUT" "" "$props")
   if [ $# -eq 5 ] && [ "$4" = "$5" ] && [ "$5" -gt 0 ]; then
-    printf 'mutation: %-24s %s / %s goals proved (%s; %s steps)\n' "$1 original" "$4" "$5" "$funcs" "$STEPS"
+    printf 'mutation: %-24s %s / %s goals proved (%s of %s; %s steps)\n' "$1 original" "$4" "$5" "$props" "$funcs" "$STEPS"
   else
     echo "mutation: FAILED: the $1 original does not prove (${4:-} ${5:-}), see $orig"; status=1
   fi
@@ -90,9 +103,7 @@ block() { # LABEL FILES MUTANTS
       # established goals, every loop's invariant of that name): the other
       # goals the edit falsifies would each cost the whole cap, and the
       # verdict reads the named goal alone
-      # (a variant has no name: its category, @variant)
-      prop=$(printf '%s' "$goal" | sed 's/^loop_variant_.*/@variant/; s/^\(loop_invariant\|assert\|ensures\)_//; s/_\(preserved\|established\)$//; s/_[0-9][0-9]*$//')
-      set -- $(prove "$dir" "$fn" "$files" "$MUT_TIMEOUT" "" "$prop")
+      set -- $(prove "$dir" "$fn" "$files" "$MUT_TIMEOUT" "" "$(goal_prop "$goal")")
       # the goal the edit falsifies must be among the unproved ones: a true
       # goal that merely ran past the cap cannot make a mutant look caught
       log=$(ls "$dir"/wp-*.log)
