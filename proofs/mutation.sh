@@ -234,6 +234,30 @@ if [ $# -eq 2 ] && [ "$1" -lt "$2" ] && \
 else
   echo "mutation: residual-1e20: NOT caught by the rounding run ($*), see $fres"; status=1
 fi
+# sg_grad_W rounding t = r_i v_j through (1e20 + r_i v_j) - 1e20 (exact in
+# the real model, which proves it; in IEEE it loses t's low bits): the
+# rounding run, whose contract is the rounded recursion FlGwSum with
+# t = fl(r_i v_j), must leave the assertion term_t unproved.  The constant
+# is the first operand (see residual-1e20).
+fgw="$work/gradW-t-1e20"
+mkdir -p "$fgw" && cp -r src specs "$fgw"/
+sed -i 's/double t = SG_MUL(r\[i\], v\[j\]);/double t = SG_SUB(SG_ADD(1e20, SG_MUL(r[i], v[j])), 1e20);/' "$fgw/src/kernels/relu/empirical.c"
+if ! grep -q 'SG_ADD(1e20, SG_MUL(r\[i\], v\[j\]))' "$fgw/src/kernels/relu/empirical.c"; then
+  echo "mutation: FAILED: the gradW-t-1e20 edit does not apply"; status=1
+fi
+set -- $(prove "$fgw" sg_grad_W "kernels/dot.c kernels/relu/empirical.c" "$TIMEOUT")
+if [ $# -eq 2 ] && [ "$1" = "$2" ] && [ "$2" -gt 0 ]; then
+  echo "mutation: gradW-t-1e20             real-model run proves it ($1 / $2): the rounding is invisible there"
+else
+  echo "mutation: FAILED: the 1e20 sg_grad_W should prove in the real model ($*), see $fgw"; status=1
+fi
+set -- $(prove "$fgw" sg_grad_W "kernels/dot.c kernels/relu/empirical.c" "$MUT_TIMEOUT" -DSG_FL_ROUNDING)
+if [ $# -eq 2 ] && [ "$1" -lt "$2" ] && \
+   grep -q 'Failed.*sg_grad_W_assert_term_t' "$fgw/wp-sg_grad_W-DSG_FL_ROUNDING.log"; then
+  printf 'mutation: %-24s caught by the rounding run: %s / %s goals of sg_grad_W proved, assert term_t unproved\n' gradW-t-1e20 "$1" "$2"
+else
+  echo "mutation: gradW-t-1e20: NOT caught by the rounding run ($*), see $fgw"; status=1
+fi
 fi
 # ---- end of the rounding block ----
 

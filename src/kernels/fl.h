@@ -33,7 +33,7 @@ double sg_fl_mul(double a, double b);
     assigns \nothing;
     ensures value: \result == FlAdd(a, b);
     ensures std_model: StdAdd(a + b, \result);
-    ensures zero_left: a == 0.0 ==> \result == b;
+    ensures zero_left: FlAdd(0.0, b) == b;
 */
 double sg_fl_add(double a, double b);
 

@@ -47,6 +47,25 @@
   void sg_divmod_lemma(long j, long l, long d) { }
 */
 
+#ifdef SG_FL_ROUNDING
+/* |a b| <= A B from |a| <= A, |b| <= B (sg_grad_W's no-overflow steps:
+   a term multiplies three inputs) */
+/*@ ghost
+  /@ requires 0.0 <= A && 0.0 <= B && \abs(a) <= A && \abs(b) <= B;
+     assigns \nothing;
+     ensures \abs(a * b) <= A * B;
+  @/
+  void sg_fl_prodle(double a, double b, double A, double B)
+  {
+      double aa = a >= 0.0 ? a : -a;
+      double ab = b >= 0.0 ? b : -b;
+      /@ assert abs_prod: \abs(a * b) == aa * ab; @/
+      sg_fl_mono(aa, A, ab);
+      sg_fl_mono(ab, B, A);
+  }
+*/
+#endif
+
 double sg_relu(double z)
 {
     return z > 0.0 ? z : 0.0;
@@ -487,23 +506,57 @@ void sg_grad_W(int n, int d, int k, const double *X, const double *Z,
 {
     double dn = (double)n;
     long kd = (long)k * d;
+#ifdef SG_FL_ROUNDING
+    /*@ loop invariant q_range: 0 <= q <= k*d;
+        loop invariant zero: \forall integer a; 0 <= a < q ==>
+          gW[a] == FlGwSumq{Pre}(X, Z, r, v, d, k, a, 0);
+        loop assigns q, gW[0 .. k*d - 1];
+        loop variant k*d - q;
+    */
+#else
     /*@ loop invariant q_range: 0 <= q <= k*d;
         loop invariant zero: \forall integer a; 0 <= a < q ==>
           gW[a] == GwSumq{Pre}(X, Z, r, v, d, k, a, 0);
         loop assigns q, gW[0 .. k*d - 1];
         loop variant k*d - q;
     */
+#endif
     for (long q = 0; q < kd; q++)
         gW[q] = 0.0;
+#ifdef SG_FL_ROUNDING
+    /*@ loop invariant i_range: 0 <= i <= n;
+        loop invariant sums: \forall integer q; 0 <= q < k*d ==>
+          gW[q] == FlGwSumq{Pre}(X, Z, r, v, d, k, q, i);
+        loop invariant mag: \forall integer q; 0 <= q < k*d ==>
+          \abs(FlGwSumq{Pre}(X, Z, r, v, d, k, q, i)) <= i * 0x1p903;
+        loop assigns i, gW[0 .. k*d - 1];
+        loop variant n - i;
+    */
+#else
     /*@ loop invariant i_range: 0 <= i <= n;
         loop invariant sums: \forall integer q; 0 <= q < k*d ==>
           gW[q] == GwSumq{Pre}(X, Z, r, v, d, k, q, i);
         loop assigns i, gW[0 .. k*d - 1];
         loop variant n - i;
     */
+#endif
     for (int i = 0; i < n; i++) {
         //@ ghost sg_row_lemma(i, n, k);
         //@ ghost sg_row_lemma(i, n, d);
+#ifdef SG_FL_ROUNDING
+        /*@ loop invariant j_range: 0 <= j <= k;
+            loop invariant advanced: \forall integer q; 0 <= q < j*d ==>
+              gW[q] == FlGwSumq{Pre}(X, Z, r, v, d, k, q, i + 1);
+            loop invariant pending: \forall integer q; j*d <= q < k*d ==>
+              gW[q] == FlGwSumq{Pre}(X, Z, r, v, d, k, q, i);
+            loop invariant mag_adv: \forall integer q; 0 <= q < j*d ==>
+              \abs(FlGwSumq{Pre}(X, Z, r, v, d, k, q, i + 1)) <= (i * 0x1p903 + 0x1p903);
+            loop invariant mag: \forall integer q; 0 <= q < k*d ==>
+              \abs(FlGwSumq{Pre}(X, Z, r, v, d, k, q, i)) <= i * 0x1p903;
+            loop assigns j, gW[0 .. k*d - 1];
+            loop variant k - j;
+        */
+#else
         /*@ loop invariant j_range: 0 <= j <= k;
             loop invariant advanced: \forall integer q; 0 <= q < j*d ==>
               gW[q] == GwSumq{Pre}(X, Z, r, v, d, k, q, i + 1);
@@ -512,13 +565,33 @@ void sg_grad_W(int n, int d, int k, const double *X, const double *Z,
             loop assigns j, gW[0 .. k*d - 1];
             loop variant k - j;
         */
+#endif
         for (int j = 0; j < k; j++) {
             //@ ghost sg_row_lemma(j, k, d);
             //@ ghost sg_next_row_lemma(j, d);
             /*@ assert same: \let a = i*k + j; \let c = i; \let e = j;
                   Z[a] == \at(Z[a], Pre) && r[c] == \at(r[c], Pre) && v[e] == \at(v[e], Pre); */
             if (Z[(long)i * k + j] > 0.0) {
+#ifdef SG_FL_ROUNDING
+                //@ ghost sg_fl_prodle(r[i], v[j], 0x1p300, 0x1p300);
+#endif
                 double t = SG_MUL(r[i], v[j]);
+#ifdef SG_FL_ROUNDING
+                //@ assert term_t: \let c = i; \let e = j; t == FlMul(\at(r[c], Pre), \at(v[e], Pre));
+                //@ assert t_mag: \abs(t) <= 0x1p601;
+                /*@ loop invariant l_range: 0 <= l <= d;
+                    loop invariant advanced: \forall integer q; 0 <= q < j*d + l ==>
+                      gW[q] == FlGwSumq{Pre}(X, Z, r, v, d, k, q, i + 1);
+                    loop invariant pending: \forall integer q; j*d + l <= q < k*d ==>
+                      gW[q] == FlGwSumq{Pre}(X, Z, r, v, d, k, q, i);
+                    loop invariant mag_adv: \forall integer q; 0 <= q < j*d + l ==>
+                      \abs(FlGwSumq{Pre}(X, Z, r, v, d, k, q, i + 1)) <= (i * 0x1p903 + 0x1p903);
+                    loop invariant mag: \forall integer q; 0 <= q < k*d ==>
+                      \abs(FlGwSumq{Pre}(X, Z, r, v, d, k, q, i)) <= i * 0x1p903;
+                    loop assigns l, gW[j*d .. j*d + d - 1];
+                    loop variant d - l;
+                */
+#else
                 //@ assert term_t: \let c = i; \let e = j; t == \at(r[c], Pre) * \at(v[e], Pre);
                 /*@ loop invariant l_range: 0 <= l <= d;
                     loop invariant advanced: \forall integer q; 0 <= q < j*d + l ==>
@@ -528,10 +601,22 @@ void sg_grad_W(int n, int d, int k, const double *X, const double *Z,
                     loop assigns l, gW[j*d .. j*d + d - 1];
                     loop variant d - l;
                 */
+#endif
                 for (int l = 0; l < d; l++) {
                     //@ ghost sg_divmod_lemma(j, l, d);
                     double x = X[(long)i * d + l];
                     //@ assert same_x: \let b = i*d + l; x == \at(X[b], Pre);
+#ifdef SG_FL_ROUNDING
+                    /*@ assert cell: \let q = j*d + l;
+                          FlGwSumq{Pre}(X, Z, r, v, d, k, q, i) == FlGwSum{Pre}(X, Z, r, v, d, k, j, l, i) &&
+                          FlGwSumq{Pre}(X, Z, r, v, d, k, q, i + 1) ==
+                          FlGwSum{Pre}(X, Z, r, v, d, k, j, l, i + 1); */
+                    /*@ assert next_on: \let b = i*d + l; \let c = i; \let e = j;
+                          FlGwSum{Pre}(X, Z, r, v, d, k, j, l, i + 1) ==
+                          FlAdd(FlGwSum{Pre}(X, Z, r, v, d, k, j, l, i),
+                                FlMul(FlMul(\at(r[c], Pre), \at(v[e], Pre)), \at(X[b], Pre))); */
+                    //@ ghost sg_fl_prodle(t, x, 0x1p601, 0x1p300);
+#else
                     /*@ assert cell: \let q = j*d + l;
                           GwSumq{Pre}(X, Z, r, v, d, k, q, i) == GwSum{Pre}(X, Z, r, v, d, k, j, l, i) &&
                           GwSumq{Pre}(X, Z, r, v, d, k, q, i + 1) ==
@@ -540,7 +625,18 @@ void sg_grad_W(int n, int d, int k, const double *X, const double *Z,
                           GwSum{Pre}(X, Z, r, v, d, k, j, l, i + 1) ==
                           GwSum{Pre}(X, Z, r, v, d, k, j, l, i) +
                           (\at(r[c], Pre) * \at(v[e], Pre)) * \at(X[b], Pre); */
+#endif
                     double p = SG_MUL(t, x);
+#ifdef SG_FL_ROUNDING
+                    /*@ assert term_p: \let b = i*d + l; \let c = i; \let e = j;
+                          p == FlMul(FlMul(\at(r[c], Pre), \at(v[e], Pre)), \at(X[b], Pre)); */
+                    //@ assert p_mag: \abs(p) <= 0x1p902;
+                    /*@ assert old_q: \let q = j*d + l;
+                          gW[q] == FlGwSumq{Pre}(X, Z, r, v, d, k, q, i) && \abs(gW[q]) <= i * 0x1p903; */
+                    /*@ assert old_cell: \let q = j*d + l;
+                          gW[q] == FlGwSum{Pre}(X, Z, r, v, d, k, j, l, i); */
+                    //@ ghost double s0 = gW[(long)j * d + l];
+#else
                     //@ assert term_p: \let b = i*d + l; p == t * \at(X[b], Pre);
                     /*@ assert old_q: \let q = j*d + l;
                           gW[q] == GwSumq{Pre}(X, Z, r, v, d, k, q, i); */
@@ -548,9 +644,35 @@ void sg_grad_W(int n, int d, int k, const double *X, const double *Z,
                           gW[q] == GwSum{Pre}(X, Z, r, v, d, k, j, l, i); */
                     /*@ assert on: \let q = j*d + l;
                           gW[q] + p == GwSumq{Pre}(X, Z, r, v, d, k, q, i + 1); */
+#endif
                     gW[(long)j * d + l] = SG_ADD(gW[(long)j * d + l], p);
+#ifdef SG_FL_ROUNDING
+                    /*@ assert on: \let q = j*d + l;
+                          gW[q] == FlAdd(s0, p) &&
+                          gW[q] == FlGwSumq{Pre}(X, Z, r, v, d, k, q, i + 1); */
+                    /*@ assert on_mag: \let q = j*d + l;
+                          \abs(FlGwSumq{Pre}(X, Z, r, v, d, k, q, i + 1)) <= (i * 0x1p903 + 0x1p903); */
+#endif
                 }
             } else {
+#ifdef SG_FL_ROUNDING
+                /*@ ghost
+                  /@ loop invariant l_range: 0 <= l <= d;
+                     loop invariant unchanged: \forall integer q; j*d <= q < j*d + l ==>
+                       FlGwSumq{Pre}(X, Z, r, v, d, k, q, i + 1) ==
+                       FlGwSumq{Pre}(X, Z, r, v, d, k, q, i);
+                     loop assigns l;
+                     loop variant d - l;
+                  @/
+                  for (int l = 0; l < d; l++) {
+                      sg_divmod_lemma(j, l, d);
+                      /@ assert next_off: \let a = i*k + j;
+                           !(\at(Z[a], Pre) > 0.0) &&
+                           FlGwSum{Pre}(X, Z, r, v, d, k, j, l, i + 1) ==
+                           FlGwSum{Pre}(X, Z, r, v, d, k, j, l, i); @/
+                  }
+                */
+#else
                 /*@ ghost
                   /@ loop invariant l_range: 0 <= l <= d;
                      loop invariant unchanged: \forall integer q; j*d <= q < j*d + l ==>
@@ -567,9 +689,23 @@ void sg_grad_W(int n, int d, int k, const double *X, const double *Z,
                            GwSum{Pre}(X, Z, r, v, d, k, j, l, i); @/
                   }
                 */
+#endif
             }
         }
     }
+#ifdef SG_FL_ROUNDING
+    //@ assert pos: dn == n && dn >= 1.0;
+    /*@ loop invariant q_range: 0 <= q <= k*d;
+        loop invariant done: \forall integer a; 0 <= a < q ==>
+          gW[a] == FlGradWq{Pre}(X, Z, r, v, n, d, k, a);
+        loop invariant todo: \forall integer a; q <= a < k*d ==>
+          gW[a] == FlGwSumq{Pre}(X, Z, r, v, d, k, a, n);
+        loop invariant mag: \forall integer a; 0 <= a < k*d ==>
+          \abs(FlGwSumq{Pre}(X, Z, r, v, d, k, a, n)) <= n * 0x1p903;
+        loop assigns q, gW[0 .. k*d - 1];
+        loop variant k*d - q;
+    */
+#else
     /*@ loop invariant q_range: 0 <= q <= k*d;
         loop invariant done: \forall integer a; 0 <= a < q ==>
           gW[a] == GradWq{Pre}(X, Z, r, v, n, d, k, a);
@@ -578,10 +714,20 @@ void sg_grad_W(int n, int d, int k, const double *X, const double *Z,
         loop assigns q, gW[0 .. k*d - 1];
         loop variant k*d - q;
     */
+#endif
     for (long q = 0; q < kd; q++) {
+#ifdef SG_FL_ROUNDING
+        /*@ assert unfold: FlGradWq{Pre}(X, Z, r, v, n, d, k, q) ==
+              FlDiv(FlGwSumq{Pre}(X, Z, r, v, d, k, q, n), n); */
+        /*@ assert cell: gW[q] == FlGwSumq{Pre}(X, Z, r, v, d, k, q, n) &&
+              \abs(gW[q]) <= n * 0x1p903; */
+        //@ ghost sg_fl_divshrink(gW[q], dn);
+        //@ assert q_mag: \abs(gW[q] / dn) <= Fl_max;
+#else
         /*@ assert unfold: GradWq{Pre}(X, Z, r, v, n, d, k, q) ==
               GwSumq{Pre}(X, Z, r, v, d, k, q, n) / n; */
         //@ assert cell: gW[q] == GwSumq{Pre}(X, Z, r, v, d, k, q, n);
+#endif
         gW[q] = SG_DIV(gW[q], dn);
     }
 }

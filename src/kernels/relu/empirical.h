@@ -224,6 +224,36 @@ void sg_grad_v(int n, int k, const double *r, const double *H, double *gv);
 void sg_grad_v(int n, int k, const double *r, const double *H, double *gv);
 #endif
 
+#ifdef SG_FL_ROUNDING
+/* E7's rounded value, in the kernel's order (FlGwSum: sample-outer, the
+   active terms of Z only, t = fl(r_i v_j) first, one division by n).  The
+   magnitudes are 2^300 here, not 2^500: a term multiplies three inputs
+   (r_i v_j X_il <= 2^900, partial sums <= 2^923); the safe region gives
+   |X| <= 1e4, |v| <= 1e8, |r| <= 1e60 < 2^200 (Eva).  The round-off bound
+   E7 is not proved yet (proofs/README.md, status table). */
+/*@ requires sizes: 0 < n <= 1048576 && 0 <= d && 0 <= k;
+    requires index_nd: n * d <= LONG_MAX;
+    requires index_kd: k * d <= LONG_MAX;
+    requires index_nk: n * k <= LONG_MAX;
+    requires no_overflow_X: \forall integer a; 0 <= a < n*d ==> \abs(X[a]) <= 0x1p300;
+    requires no_overflow_r: \forall integer i; 0 <= i < n ==> \abs(r[i]) <= 0x1p300;
+    requires no_overflow_v: \forall integer j; 0 <= j < k ==> \abs(v[j]) <= 0x1p300;
+    requires valid_X: \valid_read(X + (0 .. n*d - 1));
+    requires valid_Z: \valid_read(Z + (0 .. n*k - 1));
+    requires valid_r: \valid_read(r + (0 .. n - 1));
+    requires valid_v: \valid_read(v + (0 .. k - 1));
+    requires valid_gW: \valid(gW + (0 .. k*d - 1));
+    requires sep_gW_X: \separated(gW + (0 .. k*d - 1), X + (0 .. n*d - 1));
+    requires sep_gW_Z: \separated(gW + (0 .. k*d - 1), Z + (0 .. n*k - 1));
+    requires sep_gW_r: \separated(gW + (0 .. k*d - 1), r + (0 .. n - 1));
+    requires sep_gW_v: \separated(gW + (0 .. k*d - 1), v + (0 .. k - 1));
+    assigns gW[0 .. k*d - 1];
+    ensures value: \forall integer q; 0 <= q < k*d ==>
+      gW[q] == FlGradWq{Pre}(X, Z, r, v, n, d, k, q);
+*/
+void sg_grad_W(int n, int d, int k, const double *X, const double *Z,
+               const double *r, const double *v, double *gW);
+#else
 /*@ requires sizes: 0 < n && 0 <= d && 0 <= k;
     requires index_nd: n * d <= LONG_MAX;
     requires index_kd: k * d <= LONG_MAX;
@@ -243,6 +273,7 @@ void sg_grad_v(int n, int k, const double *r, const double *H, double *gv);
 */
 void sg_grad_W(int n, int d, int k, const double *X, const double *Z,
                const double *r, const double *v, double *gW);
+#endif
 
 /* theta[i] <- theta[i] - mu * g[i]  (two roundings: mu*g, then the difference) */
 #ifdef SG_FL_ROUNDING
