@@ -127,14 +127,14 @@ block() { # LABEL FILES MUTANTS
 MUTANTS='off-by-one-dot|kernels/dot.c|sg_dot|s/for (int l = 0; l < m; l++)/for (int l = 0; l <= m; l++)/|loop_invariant_range_preserved
 off-by-one-forward|kernels/relu/empirical.c|sg_forward|0,/for (int l = 0; l < d; l++) {$/s//for (int l = 0; l < d - 1; l++) {/|assert_cell
 wrong-index-grad-v|kernels/relu/empirical.c|sg_grad_v|s/double p = SG_MUL(r\[i\], H\[(long)i \* k + j\]);/double p = SG_MUL(r[j], H[(long)i * k + j]);/|loop_invariant_partial_preserved
-dropped-term-residual|kernels/relu/empirical.c|sg_residual|s/r\[i\] = SG_SUB(f\[i\], y\[i\]);/r[i] = f[i];/|loop_invariant_done_preserved
-wrong-sign-update|kernels/relu/empirical.c|sg_gd_update|s/theta\[i\] = SG_SUB(theta\[i\], s);/theta[i] = SG_ADD(theta[i], s);/|loop_invariant_done_preserved
+dropped-term-residual|kernels/relu/residual_update.c|sg_residual|s/r\[i\] = SG_SUB(f\[i\], y\[i\]);/r[i] = f[i];/|loop_invariant_done_preserved
+wrong-sign-update|kernels/relu/residual_update.c|sg_gd_update|s/theta\[i\] = SG_SUB(theta\[i\], s);/theta[i] = SG_ADD(theta[i], s);/|loop_invariant_done_preserved
 wrong-index-grad-W|kernels/relu/empirical.c|sg_grad_W|s/double x = X\[(long)i \* d + l\];/double x = X[(long)i * d + l + 1];/|assert_same_x
 semantic-grad-W|kernels/relu/empirical.c|sg_grad_W|s/if (Z\[(long)i \* k + j\] > 0.0) {/if (Z[(long)i * k + j] >= 0.0) {/|assert_next_on
 stale-start-grad-W|kernels/relu/empirical.c|sg_grad_W|s/gW\[q\] = 0.0;/gW[q] = gW[q];/|loop_invariant_zero_preserved
 wrong-index-output|kernels/relu/empirical.c|sg_output|s/double p = SG_MUL(H\[(long)i \* k + j\], v\[j\]);/double p = SG_MUL(H[(long)i * k + j], v[0]);/|loop_invariant_partial_preserved
-dropped-scale-loss|kernels/relu/empirical.c|sg_loss|s/return SG_DIV(s, two_n);/return s;/|ensures_loss'
-block relu "kernels/dot.c kernels/relu/empirical.c" "$MUTANTS"
+dropped-scale-loss|kernels/relu/residual_update.c|sg_loss|s/return SG_DIV(s, two_n);/return s;/|ensures_loss'
+block relu "kernels/dot.c kernels/relu/empirical.c kernels/relu/residual_update.c" "$MUTANTS"
 
 # ---- matrix sensing (issue 10) ----
 SENS_MUTANTS='off-by-one-product|kernels/sensing/sensing.c|sg_sens_product|s/for (int j = 0; j < k; j++) {$/for (int j = 0; j < k - 1; j++) {/|assert_cell
@@ -188,7 +188,7 @@ block selftest "kernels/dot.c kernels/relu/empirical.c" "$SELF_MUTANTS"
 if want rounding; then
 forig="$work/rounding-original"
 mkdir -p "$forig" && cp -r src specs "$forig"/
-set -- $(prove "$forig" sg_dot,sg_residual "kernels/dot.c kernels/relu/empirical.c" "$TIMEOUT" -DSG_FL_ROUNDING)
+set -- $(prove "$forig" sg_dot,sg_residual "kernels/dot.c kernels/relu/residual_update.c" "$TIMEOUT" -DSG_FL_ROUNDING)
 if [ $# -eq 2 ] && [ "$1" = "$2" ] && [ "$2" -gt 0 ]; then
   echo "mutation: rounding original   $1 / $2 goals of sg_dot, sg_residual proved (-DSG_FL_ROUNDING; $STEPS steps)"
 else
@@ -217,17 +217,17 @@ fi
 # and int" from Why3).
 fres="$work/residual-1e20"
 mkdir -p "$fres" && cp -r src specs "$fres"/
-sed -i 's/r\[i\] = SG_SUB(f\[i\], y\[i\]);/r[i] = SG_SUB(SG_ADD(1e20, f[i]), SG_ADD(1e20, y[i]));/' "$fres/src/kernels/relu/empirical.c"
-if ! grep -q 'SG_ADD(1e20, f\[i\])' "$fres/src/kernels/relu/empirical.c"; then
+sed -i 's/r\[i\] = SG_SUB(f\[i\], y\[i\]);/r[i] = SG_SUB(SG_ADD(1e20, f[i]), SG_ADD(1e20, y[i]));/' "$fres/src/kernels/relu/residual_update.c"
+if ! grep -q 'SG_ADD(1e20, f\[i\])' "$fres/src/kernels/relu/residual_update.c"; then
   echo "mutation: FAILED: the residual-1e20 edit does not apply"; status=1
 fi
-set -- $(prove "$fres" sg_residual kernels/relu/empirical.c "$TIMEOUT")
+set -- $(prove "$fres" sg_residual kernels/relu/residual_update.c "$TIMEOUT")
 if [ $# -eq 2 ] && [ "$1" = "$2" ] && [ "$2" -gt 0 ]; then
   echo "mutation: residual-1e20            real-model run proves it ($1 / $2): the rounding is invisible there"
 else
   echo "mutation: FAILED: the 1e20 sg_residual should prove in the real model ($*), see $fres"; status=1
 fi
-set -- $(prove "$fres" sg_residual "kernels/dot.c kernels/relu/empirical.c" "$MUT_TIMEOUT" -DSG_FL_ROUNDING)
+set -- $(prove "$fres" sg_residual "kernels/dot.c kernels/relu/residual_update.c" "$MUT_TIMEOUT" -DSG_FL_ROUNDING)
 if [ $# -eq 2 ] && [ "$1" -lt "$2" ] && \
    grep -q 'Failed.*sg_residual_loop_invariant_value_preserved' "$fres/wp-sg_residual-DSG_FL_ROUNDING.log"; then
   printf 'mutation: %-24s caught by the rounding run: %s / %s goals of sg_residual proved, invariant value unproved\n' residual-1e20 "$1" "$2"
