@@ -208,56 +208,47 @@ if [ $# -eq 2 ] && [ "$1" -lt "$2" ] && grep -q 'Failed.*sg_dot_ensures_value' "
 else
   echo "mutation: reversed-dot: NOT caught by the rounding run ($*), see $frev"; status=1
 fi
+# A mutant whose edit changes the result only through rounding: the
+# real-model run must prove the mutated function (all goals), and the
+# rounding run must leave the named goal unproved.
+rounding_mutant() { # NAME FILE FUNCTION SED-EXPRESSION GOAL
+  rname=$1 rfile=$2 rfn=$3 rgoal=$5 dir="$work/$1"
+  mkdir -p "$dir" && cp -r src specs "$dir"/
+  sed -i "$4" "$dir/src/$rfile"
+  if cmp -s "src/$rfile" "$dir/src/$rfile"; then
+    echo "mutation: FAILED: the $rname edit does not apply (test out of date)"; status=1; return
+  fi
+  set -- $(prove "$dir" "$rfn" "kernels/dot.c $rfile" "$TIMEOUT")
+  if [ $# -eq 2 ] && [ "$1" = "$2" ] && [ "$2" -gt 0 ]; then
+    printf 'mutation: %-24s real-model run proves it (%s / %s): the rounding is invisible there\n' "$rname" "$1" "$2"
+  else
+    echo "mutation: FAILED: $rname should prove in the real model ($*), see $dir"; status=1
+  fi
+  set -- $(prove "$dir" "$rfn" "kernels/dot.c $rfile" "$MUT_TIMEOUT" -DSG_FL_ROUNDING)
+  if [ $# -eq 2 ] && [ "$1" -lt "$2" ] &&
+     grep -q "^\[wp\] \[Failed\] Goal typed_real_${rfn}_${rgoal}\$" "$dir/wp-$rfn-DSG_FL_ROUNDING.log"; then
+    printf 'mutation: %-24s caught by the rounding run: %s / %s goals of %s proved, %s unproved\n' "$rname" "$1" "$2" "$rfn" "$rgoal"
+  else
+    echo "mutation: $rname: NOT caught by the rounding run ($*), see $dir"; status=1
+  fi
+}
 # sg_residual computing (f + 1e20) - (y + 1e20) (issue 15's surviving
-# mutant): exact in the real model, so that run proves it; the rounding run
-# must leave its loop invariant `value` (r[a] == FlSub(f[a], y[a]), from
-# which WP proves `ensures value`) unproved.  The constant is the first
-# operand (the same double: IEEE addition commutes) because WP 25 mistypes
-# the callee precondition of fl(x + constant) ("Type mismatch between real
-# and int" from Why3).
-fres="$work/residual-1e20"
-mkdir -p "$fres" && cp -r src specs "$fres"/
-sed -i 's/r\[i\] = SG_SUB(f\[i\], y\[i\]);/r[i] = SG_SUB(SG_ADD(1e20, f[i]), SG_ADD(1e20, y[i]));/' "$fres/src/kernels/relu/residual_update.c"
-if ! grep -q 'SG_ADD(1e20, f\[i\])' "$fres/src/kernels/relu/residual_update.c"; then
-  echo "mutation: FAILED: the residual-1e20 edit does not apply"; status=1
-fi
-set -- $(prove "$fres" sg_residual kernels/relu/residual_update.c "$TIMEOUT")
-if [ $# -eq 2 ] && [ "$1" = "$2" ] && [ "$2" -gt 0 ]; then
-  echo "mutation: residual-1e20            real-model run proves it ($1 / $2): the rounding is invisible there"
-else
-  echo "mutation: FAILED: the 1e20 sg_residual should prove in the real model ($*), see $fres"; status=1
-fi
-set -- $(prove "$fres" sg_residual "kernels/dot.c kernels/relu/residual_update.c" "$MUT_TIMEOUT" -DSG_FL_ROUNDING)
-if [ $# -eq 2 ] && [ "$1" -lt "$2" ] && \
-   grep -q 'Failed.*sg_residual_loop_invariant_value_preserved' "$fres/wp-sg_residual-DSG_FL_ROUNDING.log"; then
-  printf 'mutation: %-24s caught by the rounding run: %s / %s goals of sg_residual proved, invariant value unproved\n' residual-1e20 "$1" "$2"
-else
-  echo "mutation: residual-1e20: NOT caught by the rounding run ($*), see $fres"; status=1
-fi
+# mutant): exact in the real model; the rounding run must leave its loop
+# invariant `value` (r[a] == FlSub(f[a], y[a]), from which WP proves
+# `ensures value`) unproved.  The constant is the first operand (the same
+# double: IEEE addition commutes) because WP 25 mistypes the callee
+# precondition of fl(x + constant) ("Type mismatch between real and int"
+# from Why3).
+rounding_mutant residual-1e20 kernels/relu/residual_update.c sg_residual \
+  's/r\[i\] = SG_SUB(f\[i\], y\[i\]);/r[i] = SG_SUB(SG_ADD(1e20, f[i]), SG_ADD(1e20, y[i]));/' \
+  loop_invariant_value_preserved
 # sg_grad_W rounding t = r_i v_j through (1e20 + r_i v_j) - 1e20 (exact in
-# the real model, which proves it; in IEEE it loses t's low bits): the
-# rounding run, whose contract is the rounded recursion FlGwSum with
-# t = fl(r_i v_j), must leave the assertion term_t unproved.  The constant
-# is the first operand (see residual-1e20).
-fgw="$work/gradW-t-1e20"
-mkdir -p "$fgw" && cp -r src specs "$fgw"/
-sed -i 's/double t = SG_MUL(r\[i\], v\[j\]);/double t = SG_SUB(SG_ADD(1e20, SG_MUL(r[i], v[j])), 1e20);/' "$fgw/src/kernels/relu/empirical.c"
-if ! grep -q 'SG_ADD(1e20, SG_MUL(r\[i\], v\[j\]))' "$fgw/src/kernels/relu/empirical.c"; then
-  echo "mutation: FAILED: the gradW-t-1e20 edit does not apply"; status=1
-fi
-set -- $(prove "$fgw" sg_grad_W "kernels/dot.c kernels/relu/empirical.c" "$TIMEOUT")
-if [ $# -eq 2 ] && [ "$1" = "$2" ] && [ "$2" -gt 0 ]; then
-  echo "mutation: gradW-t-1e20             real-model run proves it ($1 / $2): the rounding is invisible there"
-else
-  echo "mutation: FAILED: the 1e20 sg_grad_W should prove in the real model ($*), see $fgw"; status=1
-fi
-set -- $(prove "$fgw" sg_grad_W "kernels/dot.c kernels/relu/empirical.c" "$MUT_TIMEOUT" -DSG_FL_ROUNDING)
-if [ $# -eq 2 ] && [ "$1" -lt "$2" ] && \
-   grep -q 'Failed.*sg_grad_W_assert_term_t' "$fgw/wp-sg_grad_W-DSG_FL_ROUNDING.log"; then
-  printf 'mutation: %-24s caught by the rounding run: %s / %s goals of sg_grad_W proved, assert term_t unproved\n' gradW-t-1e20 "$1" "$2"
-else
-  echo "mutation: gradW-t-1e20: NOT caught by the rounding run ($*), see $fgw"; status=1
-fi
+# the real model; in IEEE it loses t's low bits): the rounding run, whose
+# contract is the rounded recursion FlGwSum with t = fl(r_i v_j), must
+# leave the assertion term_t unproved.
+rounding_mutant gradW-t-1e20 kernels/relu/empirical.c sg_grad_W \
+  's/double t = SG_MUL(r\[i\], v\[j\]);/double t = SG_SUB(SG_ADD(1e20, SG_MUL(r[i], v[j])), 1e20);/' \
+  assert_term_t
 fi
 # ---- end of the rounding block ----
 
