@@ -302,30 +302,36 @@ void sg_output(int n, int k, const double *H, const double *v, double *f)
     }
 }
 
-/* gv[j] <- (sum_i r[i] H[i][j]) / n
- * Loop order j (from the last), then i: each gv[j] is still accumulated
- * from 0.0 over i = 0..n-1 in increasing order and divided by n once, so
- * the result is bit-identical to the i-outer order of empirical.h. */
-void sg_grad_v(int n, int k, const double *r, const double *H, double *gv)
+#ifdef SG_FL_ROUNDING
+/* Lemma function of the rounding run (compiled only under SG_FL_ROUNDING,
+ * i.e. only by Frama-C; never part of the program): E6's round-off bound
+ * GradVErr holds for the logic value FlGradV of every cell j.  It is the
+ * former j-outer sg_grad_v (each cell's reduction written out, with the
+ * ghost exact sums gd, ga and one sg_fl_dot_step per term), storing
+ * nothing (assigns \nothing): the bound is a fact about the inputs, so
+ * sg_grad_v calls it once before its first store and itself only carries
+ * the rounded values, cell by cell, sample-outer. */
+/*@ requires sizes: 0 < n <= 1048576 && 0 <= k;
+    requires index_nk: n * k <= LONG_MAX;
+    requires no_overflow_r: \forall integer i; 0 <= i < n ==> \abs(r[i]) <= 0x1p500;
+    requires no_overflow_H: \forall integer a; 0 <= a < n*k ==> \abs(H[a]) <= 0x1p500;
+    requires valid_r: \valid_read(r + (0 .. n - 1));
+    requires valid_H: \valid_read(H + (0 .. n*k - 1));
+    assigns \nothing;
+    ensures roundoff: \forall integer j; 0 <= j < k ==>
+      GradVErr(r, H, n, k, j, FlGradV(r, H, n, k, j));
+*/
+void sg_grad_v_bound(int n, int k, const double *r, const double *H)
 {
     double dn = (double)n;
-#ifdef SG_FL_ROUNDING
     /*@ loop invariant j_range: -1 <= j < k;
-        loop invariant value: \forall integer b; j < b < k ==> gv[b] == FlGradV{Pre}(r, H, n, k, b);
-        loop invariant roundoff: \forall integer b; j < b < k ==> GradVErr{Pre}(r, H, n, k, b, gv[b]);
-        loop assigns j, gv[0 .. k - 1];
+        loop invariant roundoff: \forall integer b; j < b < k ==>
+          GradVErr{Pre}(r, H, n, k, b, FlGradV{Pre}(r, H, n, k, b));
+        loop assigns j;
         loop variant j + 1;
     */
-#else
-    /*@ loop invariant j_range: -1 <= j < k;
-        loop invariant done: \forall integer b; j < b < k ==> gv[b] == GradV{Pre}(r, H, n, k, b);
-        loop assigns j, gv[0 .. k - 1];
-        loop variant j + 1;
-    */
-#endif
     for (int j = k - 1; j >= 0; j--) {
         double acc = 0.0;
-#ifdef SG_FL_ROUNDING
         //@ ghost double gd = 0.0;
         //@ ghost double ga = 0.0;
         /*@ loop invariant i_range: 0 <= i <= n;
@@ -338,18 +344,10 @@ void sg_grad_v(int n, int k, const double *r, const double *H, double *gv)
             loop assigns i, acc, gd, ga;
             loop variant n - i;
         */
-#else
-        /*@ loop invariant i_range: 0 <= i <= n;
-            loop invariant partial: acc == GvSum{Pre}(r, H, k, j, i);
-            loop assigns i, acc;
-            loop variant n - i;
-        */
-#endif
         for (int i = 0; i < n; i++) {
             //@ ghost sg_row_lemma(i, n, k);
             /*@ assert same: \let a = i*k + j; \let b = i;
                   H[a] == \at(H[a], Pre) && r[b] == \at(r[b], Pre); */
-#ifdef SG_FL_ROUNDING
             /*@ assert next: \let a = i*k + j; \let b = i;
                   FlGvSum{Pre}(r, H, k, j, i + 1) ==
                   FlAdd(FlGvSum{Pre}(r, H, k, j, i), FlMul(\at(r[b], Pre), \at(H[a], Pre))) &&
@@ -363,24 +361,14 @@ void sg_grad_v(int n, int k, const double *r, const double *H, double *gv)
                   ExMul(r[b], H[a]) == ExMul(\at(r[b], Pre), \at(H[a], Pre)); */
             //@ assert xy_abs: (xy >= 0.0 ? xy : -xy) == \abs(xy);
             //@ ghost sg_fl_prodmag(r[i], H[(long)i * k + j]);
-#else
-            /*@ assert next: \let a = i*k + j; \let b = i;
-                  GvSum{Pre}(r, H, k, j, i + 1) ==
-                  GvSum{Pre}(r, H, k, j, i) + \at(r[b] * H[a], Pre); */
-#endif
             double p = SG_MUL(r[i], H[(long)i * k + j]);
-#ifdef SG_FL_ROUNDING
             //@ ghost double s0 = acc;
-#endif
             acc = SG_ADD(acc, p);
-#ifdef SG_FL_ROUNDING
             //@ ghost sg_fl_dot_step(i, s0, p, acc, xy, gd, ga);
             //@ assert err1: \abs(acc - (gd + xy)) <= Gamma(i + 1) * (ga + \abs(xy)) + (i + 1) * Eta;
             //@ ghost gd = gd + xy;
             //@ ghost ga = ga + (xy >= 0.0 ? xy : -xy);
-#endif
         }
-#ifdef SG_FL_ROUNDING
         //@ assert pos: dn == n && dn >= 1.0;
         //@ ghost double gam = (double)n * 0x1p-53 / (1.0 - (double)n * 0x1p-53);
         //@ ghost sg_fl_gamma_step(n - 1);
@@ -390,10 +378,8 @@ void sg_grad_v(int n, int k, const double *r, const double *H, double *gv)
         //@ assert s_mag: \abs(acc) <= 2.0 * ga + n * Eta && ga <= n * 0x1p1000;
         //@ ghost sg_fl_divshrink(acc, dn);
         //@ assert q_mag: \abs(acc / dn) <= Fl_max;
-#endif
-        gv[j] = SG_DIV(acc, dn);
-#ifdef SG_FL_ROUNDING
-        //@ assert q_err: \let b = j; \abs(gv[b] - acc / dn) <= Rel1 * \abs(gv[b]) + Eta;
+        double g = SG_DIV(acc, dn);
+        //@ assert q_err: \abs(g - acc / dn) <= Rel1 * \abs(g) + Eta;
         //@ ghost sg_fl_divdist(acc, gd, dn);
         //@ ghost double ge = acc - gd >= 0.0 ? acc - gd : gd - acc;
         //@ ghost double gb = gam * ga + (double)n * 0x1p-1074;
@@ -402,8 +388,154 @@ void sg_grad_v(int n, int k, const double *r, const double *H, double *gv)
         //@ assert e_err: \abs(acc / dn - gd / dn) <= gb / dn;
         /*@ assert cell: \let b = j;
               gd == GvSum{Pre}(r, H, k, b, n) && ga == AbsGvSum{Pre}(r, H, k, b, n) &&
-              acc == FlGvSum{Pre}(r, H, k, b, n); */
-        //@ assert cell_err: \let b = j; GradVErr{Pre}(r, H, n, k, b, gv[b]);
+              acc == FlGvSum{Pre}(r, H, k, b, n) && g == FlGradV{Pre}(r, H, n, k, b); */
+        //@ assert cell_err: \let b = j; GradVErr{Pre}(r, H, n, k, b, g);
+    }
+}
+#endif
+
+/* gv[j] <- (sum_i r[i] H[i][j]) / n
+ * Sample by sample (one pass over H, by rows): all k cells of gv advance
+ * together, gv[j] += r[i] * H[i][j] for j = 0..k-1, a contiguous loop that
+ * vectorises (the j-outer order read H by column, strided).  Every cell is
+ * still accumulated (in gv itself) from 0.0 over i = 0..n-1 in increasing
+ * order with the same two roundings per term (the product r[i]*H[i][j],
+ * then the sum) and divided by n once, so the result is bit-identical to
+ * empirical.h and to the former j-outer loop (tests/test_fast_kernels.c).
+ * Proof shape (as sg_grad_W, without the flat index: gv is indexed by j):
+ * the cells are carried through GvSum{Pre} (partial sums over the first i
+ * samples) with the split "below j: i + 1 samples, from j on: i samples".
+ * The rounding run carries the rounded values FlGvSum{Pre} and their
+ * magnitudes (<= i 2^1001, for the no-overflow premises) and takes the
+ * round-off bound GradVErr from the lemma function sg_grad_v_bound above,
+ * called before the first store, when the memory is still Pre's. */
+SG_VECTOR_CLONES
+void sg_grad_v(int n, int k, const double *r, const double *H, double *gv)
+{
+#ifdef SG_FL_ROUNDING
+    sg_grad_v_bound(n, k, r, H);
+#endif
+    double dn = (double)n;
+#ifdef SG_FL_ROUNDING
+    /*@ loop invariant j_range: 0 <= j <= k;
+        loop invariant zero: \forall integer b; 0 <= b < j ==> gv[b] == FlGvSum{Pre}(r, H, k, b, 0);
+        loop assigns j, gv[0 .. k - 1];
+        loop variant k - j;
+    */
+#else
+    /*@ loop invariant j_range: 0 <= j <= k;
+        loop invariant zero: \forall integer b; 0 <= b < j ==> gv[b] == GvSum{Pre}(r, H, k, b, 0);
+        loop assigns j, gv[0 .. k - 1];
+        loop variant k - j;
+    */
+#endif
+    for (int j = 0; j < k; j++)
+        gv[j] = 0.0;
+#ifdef SG_FL_ROUNDING
+    /*@ loop invariant i_range: 0 <= i <= n;
+        loop invariant sums: \forall integer b; 0 <= b < k ==> gv[b] == FlGvSum{Pre}(r, H, k, b, i);
+        loop invariant mag: \forall integer b; 0 <= b < k ==>
+          \abs(FlGvSum{Pre}(r, H, k, b, i)) <= i * 0x1p1001;
+        loop assigns i, gv[0 .. k - 1];
+        loop variant n - i;
+    */
+#else
+    /*@ loop invariant i_range: 0 <= i <= n;
+        loop invariant sums: \forall integer b; 0 <= b < k ==> gv[b] == GvSum{Pre}(r, H, k, b, i);
+        loop assigns i, gv[0 .. k - 1];
+        loop variant n - i;
+    */
+#endif
+    for (int i = 0; i < n; i++) {
+        //@ ghost sg_row_lemma(i, n, k);
+        double ri = r[i];
+        //@ assert same_r: \let c = i; ri == \at(r[c], Pre);
+#ifdef SG_FL_ROUNDING
+        /*@ loop invariant j_range: 0 <= j <= k;
+            loop invariant advanced: \forall integer b; 0 <= b < j ==> gv[b] == FlGvSum{Pre}(r, H, k, b, i + 1);
+            loop invariant pending: \forall integer b; j <= b < k ==> gv[b] == FlGvSum{Pre}(r, H, k, b, i);
+            loop invariant mag_adv: \forall integer b; 0 <= b < j ==>
+              \abs(FlGvSum{Pre}(r, H, k, b, i + 1)) <= (i * 0x1p1001 + 0x1p1001);
+            loop invariant mag: \forall integer b; 0 <= b < k ==>
+              \abs(FlGvSum{Pre}(r, H, k, b, i)) <= i * 0x1p1001;
+            loop assigns j, gv[0 .. k - 1];
+            loop variant k - j;
+        */
+#else
+        /*@ loop invariant j_range: 0 <= j <= k;
+            loop invariant advanced: \forall integer b; 0 <= b < j ==> gv[b] == GvSum{Pre}(r, H, k, b, i + 1);
+            loop invariant pending: \forall integer b; j <= b < k ==> gv[b] == GvSum{Pre}(r, H, k, b, i);
+            loop assigns j, gv[0 .. k - 1];
+            loop variant k - j;
+        */
+#endif
+        for (int j = 0; j < k; j++) {
+            double h = H[(long)i * k + j];
+            //@ assert same_h: \let a = i*k + j; h == \at(H[a], Pre);
+#ifdef SG_FL_ROUNDING
+            /*@ assert next: \let a = i*k + j; \let c = i;
+                  FlGvSum{Pre}(r, H, k, j, i + 1) ==
+                  FlAdd(FlGvSum{Pre}(r, H, k, j, i), FlMul(\at(r[c], Pre), \at(H[a], Pre))); */
+            //@ ghost sg_fl_prodmag(ri, h);
+#else
+            /*@ assert next: \let a = i*k + j; \let c = i;
+                  GvSum{Pre}(r, H, k, j, i + 1) ==
+                  GvSum{Pre}(r, H, k, j, i) + \at(r[c] * H[a], Pre); */
+#endif
+            double p = SG_MUL(ri, h);
+#ifdef SG_FL_ROUNDING
+            /*@ assert term: \let a = i*k + j; \let c = i;
+                  p == FlMul(\at(r[c], Pre), \at(H[a], Pre)); */
+            //@ assert p_mag: \abs(p) <= 0x1p1000 + 0x1p948;
+            /*@ assert old: \let b = j;
+                  gv[b] == FlGvSum{Pre}(r, H, k, b, i) && \abs(gv[b]) <= i * 0x1p1001; */
+            //@ ghost double s0 = gv[j];
+#else
+            //@ assert term: \let a = i*k + j; \let c = i; p == \at(r[c], Pre) * \at(H[a], Pre);
+            /*@ assert on: \let b = j;
+                  gv[b] + p == GvSum{Pre}(r, H, k, b, i + 1); */
+#endif
+            gv[j] = SG_ADD(gv[j], p);
+#ifdef SG_FL_ROUNDING
+            /*@ assert on: \let b = j;
+                  gv[b] == FlAdd(s0, p) && gv[b] == FlGvSum{Pre}(r, H, k, b, i + 1); */
+            /*@ assert on_mag: \let b = j;
+                  \abs(FlGvSum{Pre}(r, H, k, b, i + 1)) <= (i * 0x1p1001 + 0x1p1001); */
+#endif
+        }
+    }
+#ifdef SG_FL_ROUNDING
+    //@ assert pos: dn == n && dn >= 1.0;
+    /*@ loop invariant j_range: 0 <= j <= k;
+        loop invariant done: \forall integer b; 0 <= b < j ==> gv[b] == FlGradV{Pre}(r, H, n, k, b);
+        loop invariant todo: \forall integer b; j <= b < k ==> gv[b] == FlGvSum{Pre}(r, H, k, b, n);
+        loop invariant mag: \forall integer b; 0 <= b < k ==>
+          \abs(FlGvSum{Pre}(r, H, k, b, n)) <= n * 0x1p1001;
+        loop assigns j, gv[0 .. k - 1];
+        loop variant k - j;
+    */
+#else
+    /*@ loop invariant j_range: 0 <= j <= k;
+        loop invariant done: \forall integer b; 0 <= b < j ==> gv[b] == GradV{Pre}(r, H, n, k, b);
+        loop invariant todo: \forall integer b; j <= b < k ==> gv[b] == GvSum{Pre}(r, H, k, b, n);
+        loop assigns j, gv[0 .. k - 1];
+        loop variant k - j;
+    */
+#endif
+    for (int j = 0; j < k; j++) {
+#ifdef SG_FL_ROUNDING
+        /*@ assert cell: \let b = j; gv[b] == FlGvSum{Pre}(r, H, k, b, n) &&
+              \abs(gv[b]) <= n * 0x1p1001; */
+        //@ ghost sg_fl_divshrink(gv[j], dn);
+        //@ assert q_mag: \let b = j; \abs(gv[b] / dn) <= Fl_max;
+#else
+        /*@ assert unfold: \let b = j;
+              GradV{Pre}(r, H, n, k, b) == GvSum{Pre}(r, H, k, b, n) / n; */
+        //@ assert cell: \let b = j; gv[b] == GvSum{Pre}(r, H, k, b, n) && dn == n;
+#endif
+        gv[j] = SG_DIV(gv[j], dn);
+#ifndef SG_FL_ROUNDING
+        //@ assert stored: \let b = j; gv[b] == GradV{Pre}(r, H, n, k, b);
 #endif
     }
 }
