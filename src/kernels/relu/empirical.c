@@ -417,7 +417,7 @@ void sg_grad_v(int n, int k, const double *r, const double *H, double *gv)
 #endif
     double dn = (double)n;
 #ifdef SG_FL_ROUNDING
-    /*@ loop invariant j_range: 0 <= j <= k;
+    /*@ loop invariant j_range: Upto(j, k);
         loop invariant zero: \forall integer b; 0 <= b < j ==> gv[b] == FlGvSum{Pre}(r, H, k, b, 0);
         loop assigns j, gv[0 .. k - 1];
         loop variant k - j;
@@ -476,6 +476,10 @@ void sg_grad_v(int n, int k, const double *r, const double *H, double *gv)
             /*@ assert next: \let a = i*k + j; \let c = i;
                   FlGvSum{Pre}(r, H, k, j, i + 1) ==
                   FlAdd(FlGvSum{Pre}(r, H, k, j, i), FlMul(\at(r[c], Pre), \at(H[a], Pre))); */
+            //@ assert h_idx: \let a = i*k + j; 0 <= a < n*k;
+            //@ assert h_pre: \let a = i*k + j; \abs(\at(H[a], Pre)) <= 0x1p500;
+            //@ assert h_mag: \abs(h) <= 0x1p500;
+            //@ assert r_mag: \let c = i; \abs(\at(r[c], Pre)) <= 0x1p500 && \abs(ri) <= 0x1p500;
             //@ ghost sg_fl_prodmag(ri, h);
 #else
             /*@ assert next: \let a = i*k + j; \let c = i;
