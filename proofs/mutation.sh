@@ -126,7 +126,7 @@ block() { # LABEL FILES MUTANTS
 # functional postcondition gW == GradW)
 MUTANTS='off-by-one-dot|kernels/dot.c|sg_dot|s/for (int l = 0; l < m; l++)/for (int l = 0; l <= m; l++)/|loop_invariant_range_preserved
 off-by-one-forward|kernels/relu/empirical.c|sg_forward|0,/for (int l = 0; l < d; l++) {$/s//for (int l = 0; l < d - 1; l++) {/|assert_cell
-wrong-index-grad-v|kernels/relu/empirical.c|sg_grad_v|s/double p = SG_MUL(r\[i\], H\[(long)i \* k + j\]);/double p = SG_MUL(r[j], H[(long)i * k + j]);/|loop_invariant_partial_preserved
+wrong-index-grad-v|kernels/relu/empirical.c|sg_grad_v|s/double p = SG_MUL(ri, h);/double p = SG_MUL(r[j], h);/|assert_term
 dropped-term-residual|kernels/relu/residual_update.c|sg_residual|s/r\[i\] = SG_SUB(f\[i\], y\[i\]);/r[i] = f[i];/|loop_invariant_done_preserved
 wrong-sign-update|kernels/relu/residual_update.c|sg_gd_update|s/theta\[i\] = SG_SUB(theta\[i\], s);/theta[i] = SG_ADD(theta[i], s);/|loop_invariant_done_preserved
 wrong-index-grad-W|kernels/relu/empirical.c|sg_grad_W|s/double x = X\[(long)i \* d + l\];/double x = X[(long)i * d + l + 1];/|assert_same_x
