@@ -48,6 +48,9 @@ RUN_ARGS ?=
 # Later layers add their own targets and checks in fragments (proofs/*.mk,
 # tests/*.mk); each appends to CHECK_TARGETS.
 CHECK_TARGETS := unit determinism
+# the fragments define rules; without this the first of theirs would become
+# the default goal, and a plain `make` would not build the program
+.DEFAULT_GOAL := all
 -include $(wildcard proofs/*.mk tests/*.mk)
 
 .PHONY: all program run check test unit determinism bench install uninstall clean \

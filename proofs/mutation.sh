@@ -28,6 +28,9 @@ TIMEOUT=${WP_TIMEOUT:-120}
 # slowest goal of the unmutated copies measured 0.79 s (cvc5, relu block),
 # so 3 s leaves a margin of 4.
 MUT_TIMEOUT=${MUT_TIMEOUT:-3}
+# prover processes at once (as `make proofs`'s WP_PAR); the verdicts rest on
+# step limits, so this changes only the time taken
+PAR=${WP_PAR:-2}
 # MUT_BLOCKS: the blocks to run (labels, space-separated; default all), for
 # iterating on one family of kernels
 MUT_BLOCKS=${MUT_BLOCKS:-relu sensing multi value rounding}
@@ -53,7 +56,7 @@ prove() { # DIR FUNCTIONS FILES T [CPP [PROP]]
   only=; [ -n "${6:-}" ] && only="-wp-prop $6"
   tag=$(printf '%s' "$2${5:-}" | tr -c 'A-Za-z0-9_-' '_' | cut -c1-120)
   "$FRAMAC" -machdep x86_64 -cpp-extra-args="-I$1/src -I$1 ${5:-}" -warn-special-float none \
-    -wp -wp-model real -wp-rte -wp-prover z3,cvc5,cvc4 -wp-par 2 -wp-steps "$STEPS" -wp-timeout "$4" \
+    -wp -wp-model real -wp-rte -wp-prover z3,cvc5,cvc4 -wp-par "$PAR" -wp-steps "$STEPS" -wp-timeout "$4" \
     -wp-cache-dir "$work/cache" -wp-cache update -wp-fct "$2" $only $files > "$1/wp-$tag.log" 2>&1
   sed -n 's/^\[wp\] Proved goals: *\([0-9]*\) \/ \([0-9]*\).*/\1 \2/p' "$1/wp-$tag.log"
 }

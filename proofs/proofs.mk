@@ -116,13 +116,13 @@ proofs-report: proofs-wp proofs-eva proofs-rounding
 
 # ---- 4. the proofs catch bugs ----
 proofs-mutation: $(WHY3CONF)
-	@WP_STEPS=$(WP_STEPS) WP_TIMEOUT=$(WP_TIMEOUT) WP_CACHE_SEED=proofs/.cache \
+	@WP_STEPS=$(WP_STEPS) WP_TIMEOUT=$(WP_TIMEOUT) WP_PAR=$(WP_PAR) WP_CACHE_SEED=proofs/.cache \
 	  sh proofs/mutation.sh $(PROOFS_OUT)/mutation
 # the mutation test must fail when a mutant's named goal is not the one left
 # unproved (proofs/mutation.sh's selftest block)
 proofs-mutation-test: $(WHY3CONF)
 	@out=$(PROOFS_OUT)/mutation-selftest.out; \
-	if MUT_BLOCKS=selftest WP_STEPS=$(WP_STEPS) WP_TIMEOUT=$(WP_TIMEOUT) \
+	if MUT_BLOCKS=selftest WP_STEPS=$(WP_STEPS) WP_TIMEOUT=$(WP_TIMEOUT) WP_PAR=$(WP_PAR) \
 	   sh proofs/mutation.sh $(PROOFS_OUT)/mutation-selftest > $$out 2>&1; then \
 	  cat $$out; echo "proofs-mutation-test: FAILED: a misnamed mutant passed"; exit 1; fi; \
 	if grep -q 'off-by-one-forward-misnamed: NOT caught' $$out; then \
