@@ -32,7 +32,7 @@ WP_CACHE    ?= update
 export WHY3CONFIG := $(WHY3CONF)
 
 # Kernel files whose every function is proved (RTE + contracts) by WP.
-PROOF_SRC   := src/kernels/dot.c src/kernels/relu/empirical.c src/kernels/relu/residual_update.c src/kernels/rng.c src/kernels/detmath.c \
+PROOF_SRC   := src/kernels/dot.c src/kernels/relu/empirical.c src/kernels/relu/forward.c src/kernels/relu/residual_update.c src/kernels/rng.c src/kernels/detmath.c \
                src/kernels/geometry.c src/kernels/data.c src/kernels/relu/init.c src/kernels/relu/population.c
 # the multi-output network (issue 16)
 PROOF_SRC   += src/kernels/relu/multi.c src/kernels/relu/multi_init.c
@@ -92,13 +92,13 @@ proofs-wp: $(WHY3CONF) proofs-literals | $(PROOFS_OUT)
 	if [ $$rc -ne 0 ]; then echo "proofs: frama-c failed (exit $$rc), see $(PROOFS_OUT)/wp.log"; exit 1; fi
 
 # ---- 3. Eva: no overflow / NaN in one empirical step inside the safe region ----
-EVA_KERNELS := kernels/dot.c kernels/dot.h kernels/relu/empirical.c kernels/relu/residual_update.c kernels/relu/empirical.h kernels/vector.h \
+EVA_KERNELS := kernels/dot.c kernels/dot.h kernels/relu/empirical.c kernels/relu/forward.c kernels/relu/residual_update.c kernels/relu/empirical.h kernels/relu/index_lemmas.h kernels/vector.h \
                kernels/relu/region.h kernels/fl.h
 proofs-eva: | $(PROOFS_OUT)/eva/src
 	@for f in $(EVA_KERNELS); do mkdir -p $(PROOFS_OUT)/eva/src/$$(dirname $$f); \
 	  sh proofs/strip-acsl.sh src/$$f $(PROOFS_OUT)/eva/src/$$f; done
 	@$(FRAMAC) $(EVA_FLAGS) proofs/eva/empirical_step.c \
-	  $(PROOFS_OUT)/eva/src/kernels/relu/empirical.c $(PROOFS_OUT)/eva/src/kernels/relu/residual_update.c $(PROOFS_OUT)/eva/src/kernels/dot.c > $(PROOFS_OUT)/eva.log 2>&1 \
+	  $(PROOFS_OUT)/eva/src/kernels/relu/empirical.c $(PROOFS_OUT)/eva/src/kernels/relu/forward.c $(PROOFS_OUT)/eva/src/kernels/relu/residual_update.c $(PROOFS_OUT)/eva/src/kernels/dot.c > $(PROOFS_OUT)/eva.log 2>&1 \
 	  || { tail -20 $(PROOFS_OUT)/eva.log; exit 1; }
 	@sed -n '/Values at end of function main/,/__retres/p' $(PROOFS_OUT)/eva.log
 	@grep -A1 'alarms generated\|No errors' $(PROOFS_OUT)/eva.log
@@ -137,14 +137,14 @@ include proofs/rounding/rounding.mk
 # the Eva harness proofs/eva/sensing_step.c runs as part of proofs-eva, into
 # eva_sensing.log, checked by verdict.sh and listed by make-report.sh.
 PROOF_SRC += src/kernels/sensing/sensing.c
-EVA_SENS_KERNELS := kernels/dot.c kernels/dot.h kernels/relu/empirical.c kernels/relu/residual_update.c kernels/relu/empirical.h kernels/vector.h kernels/fl.h \
+EVA_SENS_KERNELS := kernels/dot.c kernels/dot.h kernels/relu/empirical.c kernels/relu/forward.c kernels/relu/residual_update.c kernels/relu/empirical.h kernels/relu/index_lemmas.h kernels/vector.h kernels/fl.h \
                     kernels/sensing/sensing.c kernels/sensing/sensing.h kernels/sensing/safe_box.h
 .PHONY: proofs-eva-sensing
 proofs-eva-sensing: | $(PROOFS_OUT)/eva/src
 	@for f in $(EVA_SENS_KERNELS); do mkdir -p $(PROOFS_OUT)/eva/src/$$(dirname $$f); \
 	  sh proofs/strip-acsl.sh src/$$f $(PROOFS_OUT)/eva/src/$$f; done
 	@$(FRAMAC) $(EVA_FLAGS) proofs/eva/sensing_step.c $(PROOFS_OUT)/eva/src/kernels/sensing/sensing.c \
-	  $(PROOFS_OUT)/eva/src/kernels/relu/empirical.c $(PROOFS_OUT)/eva/src/kernels/relu/residual_update.c $(PROOFS_OUT)/eva/src/kernels/dot.c \
+	  $(PROOFS_OUT)/eva/src/kernels/relu/empirical.c $(PROOFS_OUT)/eva/src/kernels/relu/forward.c $(PROOFS_OUT)/eva/src/kernels/relu/residual_update.c $(PROOFS_OUT)/eva/src/kernels/dot.c \
 	  > $(PROOFS_OUT)/eva_sensing.log 2>&1 || { tail -20 $(PROOFS_OUT)/eva_sensing.log; exit 1; }
 	@grep -A1 'alarms generated\|No errors' $(PROOFS_OUT)/eva_sensing.log
 proofs-eva: proofs-eva-sensing
@@ -155,7 +155,7 @@ proofs-eva: proofs-eva-sensing
 # the r <= 256 outputs, so that sg_mbackprop's running offset into V stays
 # exact (with widening alone Eva loses it and reports an out-of-bounds read
 # that WP proves impossible).  Into eva_multi.log, checked by verdict.sh.
-EVA_MULTI_KERNELS := kernels/dot.c kernels/dot.h kernels/relu/empirical.c kernels/relu/residual_update.c kernels/relu/empirical.h \
+EVA_MULTI_KERNELS := kernels/dot.c kernels/dot.h kernels/relu/empirical.c kernels/relu/forward.c kernels/relu/residual_update.c kernels/relu/empirical.h kernels/relu/index_lemmas.h \
                      kernels/vector.h kernels/relu/region.h kernels/relu/multi.c kernels/relu/multi.h \
                      kernels/relu/population.h
 .PHONY: proofs-eva-multi
@@ -163,7 +163,7 @@ proofs-eva-multi: | $(PROOFS_OUT)/eva/src
 	@for f in $(EVA_MULTI_KERNELS); do mkdir -p $(PROOFS_OUT)/eva/src/$$(dirname $$f); \
 	  sh proofs/strip-acsl.sh src/$$f $(PROOFS_OUT)/eva/src/$$f; done
 	@$(FRAMAC) $(EVA_FLAGS) -eva-auto-loop-unroll 300 proofs/eva/multi_step.c \
-	  $(PROOFS_OUT)/eva/src/kernels/relu/multi.c $(PROOFS_OUT)/eva/src/kernels/relu/empirical.c $(PROOFS_OUT)/eva/src/kernels/relu/residual_update.c \
+	  $(PROOFS_OUT)/eva/src/kernels/relu/multi.c $(PROOFS_OUT)/eva/src/kernels/relu/empirical.c $(PROOFS_OUT)/eva/src/kernels/relu/forward.c $(PROOFS_OUT)/eva/src/kernels/relu/residual_update.c \
 	  $(PROOFS_OUT)/eva/src/kernels/dot.c > $(PROOFS_OUT)/eva_multi.log 2>&1 \
 	  || { tail -20 $(PROOFS_OUT)/eva_multi.log; exit 1; }
 	@grep -A1 'alarms generated\|No errors' $(PROOFS_OUT)/eva_multi.log

@@ -5,7 +5,7 @@
 # (objdump -d, raw bytes) must be identical.  The check first shows it
 # FAILS with a broken fl.h whose SG_MUL rounds through float.
 CHECK_TARGETS += fl-identical
-FL_KERNELS := src/kernels/dot.c src/kernels/relu/empirical.c src/kernels/relu/residual_update.c
+FL_KERNELS := src/kernels/dot.c src/kernels/relu/empirical.c src/kernels/relu/forward.c src/kernels/relu/residual_update.c
 FL_OUT     := $(BUILD)/fl
 .PHONY: fl-identical
 fl-identical:

@@ -54,12 +54,13 @@ static int fk_case(int n, int d, int k, int *bad_fwd, int *bad_gv, int *bad_gW)
     double *r = calloc((size_t)n, sizeof(double)), *v = calloc((size_t)(k + 1), sizeof(double));
     double *g1 = calloc((size_t)(kd + 1), sizeof(double)), *g2 = calloc((size_t)(kd + 1), sizeof(double));
     double *gv1 = calloc((size_t)(k + 1), sizeof(double)), *gv2 = calloc((size_t)(k + 1), sizeof(double));
+    double *Wt = calloc((size_t)(SG_FWD_SCRATCH(d, k) + 1), sizeof(double));
     for (long q = 0; q < nd; q++) X[q] = fk_value();
     for (long q = 0; q < kd; q++) W[q] = fk_value();
     for (int i = 0; i < n; i++) r[i] = fk_value();
     for (int j = 0; j < k; j++) v[j] = fk_value();
     sg_ref_forward(n, d, k, X, W, Z1, H1);
-    sg_forward(n, d, k, X, W, Z2, H2);
+    sg_forward(n, d, k, X, W, Wt, Z2, H2);
     int ok_f = same_bits(nk, Z1, Z2) && same_bits(nk, H1, H2);
     sg_ref_grad_v(n, k, r, H1, gv1);
     sg_grad_v(n, k, r, H1, gv2);
@@ -71,14 +72,15 @@ static int fk_case(int n, int d, int k, int *bad_fwd, int *bad_gv, int *bad_gW)
     *bad_gv += !ok_v;
     *bad_gW += !ok_w;
     free(X); free(W); free(Z1); free(Z2); free(H1); free(H2);
-    free(r); free(v); free(g1); free(g2); free(gv1); free(gv2);
+    free(r); free(v); free(g1); free(g2); free(gv1); free(gv2); free(Wt);
     return ok_f && ok_v && ok_w;
 }
 
 static void test_bits_equal_previous(void)
 {
     static const int fixed[][3] = {{1, 1, 1}, {1, 7, 1}, {5, 1, 3}, {3, 4, 1}, {17, 1, 1},
-                                   {1, 100, 64}, {33, 9, 17}, {2000, 100, 2}, {257, 31, 16}};
+                                   {1, 100, 64}, {33, 9, 17}, {2000, 100, 2}, {257, 31, 16},
+                                   {7, 13, 3}, {7, 13, 4}, {9, 100, 65}};
     int bf = 0, bv = 0, bw = 0, cases = 0;
     for (size_t c = 0; c < sizeof fixed / sizeof fixed[0]; c++, cases++)
         fk_case(fixed[c][0], fixed[c][1], fixed[c][2], &bf, &bv, &bw);
@@ -89,7 +91,7 @@ static void test_bits_equal_previous(void)
     CU_ASSERT_EQUAL(bf, 0);
     CU_ASSERT_EQUAL(bv, 0);
     CU_ASSERT_EQUAL(bw, 0);
-    CU_ASSERT_EQUAL(cases, 209);
+    CU_ASSERT_EQUAL(cases, 212);
 }
 
 /* the comparison is sharp: a one-ulp change or the reverse summation order
@@ -105,10 +107,17 @@ static void test_bits_negative_control(void)
     /* another order of one dot product: (1 + 1e100) - 1e100 = 0 vs
        (1e100 - 1e100) + 1 = 1 */
     double X[3] = {1.0, 1e100, -1e100}, W[3] = {1.0, 1.0, 1.0}, Z1, H1, Z2, H2;
-    double Xr[3] = {1e100, -1e100, 1.0};
-    sg_forward(1, 3, 1, X, W, &Z1, &H1);
-    sg_forward(1, 3, 1, Xr, W, &Z2, &H2);
+    double Xr[3] = {1e100, -1e100, 1.0}, Wt[3];
+    sg_forward(1, 3, 1, X, W, Wt, &Z1, &H1);
+    sg_forward(1, 3, 1, Xr, W, Wt, &Z2, &H2);
     CU_ASSERT_FALSE(same_bits(1, &Z1, &Z2));
+    /* the same through the rows path (k = 4: four copies of the column) */
+    double W4[12] = {1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0}, Wt4[12];
+    double Z4a[4], H4a[4], Z4b[4], H4b[4];
+    sg_forward(1, 3, 4, X, W4, Wt4, Z4a, H4a);
+    sg_forward(1, 3, 4, Xr, W4, Wt4, Z4b, H4b);
+    CU_ASSERT_TRUE(Z4a[3] == 0.0 && Z4b[3] == 1.0);
+    CU_ASSERT_FALSE(same_bits(4, Z4a, Z4b));
 }
 
 int register_fast_kernels_suite(void)

@@ -78,7 +78,7 @@ static void test_r1_bits(void)
         const double *W = theta, *v = theta + (long)k * d;
         sg_mlabels(n, d, 1, p.X, p.a, Y);
         CU_ASSERT(same_bits(n, Y, p.y));
-        sg_forward(n, d, k, p.X, W, Z, H);
+        sg_forward(n, d, k, p.X, W, ws.Wt, Z, H);
         sg_moutput(n, k, 1, H, v, F);
         CU_ASSERT(same_bits(n, F, ws.f));
         sg_residual(n, F, Y, R);

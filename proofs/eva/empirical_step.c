@@ -29,6 +29,7 @@
 static double X[(long)NMAX * DMAX], y[NMAX];
 static double theta[KMAX * DMAX + KMAX], grad[KMAX * DMAX + KMAX];
 static double Z[(long)NMAX * KMAX], H[(long)NMAX * KMAX], f[NMAX], r[NMAX];
+static double Wt[KMAX * DMAX];
 
 int main(void)
 {
@@ -50,7 +51,7 @@ int main(void)
     /* sg_loss_grad (model.c), empirical branch */
     const double *W = theta, *v = theta + (long)k * d;
     double *gW = grad, *gv = grad + (long)k * d;
-    sg_forward(n, d, k, X, W, Z, H);
+    sg_forward(n, d, k, X, W, Wt, Z, H);
     sg_output(n, k, H, v, f);
     sg_residual(n, f, y, r);
     double L = sg_loss(n, r);

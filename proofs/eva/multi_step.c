@@ -17,6 +17,7 @@
 static double X[(long)NMAX * DMAX], Y[(long)NMAX * RMAX];
 static double theta[KMAX * DMAX + RMAX * KMAX], grad[KMAX * DMAX + RMAX * KMAX];
 static double Z[(long)NMAX * KMAX], H[(long)NMAX * KMAX], T[(long)NMAX * KMAX];
+static double Wt[KMAX * DMAX];
 static double F[(long)NMAX * RMAX], R[(long)NMAX * RMAX];
 
 int main(void)
@@ -40,7 +41,7 @@ int main(void)
     /* sg_mloss_grad (multi_problem.c), empirical branch */
     const double *W = theta, *V = theta + (long)k * d;
     double *gW = grad, *gV = grad + (long)k * d;
-    sg_forward(n, d, k, X, W, Z, H);
+    sg_forward(n, d, k, X, W, Wt, Z, H);
     sg_moutput(n, k, r, H, V, F);
     sg_residual(n * r, F, Y, R);
     double L = sg_mloss(n, r, R);

@@ -1,4 +1,5 @@
-/* empirical.c -- forward pass, residual, loss, gradients and GD update.
+/* empirical.c -- ReLU, output, and the gradients dL/dv, dL/dW (the forward
+ * pass is forward.c; residual, loss and update residual_update.c).
  * The operation order is documented in empirical.h and is part of the
  * contract: the MPFR shadow and the round-off bounds are derived from it.
  *
@@ -19,33 +20,14 @@
  *    bound after the loop), specs/sg_network.acsl.
  * The operations are fl.h's macros (plain C operators in the program). */
 #include "kernels/relu/empirical.h"
+#include "kernels/relu/index_lemmas.h"
 #include "kernels/dot.h"
 #include "kernels/vector.h"
 
-/*@ ghost
-  /@ requires 0 <= i < n && 0 <= d;
-     assigns \nothing;
-     ensures row_first: 0 <= i * d;
-     ensures row_last: i * d + d <= n * d;
-  @/
-  void sg_row_lemma(long i, long n, long d) { }
-*/
-
-/*@ ghost
-  /@ requires 0 <= i && 0 <= k;
-     assigns \nothing;
-     ensures next_row: (i + 1) * k == i * k + k;
-  @/
-  void sg_next_row_lemma(long i, long k) { }
-*/
-
-/*@ ghost
-  /@ requires 0 <= j && 0 <= l < d;
-     assigns \nothing;
-     ensures div: (j*d + l) / d == j;
-  @/
-  void sg_divmod_lemma(long j, long l, long d) { }
-*/
+/* the index lemmas of index_lemmas.h, proved here */
+/*@ ghost void sg_row_lemma(long i, long n, long d) { } */
+/*@ ghost void sg_next_row_lemma(long i, long k) { } */
+/*@ ghost void sg_divmod_lemma(long j, long l, long d) { } */
 
 #ifdef SG_FL_ROUNDING
 /* |a b| <= A B from |a| <= A, |b| <= B (sg_grad_W's no-overflow steps:
@@ -71,152 +53,7 @@ double sg_relu(double z)
     return z > 0.0 ? z : 0.0;
 }
 
-/* Z[i][j] <- w_j . x_i ; H[i][j] <- max(Z[i][j], 0)
- * Every (i, j) is independent; rows and columns are visited from the last
- * (results are bit-identical in any visiting order), the dot product over l
- * runs left to right as in sg_dot, with the same operations.  Why this shape:
- *  - the dot product is written out instead of calling sg_dot: after the
- *    first store, a call would make WP compare Dot in two memory states,
- *    an induction the provers cannot do;
- *  - loops that end at -1 rather than at n or k keep WP's simplifier from
- *    renaming n or k into the loop counter inside products (i*k vs k*n),
- *    which the provers then fail to identify;
- *  - the activation invariant quantifies over the flat index q = i*k + j,
- *    keeping products out of quantified formulas.
- *  - Z[i][j] == PreAct(X, W, d, i, j) is carried at the flat index q of Z
- *    (PreActq), a contiguous done-range since both loops count down;
- *    sg_divmod_lemma gives (i*k + j) / k == i at the store, and the asserts
- *    cell / cell_q restate z at the cell before it is stored. */
-void sg_forward(int n, int d, int k, const double *X, const double *W,
-                double *Z, double *H)
-{
-#ifdef SG_FL_ROUNDING
-    /*@ loop invariant i_range: -1 <= row < n;
-        loop invariant h_done: \forall integer q; (row + 1) * k <= q < n*k ==>
-          H[q] == Relu(Z[q]);
-        loop invariant z_done: \forall integer q; (row + 1) * k <= q < n*k ==>
-          Z[q] == FlPreActq{Pre}(X, W, d, k, q);
-        loop invariant z_err: \forall integer q; (row + 1) * k <= q < n*k ==>
-          PreActErr{Pre}(X, W, d, k, q, FlPreActq{Pre}(X, W, d, k, q));
-        loop assigns row, Z[0 .. n*k - 1], H[0 .. n*k - 1];
-        loop variant row + 1;
-    */
-#else
-    /*@ loop invariant i_range: -1 <= row < n;
-        loop invariant h_done: \forall integer q; (row + 1) * k <= q < n*k ==>
-          H[q] == Relu(Z[q]);
-        loop invariant z_done: \forall integer q; (row + 1) * k <= q < n*k ==>
-          Z[q] == PreActq{Pre}(X, W, d, k, q);
-        loop assigns row, Z[0 .. n*k - 1], H[0 .. n*k - 1];
-        loop variant row + 1;
-    */
-#endif
-    for (int row = n - 1; row >= 0; row--) {
-        //@ ghost sg_row_lemma(row, n, d);
-        //@ ghost sg_row_lemma(row, n, k);
-        //@ ghost sg_next_row_lemma(row, k);
-#ifdef SG_FL_ROUNDING
-        /*@ loop invariant j_range: -1 <= j < k;
-            loop invariant h_done: \forall integer q; row*k + j + 1 <= q < n*k ==>
-              H[q] == Relu(Z[q]);
-            loop invariant z_done: \forall integer q; row*k + j + 1 <= q < n*k ==>
-              Z[q] == FlPreActq{Pre}(X, W, d, k, q);
-            loop invariant z_err: \forall integer q; row*k + j + 1 <= q < n*k ==>
-              PreActErr{Pre}(X, W, d, k, q, FlPreActq{Pre}(X, W, d, k, q));
-            loop assigns j, Z[row*k .. row*k + k - 1], H[row*k .. row*k + k - 1];
-            loop variant j + 1;
-        */
-#else
-        /*@ loop invariant j_range: -1 <= j < k;
-            loop invariant h_done: \forall integer q; row*k + j + 1 <= q < n*k ==>
-              H[q] == Relu(Z[q]);
-            loop invariant z_done: \forall integer q; row*k + j + 1 <= q < n*k ==>
-              Z[q] == PreActq{Pre}(X, W, d, k, q);
-            loop assigns j, Z[row*k .. row*k + k - 1], H[row*k .. row*k + k - 1];
-            loop variant j + 1;
-        */
-#endif
-        for (int j = k - 1; j >= 0; j--) {
-            //@ ghost sg_row_lemma(j, k, d);
-            double z = 0.0;
-#ifdef SG_FL_ROUNDING
-            //@ ghost double gd = 0.0;
-            //@ ghost double ga = 0.0;
-            /*@ loop invariant l_range: Upto(l, d);
-                loop invariant value: z == FlRowDot{Pre}(X, row*d, W, j*d, l);
-                loop invariant sums: gd == RowDot{Pre}(X, row*d, W, j*d, l) &&
-                                     ga == AbsRowDot{Pre}(X, row*d, W, j*d, l);
-                loop invariant absdot: \abs(gd) <= ga && ga <= l * 0x1p1000;
-                loop invariant first: l == 0 ==> z == 0.0 && gd == 0.0 && ga == 0.0;
-                loop invariant err: \abs(z - gd) <= Gamma(l) * ga + l * Eta;
-                loop invariant err_d: l == d ==> \abs(z - gd) <= Gamma(d) * ga + d * Eta;
-                loop invariant mag: \abs(z) <= 2.0 * ga + l * Eta;
-                loop assigns l, z, gd, ga;
-                loop variant d - l;
-            */
-#else
-            /*@ loop invariant l_range: 0 <= l <= d;
-                loop invariant partial: z == RowDot{Pre}(X, row*d, W, j*d, l);
-                loop assigns l, z;
-                loop variant d - l;
-            */
-#endif
-            for (int l = 0; l < d; l++) {
-                /*@ assert same: \let a = row*d + l; \let b = j*d + l;
-                      X[a] == \at(X[a], Pre) && W[b] == \at(W[b], Pre); */
-#ifdef SG_FL_ROUNDING
-                /*@ assert next: \let a = row*d + l; \let b = j*d + l;
-                      FlRowDot{Pre}(X, row*d, W, j*d, l + 1) ==
-                      FlAdd(FlRowDot{Pre}(X, row*d, W, j*d, l), FlMul(\at(X[a], Pre), \at(W[b], Pre))) &&
-                      RowDot{Pre}(X, row*d, W, j*d, l + 1) ==
-                      RowDot{Pre}(X, row*d, W, j*d, l) + ExMul(\at(X[a], Pre), \at(W[b], Pre)) &&
-                      AbsRowDot{Pre}(X, row*d, W, j*d, l + 1) ==
-                      AbsRowDot{Pre}(X, row*d, W, j*d, l) + \abs(ExMul(\at(X[a], Pre), \at(W[b], Pre))); */
-                //@ ghost double xy = X[(long)row * d + l] * W[(long)j * d + l];
-                //@ assert xy_now: \let a = row*d + l; \let b = j*d + l; xy == ExMul(X[a], W[b]);
-                /*@ assert xy_pre: \let a = row*d + l; \let b = j*d + l;
-                      ExMul(X[a], W[b]) == ExMul(\at(X[a], Pre), \at(W[b], Pre)); */
-                //@ assert xy_abs: (xy >= 0.0 ? xy : -xy) == \abs(xy);
-                //@ ghost sg_fl_prodmag(X[(long)row * d + l], W[(long)j * d + l]);
-#else
-                /*@ assert next: \let a = row*d + l; \let b = j*d + l;
-                      RowDot{Pre}(X, row*d, W, j*d, l + 1) ==
-                      RowDot{Pre}(X, row*d, W, j*d, l) + \at(X[a] * W[b], Pre); */
-#endif
-                double p = SG_MUL(X[(long)row * d + l], W[(long)j * d + l]);
-#ifdef SG_FL_ROUNDING
-                //@ ghost double s0 = z;
-#else
-                /*@ assert term: \let a = row*d + l; \let b = j*d + l;
-                      p == \at(X[a], Pre) * \at(W[b], Pre); */
-#endif
-                z = SG_ADD(z, p);
-#ifdef SG_FL_ROUNDING
-                //@ ghost sg_fl_dot_step(l, s0, p, z, xy, gd, ga);
-                //@ assert err1: \abs(z - (gd + xy)) <= Gamma(l + 1) * (ga + \abs(xy)) + (l + 1) * Eta;
-                //@ ghost gd = gd + xy;
-                //@ ghost ga = ga + (xy >= 0.0 ? xy : -xy);
-#endif
-            }
-#ifdef SG_FL_ROUNDING
-            /*@ assert cell: z == FlPreAct{Pre}(X, W, d, row, j) &&
-                  gd == PreAct{Pre}(X, W, d, row, j) && ga == AbsPreAct{Pre}(X, W, d, row, j); */
-            //@ ghost sg_divmod_lemma(row, j, k);
-            /*@ assert cell_q: z == FlPreActq{Pre}(X, W, d, k, row*k + j) &&
-                  gd == PreActq{Pre}(X, W, d, k, row*k + j) && ga == AbsPreActq{Pre}(X, W, d, k, row*k + j); */
-            //@ assert cell_err: PreActErr{Pre}(X, W, d, k, row*k + j, z);
-#else
-            //@ assert cell: z == PreAct{Pre}(X, W, d, row, j);
-            //@ ghost sg_divmod_lemma(row, j, k);
-            //@ assert cell_q: z == PreActq{Pre}(X, W, d, k, row*k + j);
-#endif
-            Z[(long)row * k + j] = z;
-            H[(long)row * k + j] = sg_relu(z);
-        }
-    }
-}
-
-/* f[i] <- sum_j H[i][j] v[j]  (sg_dot written out, see sg_forward) */
+/* f[i] <- sum_j H[i][j] v[j]  (sg_dot written out, as forward.c's cells path) */
 void sg_output(int n, int k, const double *H, const double *v, double *f)
 {
 #ifdef SG_FL_ROUNDING

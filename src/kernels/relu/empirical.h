@@ -5,6 +5,7 @@
  *   Z  n x k   Z[i][j] = w_j . x_i  H  n x k   ReLU(Z)
  *   v  k       output weights       f, y, r  n
  *   gW k x d   dL/dW                gv k     dL/dv
+ *   Wt d x k   scratch of sg_forward (W transposed, SG_FWD_SCRATCH)
  *
  * Operation order (fixed; the shadow mirrors it and the bounds assume it):
  *   Z[i][j] = sg_dot(d, x_i, w_j)                 (l = 0..d-1, left to right)
@@ -61,6 +62,17 @@
 */
 double sg_relu(double z);
 
+/* sg_forward (forward.c) computes each Z[i][j] in the order above, from
+ * 0.0 over l = 0..d-1, whatever path it takes: for k >= SG_FWD_ROWS_MIN_K
+ * a row of Z advances as an axpy over j against Wt, a transposed copy of W
+ * it writes itself (so the l-th terms of the k cells are k contiguous
+ * independent adds, which vectorise); for smaller k the cells are computed
+ * one at a time (a row of fewer than 4 cells is too short for the axpy to
+ * pay: measured in docs/benchmark.md).  Wt holds SG_FWD_SCRATCH(d, k)
+ * doubles, the size of W. */
+#define SG_FWD_ROWS_MIN_K 4
+#define SG_FWD_SCRATCH(d, k) ((long)(d) * (long)(k))
+
 #ifdef SG_FL_ROUNDING
 /* E1 and E2: |z^ - z| <= gamma_d sum_l |x_il w_jl| + d eta, and ReLU is
    1-Lipschitz, so the same bound holds for h (the ambiguity of E2 is the
@@ -80,7 +92,12 @@ double sg_relu(double z);
     requires sep_H_X: \separated(H + (0 .. n*k - 1), X + (0 .. n*d - 1));
     requires sep_H_W: \separated(H + (0 .. n*k - 1), W + (0 .. k*d - 1));
     requires sep_Z_H: \separated(Z + (0 .. n*k - 1), H + (0 .. n*k - 1));
-    assigns Z[0 .. n*k - 1], H[0 .. n*k - 1];
+    requires valid_Wt: \valid(Wt + (0 .. k*d - 1));
+    requires sep_Wt_X: \separated(Wt + (0 .. k*d - 1), X + (0 .. n*d - 1));
+    requires sep_Wt_W: \separated(Wt + (0 .. k*d - 1), W + (0 .. k*d - 1));
+    requires sep_Wt_Z: \separated(Wt + (0 .. k*d - 1), Z + (0 .. n*k - 1));
+    requires sep_Wt_H: \separated(Wt + (0 .. k*d - 1), H + (0 .. n*k - 1));
+    assigns Z[0 .. n*k - 1], H[0 .. n*k - 1], Wt[0 .. k*d - 1];
     ensures activation: \forall integer q; 0 <= q < n*k ==> H[q] == Relu(Z[q]);
     ensures value: \forall integer q; 0 <= q < n*k ==> Z[q] == FlPreActq{Pre}(X, W, d, k, q);
     ensures roundoff_z: \forall integer q; 0 <= q < n*k ==>
@@ -89,7 +106,7 @@ double sg_relu(double z);
       \abs(H[q] - Relu(PreActq{Pre}(X, W, d, k, q))) <= Gamma(d) * AbsPreActq{Pre}(X, W, d, k, q) + d * Eta;
 */
 void sg_forward(int n, int d, int k, const double *X, const double *W,
-                double *Z, double *H);
+                double *Wt, double *Z, double *H);
 #else
 /*@ requires sizes: 0 <= n && 0 <= d && 0 <= k;
     requires index_nd: n * d <= LONG_MAX;
@@ -104,12 +121,17 @@ void sg_forward(int n, int d, int k, const double *X, const double *W,
     requires sep_H_X: \separated(H + (0 .. n*k - 1), X + (0 .. n*d - 1));
     requires sep_H_W: \separated(H + (0 .. n*k - 1), W + (0 .. k*d - 1));
     requires sep_Z_H: \separated(Z + (0 .. n*k - 1), H + (0 .. n*k - 1));
-    assigns Z[0 .. n*k - 1], H[0 .. n*k - 1];
+    requires valid_Wt: \valid(Wt + (0 .. k*d - 1));
+    requires sep_Wt_X: \separated(Wt + (0 .. k*d - 1), X + (0 .. n*d - 1));
+    requires sep_Wt_W: \separated(Wt + (0 .. k*d - 1), W + (0 .. k*d - 1));
+    requires sep_Wt_Z: \separated(Wt + (0 .. k*d - 1), Z + (0 .. n*k - 1));
+    requires sep_Wt_H: \separated(Wt + (0 .. k*d - 1), H + (0 .. n*k - 1));
+    assigns Z[0 .. n*k - 1], H[0 .. n*k - 1], Wt[0 .. k*d - 1];
     ensures activation: \forall integer q; 0 <= q < n*k ==> H[q] == Relu(Z[q]);
     ensures preact: \forall integer q; 0 <= q < n*k ==> Z[q] == PreActq{Pre}(X, W, d, k, q);
 */
 void sg_forward(int n, int d, int k, const double *X, const double *W,
-                double *Z, double *H);
+                double *Wt, double *Z, double *H);
 #endif
 
 #ifdef SG_FL_ROUNDING

@@ -42,7 +42,7 @@ void sg_mproblem_free(sg_mproblem *p)
 int sg_mworkspace_alloc(sg_mworkspace *ws, const sg_mproblem *p)
 {
     size_t nk = (size_t)p->n * (size_t)p->k, nr = (size_t)p->n * (size_t)p->r;
-    ws->Z = ws->H = ws->F = ws->R = ws->T = ws->tmp = NULL;
+    ws->Z = ws->H = ws->Wt = ws->F = ws->R = ws->T = ws->tmp = NULL;
     ws->pop.norm = ws->pop.theta = NULL;
     ws->loss = 0.0;
     ws->grad = calloc((size_t)sg_mtheta_len(p->d, p->k, p->r), sizeof(double));
@@ -50,10 +50,11 @@ int sg_mworkspace_alloc(sg_mworkspace *ws, const sg_mproblem *p)
     if (p->loss == SG_LOSS_EMPIRICAL) {
         ws->Z = calloc(nk, sizeof(double));
         ws->H = calloc(nk, sizeof(double));
+        ws->Wt = calloc((size_t)SG_FWD_SCRATCH(p->d, p->k), sizeof(double));
         ws->T = calloc(nk, sizeof(double));
         ws->F = calloc(nr, sizeof(double));
         ws->R = calloc(nr, sizeof(double));
-        ok = ok && ws->Z && ws->H && ws->T && ws->F && ws->R;
+        ok = ok && ws->Z && ws->H && ws->Wt && ws->T && ws->F && ws->R;
     } else {
         ws->pop.norm = calloc((size_t)p->k, sizeof(double));
         ws->pop.theta = calloc((size_t)p->k * (size_t)p->k, sizeof(double));
@@ -71,6 +72,7 @@ void sg_mworkspace_free(sg_mworkspace *ws)
 {
     free(ws->Z);
     free(ws->H);
+    free(ws->Wt);
     free(ws->T);
     free(ws->F);
     free(ws->R);
@@ -78,7 +80,7 @@ void sg_mworkspace_free(sg_mworkspace *ws)
     free(ws->grad);
     free(ws->pop.norm);
     free(ws->pop.theta);
-    ws->Z = ws->H = ws->T = ws->F = ws->R = ws->tmp = ws->grad = NULL;
+    ws->Z = ws->H = ws->Wt = ws->T = ws->F = ws->R = ws->tmp = ws->grad = NULL;
     ws->pop.norm = ws->pop.theta = NULL;
 }
 
@@ -94,7 +96,7 @@ double sg_mloss_grad(const sg_mproblem *p, const double *theta, sg_mworkspace *w
     const double *W = theta, *V = theta + (long)k * d;
     double *gW = ws->grad, *gV = ws->grad + (long)k * d;
     if (p->loss == SG_LOSS_EMPIRICAL) {
-        sg_forward(n, d, k, p->X, W, ws->Z, ws->H);
+        sg_forward(n, d, k, p->X, W, ws->Wt, ws->Z, ws->H);
         sg_moutput(n, k, r, ws->H, V, ws->F);
         sg_residual(n * r, ws->F, p->Y, ws->R);
         ws->loss = sg_mloss(n, r, ws->R);

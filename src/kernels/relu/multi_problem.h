@@ -23,6 +23,7 @@ typedef struct {
 
 typedef struct {
     double *Z, *H;   /* n x k (empirical only)                          */
+    double *Wt;      /* d x k, sg_forward's transposed W (empirical)    */
     double *F, *R;   /* n x r (empirical only)                          */
     double *T;       /* n x k back-propagated residuals (empirical)     */
     double *tmp;     /* k x d, one output's dL/dW (population)          */

@@ -39,7 +39,7 @@ void sg_problem_free(sg_problem *p)
 int sg_workspace_alloc(sg_workspace *ws, const sg_problem *p)
 {
     size_t nk = (size_t)p->n * (size_t)p->k;
-    ws->Z = ws->H = ws->f = ws->r = NULL;
+    ws->Z = ws->H = ws->Wt = ws->f = ws->r = NULL;
     ws->pop.norm = ws->pop.theta = NULL;
     ws->loss = 0.0;
     ws->grad = calloc((size_t)sg_theta_len(p->d, p->k), sizeof(double));
@@ -47,9 +47,10 @@ int sg_workspace_alloc(sg_workspace *ws, const sg_problem *p)
     if (p->loss == SG_LOSS_EMPIRICAL) {
         ws->Z = calloc(nk, sizeof(double));
         ws->H = calloc(nk, sizeof(double));
+        ws->Wt = calloc((size_t)SG_FWD_SCRATCH(p->d, p->k), sizeof(double));
         ws->f = calloc((size_t)p->n, sizeof(double));
         ws->r = calloc((size_t)p->n, sizeof(double));
-        ok = ok && ws->Z && ws->H && ws->f && ws->r;
+        ok = ok && ws->Z && ws->H && ws->Wt && ws->f && ws->r;
     } else {
         ws->pop.norm = calloc((size_t)p->k, sizeof(double));
         ws->pop.theta = calloc((size_t)p->k * (size_t)p->k, sizeof(double));
@@ -66,12 +67,13 @@ void sg_workspace_free(sg_workspace *ws)
 {
     free(ws->Z);
     free(ws->H);
+    free(ws->Wt);
     free(ws->f);
     free(ws->r);
     free(ws->grad);
     free(ws->pop.norm);
     free(ws->pop.theta);
-    ws->Z = ws->H = ws->f = ws->r = ws->grad = NULL;
+    ws->Z = ws->H = ws->Wt = ws->f = ws->r = ws->grad = NULL;
     ws->pop.norm = ws->pop.theta = NULL;
 }
 
@@ -81,7 +83,7 @@ double sg_loss_grad(const sg_problem *p, const double *theta, sg_workspace *ws)
     const double *W = theta, *v = theta + (long)k * d;
     double *gW = ws->grad, *gv = ws->grad + (long)k * d;
     if (p->loss == SG_LOSS_EMPIRICAL) {
-        sg_forward(n, d, k, p->X, W, ws->Z, ws->H);
+        sg_forward(n, d, k, p->X, W, ws->Wt, ws->Z, ws->H);
         sg_output(n, k, ws->H, v, ws->f);
         sg_residual(n, ws->f, p->y, ws->r);
         ws->loss = sg_loss(n, ws->r);

@@ -23,6 +23,7 @@ typedef struct {
 
 typedef struct {
     double *Z, *H;   /* n x k (empirical only)                           */
+    double *Wt;      /* d x k, sg_forward's transposed W (empirical)     */
     double *f, *r;   /* n (empirical only)                               */
     double *grad;    /* k*d + k: [gW | gv]                               */
     sg_pop_ws pop;   /* norms and angles (population only)               */
