@@ -210,6 +210,96 @@ static void sg_forward_cells(int n, int d, int k, const double *X, const double 
 
 
 #ifdef SG_FL_ROUNDING
+/* Proof-only (the rounding run; never compiled): the round-off bound E1 of
+ * every cell, PreActErr for the rounded value FlPreActq, a fact about X
+ * and W alone.  The cells path's loop without its stores, so that it
+ * assigns nothing: sg_forward calls it before the rows path, in the state
+ * Pre of both, and the rows path then only has to prove the value
+ * (a call that stored would leave the rows path in another memory state,
+ * where FlPreActq{Pre} is a different recursion to the provers). */
+/*@ requires sizes: 0 <= n && 0 <= d <= 1048576 && 0 <= k;
+    requires index_nd: n * d <= LONG_MAX;
+    requires index_kd: k * d <= LONG_MAX;
+    requires index_nk: n * k <= LONG_MAX;
+    requires no_overflow_X: \forall integer a; 0 <= a < n*d ==> \abs(X[a]) <= 0x1p500;
+    requires no_overflow_W: \forall integer a; 0 <= a < k*d ==> \abs(W[a]) <= 0x1p500;
+    requires valid_X: \valid_read(X + (0 .. n*d - 1));
+    requires valid_W: \valid_read(W + (0 .. k*d - 1));
+    assigns \nothing;
+    ensures roundoff: \forall integer q; 0 <= q < n*k ==>
+      PreActErr{Pre}(X, W, d, k, q, FlPreActq{Pre}(X, W, d, k, q));
+*/
+static void sg_forward_err(int n, int d, int k, const double *X, const double *W)
+{
+    /*@ loop invariant i_range: -1 <= row < n;
+        loop invariant z_err: \forall integer q; (row + 1) * k <= q < n*k ==>
+          PreActErr{Pre}(X, W, d, k, q, FlPreActq{Pre}(X, W, d, k, q));
+        loop assigns row;
+        loop variant row + 1;
+    */
+    for (int row = n - 1; row >= 0; row--) {
+        //@ ghost sg_row_lemma(row, n, d);
+        //@ ghost sg_row_lemma(row, n, k);
+        //@ ghost sg_next_row_lemma(row, k);
+        /*@ loop invariant j_range: -1 <= j < k;
+            loop invariant z_err: \forall integer q; row*k + j + 1 <= q < n*k ==>
+              PreActErr{Pre}(X, W, d, k, q, FlPreActq{Pre}(X, W, d, k, q));
+            loop assigns j;
+            loop variant j + 1;
+        */
+        for (int j = k - 1; j >= 0; j--) {
+            //@ ghost sg_row_lemma(j, k, d);
+            double z = 0.0;
+            //@ ghost double gd = 0.0;
+            //@ ghost double ga = 0.0;
+            /*@ loop invariant l_range: Upto(l, d);
+                loop invariant value: z == FlRowDot{Pre}(X, row*d, W, j*d, l);
+                loop invariant sums: gd == RowDot{Pre}(X, row*d, W, j*d, l) &&
+                                     ga == AbsRowDot{Pre}(X, row*d, W, j*d, l);
+                loop invariant absdot: \abs(gd) <= ga && ga <= l * 0x1p1000;
+                loop invariant first: l == 0 ==> z == 0.0 && gd == 0.0 && ga == 0.0;
+                loop invariant err: \abs(z - gd) <= Gamma(l) * ga + l * Eta;
+                loop invariant err_d: l == d ==> \abs(z - gd) <= Gamma(d) * ga + d * Eta;
+                loop invariant mag: \abs(z) <= 2.0 * ga + l * Eta;
+                loop assigns l, z, gd, ga;
+                loop variant d - l;
+            */
+            for (int l = 0; l < d; l++) {
+                /*@ assert same: \let a = row*d + l; \let b = j*d + l;
+                      X[a] == \at(X[a], Pre) && W[b] == \at(W[b], Pre); */
+                /*@ assert next: \let a = row*d + l; \let b = j*d + l;
+                      FlRowDot{Pre}(X, row*d, W, j*d, l + 1) ==
+                      FlAdd(FlRowDot{Pre}(X, row*d, W, j*d, l), FlMul(\at(X[a], Pre), \at(W[b], Pre))) &&
+                      RowDot{Pre}(X, row*d, W, j*d, l + 1) ==
+                      RowDot{Pre}(X, row*d, W, j*d, l) + ExMul(\at(X[a], Pre), \at(W[b], Pre)) &&
+                      AbsRowDot{Pre}(X, row*d, W, j*d, l + 1) ==
+                      AbsRowDot{Pre}(X, row*d, W, j*d, l) + \abs(ExMul(\at(X[a], Pre), \at(W[b], Pre))); */
+                //@ ghost double xy = X[(long)row * d + l] * W[(long)j * d + l];
+                //@ assert xy_now: \let a = row*d + l; \let b = j*d + l; xy == ExMul(X[a], W[b]);
+                /*@ assert xy_pre: \let a = row*d + l; \let b = j*d + l;
+                      ExMul(X[a], W[b]) == ExMul(\at(X[a], Pre), \at(W[b], Pre)); */
+                //@ assert xy_abs: (xy >= 0.0 ? xy : -xy) == \abs(xy);
+                //@ ghost sg_fl_prodmag(X[(long)row * d + l], W[(long)j * d + l]);
+                double p = SG_MUL(X[(long)row * d + l], W[(long)j * d + l]);
+                //@ ghost double s0 = z;
+                z = SG_ADD(z, p);
+                //@ ghost sg_fl_dot_step(l, s0, p, z, xy, gd, ga);
+                //@ assert err1: \abs(z - (gd + xy)) <= Gamma(l + 1) * (ga + \abs(xy)) + (l + 1) * Eta;
+                //@ ghost gd = gd + xy;
+                //@ ghost ga = ga + (xy >= 0.0 ? xy : -xy);
+            }
+            /*@ assert cell: z == FlPreAct{Pre}(X, W, d, row, j) &&
+                  gd == PreAct{Pre}(X, W, d, row, j) && ga == AbsPreAct{Pre}(X, W, d, row, j); */
+            //@ ghost sg_divmod_lemma(row, j, k);
+            /*@ assert cell_q: z == FlPreActq{Pre}(X, W, d, k, row*k + j) &&
+                  gd == PreActq{Pre}(X, W, d, k, row*k + j) && ga == AbsPreActq{Pre}(X, W, d, k, row*k + j); */
+            //@ assert cell_err: PreActErr{Pre}(X, W, d, k, row*k + j, z);
+        }
+    }
+}
+#endif
+
+#ifdef SG_FL_ROUNDING
 /* One add of a rows-path sum, magnitude only (the value is the rounded
    recursion FlColDot; the error bound E1 comes from the cells path, see
    sg_forward): from |a| <= l 2^1002, |p| <= 2^1001 and s = fl(a + p),
@@ -427,8 +517,10 @@ static void sg_forward_rows(int n, int d, int k, const double *X, const double *
             for (int j = 0; j < k; j++) {
                 //@ ghost sg_divmod_lemma(l, j, k);
                 //@ ghost sg_row_lemma(j, k, d);
-                /*@ assert wt_j: \let t = wl + j; \let b = j*d + l;
-                      Wt[t] == WtVal{Pre}(W, d, k, t) && WtVal{Pre}(W, d, k, t) == \at(W[b], Pre); */
+                //@ assert wt_j: \let t = wl + j; Wt[t] == WtVal{Pre}(W, d, k, t);
+                //@ assert t_row: wl == l*k && (wl + j) / k == l;
+                //@ assert t_src: \let t = wl + j; (t - (t / k) * k) * d + t / k == j*d + l;
+                //@ assert wt_src: \let t = wl + j; \let b = j*d + l; WtVal{Pre}(W, d, k, t) == \at(W[b], Pre);
 #ifdef SG_FL_ROUNDING
                 /*@ assert next: \let a = xo + l; \let b = j*d + l;
                       FlColDot{Pre}(X, xo, W, d, j, l + 1) ==
@@ -493,10 +585,9 @@ static void sg_forward_rows(int n, int d, int k, const double *X, const double *
 /* Z = X W^T, H = ReLU(Z) (empirical.h).  In the rounding run the rows path
  * proves only the rounded value of each cell (FlPreActq); its round-off
  * bound E1 is a fact about X and W alone (the rounded recursion against
- * the exact one), which the cells path proves: so the rounding run calls
- * the cells path first, as a lemma, then the rows path, which overwrites
- * every cell with the same value.  The program (SG_FL_ROUNDING is never
- * compiled) takes exactly one path. */
+ * the exact one), which the proof-only sg_forward_err proves first (the
+ * cells loop without stores).  The program (SG_FL_ROUNDING is never
+ * compiled) takes exactly one path and computes each cell once. */
 void sg_forward(int n, int d, int k, const double *X, const double *W,
                 double *Wt, double *Z, double *H)
 {
@@ -504,7 +595,7 @@ void sg_forward(int n, int d, int k, const double *X, const double *W,
         sg_forward_cells(n, d, k, X, W, Z, H);
     } else {
 #ifdef SG_FL_ROUNDING
-        sg_forward_cells(n, d, k, X, W, Z, H);
+        sg_forward_err(n, d, k, X, W);
         /*@ assert roundoff: \forall integer q; 0 <= q < n*k ==>
               \abs(FlPreActq{Pre}(X, W, d, k, q) - PreActq{Pre}(X, W, d, k, q)) <=
                 Gamma(d) * AbsPreActq{Pre}(X, W, d, k, q) + d * Eta &&
