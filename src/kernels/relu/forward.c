@@ -569,12 +569,27 @@ static void sg_forward_rows(int n, int d, int k, const double *X, const double *
         */
 #endif
         for (int j = k - 1; j >= 0; j--) {
-            //@ ghost sg_divmod_lemma(i, j, k);
+            /* the definition of PreActq at q = o + j, stated before
+               sg_divmod_lemma: with (o + j) / k == i already known, Qed
+               rewrites the instance and the provers must redo the
+               division in the loop's large context */
 #ifdef SG_FL_ROUNDING
             //@ assert cell: \let c = j; Z[o + c] == FlColDot{Pre}(X, xo, W, d, c, d);
+            /*@ assert q_def: \let q = o + j; FlPreActq{Pre}(X, W, d, k, q) ==
+                  FlPreAct{Pre}(X, W, d, q / k, q - (q / k) * k); */
+            //@ ghost sg_divmod_lemma(i, j, k);
+            /*@ assert q_ij: \let q = o + j;
+                  FlPreAct{Pre}(X, W, d, q / k, q - (q / k) * k) == FlPreAct{Pre}(X, W, d, i, j); */
+            //@ assert cell_ij: \let c = j; Z[o + c] == FlPreAct{Pre}(X, W, d, i, c);
             //@ assert cell_q: \let q = o + j; Z[q] == FlPreActq{Pre}(X, W, d, k, q);
 #else
             //@ assert cell: \let c = j; Z[o + c] == ColDot{Pre}(X, xo, W, d, c, d);
+            /*@ assert q_def: \let q = o + j; PreActq{Pre}(X, W, d, k, q) ==
+                  PreAct{Pre}(X, W, d, q / k, q - (q / k) * k); */
+            //@ ghost sg_divmod_lemma(i, j, k);
+            /*@ assert q_ij: \let q = o + j;
+                  PreAct{Pre}(X, W, d, q / k, q - (q / k) * k) == PreAct{Pre}(X, W, d, i, j); */
+            //@ assert cell_ij: \let c = j; Z[o + c] == PreAct{Pre}(X, W, d, i, c);
             //@ assert cell_q: \let q = o + j; Z[q] == PreActq{Pre}(X, W, d, k, q);
 #endif
             H[o + j] = sg_relu(Z[o + j]);
@@ -603,5 +618,9 @@ void sg_forward(int n, int d, int k, const double *X, const double *W,
                 Gamma(d) * AbsPreActq{Pre}(X, W, d, k, q) + d * Eta; */
 #endif
         sg_forward_rows(n, d, k, X, W, Wt, Z, H);
+#ifdef SG_FL_ROUNDING
+        /*@ assert h_fl: \forall integer q; 0 <= q < n*k ==>
+              H[q] == Relu(FlPreActq{Pre}(X, W, d, k, q)); */
+#endif
     }
 }
