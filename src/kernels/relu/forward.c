@@ -290,7 +290,18 @@ static void sg_forward_err(int n, int d, int k, const double *X, const double *W
             }
             /*@ assert cell: z == FlPreAct{Pre}(X, W, d, row, j) &&
                   gd == PreAct{Pre}(X, W, d, row, j) && ga == AbsPreAct{Pre}(X, W, d, row, j); */
+            /* the definitions' instances at q before sg_divmod_lemma, as in
+               the rows path's relu loop (after it, Qed rewrites q / k in
+               the instance and the provers timed out here) */
+            /*@ assert q_def: \let q = row*k + j;
+                  FlPreActq{Pre}(X, W, d, k, q) == FlPreAct{Pre}(X, W, d, q / k, q - (q / k) * k) &&
+                  PreActq{Pre}(X, W, d, k, q) == PreAct{Pre}(X, W, d, q / k, q - (q / k) * k) &&
+                  AbsPreActq{Pre}(X, W, d, k, q) == AbsPreAct{Pre}(X, W, d, q / k, q - (q / k) * k); */
             //@ ghost sg_divmod_lemma(row, j, k);
+            /*@ assert q_ij: \let q = row*k + j;
+                  FlPreAct{Pre}(X, W, d, q / k, q - (q / k) * k) == FlPreAct{Pre}(X, W, d, row, j) &&
+                  PreAct{Pre}(X, W, d, q / k, q - (q / k) * k) == PreAct{Pre}(X, W, d, row, j) &&
+                  AbsPreAct{Pre}(X, W, d, q / k, q - (q / k) * k) == AbsPreAct{Pre}(X, W, d, row, j); */
             /*@ assert cell_q: z == FlPreActq{Pre}(X, W, d, k, row*k + j) &&
                   gd == PreActq{Pre}(X, W, d, k, row*k + j) && ga == AbsPreActq{Pre}(X, W, d, k, row*k + j); */
             //@ assert cell_err: PreActErr{Pre}(X, W, d, k, row*k + j, z);
@@ -302,17 +313,21 @@ static void sg_forward_err(int n, int d, int k, const double *X, const double *W
 #ifdef SG_FL_ROUNDING
 /* One add of a rows-path sum, magnitude only (the value is the rounded
    recursion FlColDot; the error bound E1 comes from the cells path, see
-   sg_forward): from |a| <= l 2^1002, |p| <= 2^1001 and s = fl(a + p),
-   |s| <= (1 + u)(l 2^1002 + 2^1001) <= (l + 1) 2^1002 for l < 2^20, so a
-   sum of at most d <= 2^20 terms stays below 2^1022 and no add overflows. */
+   sg_forward): from |a| <= (l + 1) 2^1002, |p| <= 2^1001 and s = fl(a + p),
+   |s| <= (1 + u)((l + 1) 2^1002 + 2^1001) <= (l + 2) 2^1002 for l < 2^20,
+   so a sum of at most d <= 2^20 terms stays below 2^1022 and no add
+   overflows.  The bound after l terms is (l + 1) 2^1002, not l 2^1002: at
+   l = 0, |Z| <= 0 * 2^1002 is simplified by WP 25's Qed into Z == 0 with an
+   integer 0, a Why3 task that fails to type ("Type mismatch between real
+   and int") in every goal that holds it. */
 /*@ ghost
   /@ requires l_range: 0 <= l <= 1048575;
-     requires a_mag: \abs(a) <= l * 0x1p1002;
+     requires a_mag: \abs(a) <= (l + 1) * 0x1p1002;
      requires p_mag: \abs(p) <= 0x1p1001;
      requires rounded: StdAdd(a + p, s);
      assigns \nothing;
      ensures no_overflow: \abs(a + p) <= Fl_max;
-     ensures s_mag: \abs(s) <= (l + 1) * 0x1p1002;
+     ensures s_mag: \abs(s) <= (l + 2) * 0x1p1002;
   @/
   void sg_fl_acc_next(int l, double a, double p, double s) { }
 */
@@ -333,7 +348,7 @@ static void sg_forward_err(int n, int d, int k, const double *X, const double *W
  *    index, restated in every inner loop;
  *  - the inner counters that end at k or d are behind Upto (specs), the
  *    others count down to -1 (see the cells path).
- * In the rounding run each cell is FlColDot and |Z| <= l 2^1002
+ * In the rounding run each cell is FlColDot and |Z| <= (l + 1) 2^1002
  * (sg_fl_acc_next); no exact sums are carried. */
 #ifdef SG_FL_ROUNDING
 /*@ requires sizes: 0 <= n && 4 <= k && 0 <= d <= 1048576;
@@ -463,7 +478,8 @@ static void sg_forward_rows(int n, int d, int k, const double *X, const double *
         /*@ loop invariant l_range: Upto(l, d);
             loop invariant acc: \forall integer c; 0 <= c < k ==>
               Z[o + c] == FlColDot{Pre}(X, xo, W, d, c, l);
-            loop invariant mag: \forall integer c; 0 <= c < k ==> \abs(Z[o + c]) <= l * 0x1p1002;
+            loop invariant mag: \forall integer c; 0 <= c < k ==>
+              \abs(FlColDot{Pre}(X, xo, W, d, c, l)) <= (l + 1) * 0x1p1002;
             loop invariant h_done: \forall integer q; o + k <= q < n*k ==> H[q] == Relu(Z[q]);
             loop invariant z_done: \forall integer q; o + k <= q < n*k ==>
               Z[q] == FlPreActq{Pre}(X, W, d, k, q);
@@ -493,8 +509,9 @@ static void sg_forward_rows(int n, int d, int k, const double *X, const double *
                 loop invariant pend: \forall integer c; j <= c < k ==>
                   Z[o + c] == FlColDot{Pre}(X, xo, W, d, c, l);
                 loop invariant mag_adv: \forall integer c; 0 <= c < j ==>
-                  \abs(Z[o + c]) <= (l + 1) * 0x1p1002;
-                loop invariant mag: \forall integer c; j <= c < k ==> \abs(Z[o + c]) <= l * 0x1p1002;
+                  \abs(FlColDot{Pre}(X, xo, W, d, c, l + 1)) <= (l + 2) * 0x1p1002;
+                loop invariant mag: \forall integer c; j <= c < k ==>
+                  \abs(FlColDot{Pre}(X, xo, W, d, c, l)) <= (l + 1) * 0x1p1002;
                 loop invariant h_done: \forall integer q; o + k <= q < n*k ==> H[q] == Relu(Z[q]);
                 loop invariant z_done: \forall integer q; o + k <= q < n*k ==>
                   Z[q] == FlPreActq{Pre}(X, W, d, k, q);
@@ -535,7 +552,7 @@ static void sg_forward_rows(int n, int d, int k, const double *X, const double *
 #ifdef SG_FL_ROUNDING
                 /*@ assert term: \let a = xo + l; \let b = j*d + l;
                       p == FlMul(\at(X[a], Pre), \at(W[b], Pre)) && \abs(p) <= 0x1p1001; */
-                //@ assert old: \let c = j; Z[o + c] == FlColDot{Pre}(X, xo, W, d, c, l) && \abs(Z[o + c]) <= l * 0x1p1002;
+                //@ assert old: \let c = j; Z[o + c] == FlColDot{Pre}(X, xo, W, d, c, l) && \abs(Z[o + c]) <= (l + 1) * 0x1p1002;
                 //@ ghost double s0 = Z[o + j];
                 //@ ghost sg_fl_acc_next(l, s0, p, s0 + p);
 #else
@@ -546,6 +563,7 @@ static void sg_forward_rows(int n, int d, int k, const double *X, const double *
 #ifdef SG_FL_ROUNDING
                 //@ ghost sg_fl_acc_next(l, s0, p, Z[o + j]);
                 //@ assert new: \let c = j; Z[o + c] == FlColDot{Pre}(X, xo, W, d, c, l + 1);
+                //@ assert new_mag: \let c = j; \abs(FlColDot{Pre}(X, xo, W, d, c, l + 1)) <= (l + 2) * 0x1p1002;
 #else
                 //@ assert new: \let c = j; Z[o + c] == ColDot{Pre}(X, xo, W, d, c, l + 1);
 #endif
