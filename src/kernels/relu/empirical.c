@@ -25,9 +25,11 @@
 #include "kernels/vector.h"
 
 /* the index lemmas of index_lemmas.h, proved here */
-/*@ ghost void sg_row_lemma(long i, long n, long d) { } */
-/*@ ghost void sg_next_row_lemma(long i, long k) { } */
-/*@ ghost void sg_divmod_lemma(long j, long l, long d) { } */
+/*@ ghost
+  void sg_row_lemma(long i, long n, long d) { }
+  void sg_next_row_lemma(long i, long k) { }
+  void sg_divmod_lemma(long j, long l, long d) { }
+*/
 
 #ifdef SG_FL_ROUNDING
 /* |a b| <= A B from |a| <= A, |b| <= B (sg_grad_W's no-overflow steps:
