@@ -31,6 +31,7 @@ int register_multi_suite(void);
 int register_proved_bounds_suite(void);
 int register_multi_bounds_suite(void);
 int register_multi_traj_suite(void);
+int register_exact_sums_suite(void);
 
 static const struct { const char *name; register_fn fn; } suites[] = {
     {"rng", register_rng_suite},
@@ -57,6 +58,7 @@ static const struct { const char *name; register_fn fn; } suites[] = {
     {"proved_bounds", register_proved_bounds_suite},
     {"multi_bounds", register_multi_bounds_suite},
     {"multi_traj", register_multi_traj_suite},
+    {"exact_sums", register_exact_sums_suite},
 };
 
 int main(int argc, char **argv)

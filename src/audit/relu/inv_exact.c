@@ -6,39 +6,43 @@
 #include <float.h>
 #include <limits.h>
 #include <math.h>
+#include "shadow/xacc.h"
 #include <mpfr.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 /* ------------------------------------------------------ exact residuals */
 
-/* One correctly rounded sum of exact terms: every term is a product of at
-   most four doubles, held exactly at 4*53 bits; mpfr_sum rounds the sum once. */
+/* One correctly rounded sum of exact terms.  Every term is a product of
+   doubles (x y, or (m x)^2), so it is an integer times a power of two inside
+   the exact accumulator's range (shadow/xacc.h): the accumulator holds the
+   sum exactly and sg_xacc_get rounds it once, to 53 bits, as mpfr_sum did in
+   the first version (4*53-bit MPFR products, issue 14 item 4: three MPFR
+   calls per term were a quarter of a run without the shadow).  The double
+   result is the same: one correct rounding of the same exact value to a
+   53-bit MPFR number, then mpfr_get_d.  Non-finite inputs give NaN (the
+   MPFR version gave NaN or an infinity; every caller only asks isfinite). */
 struct exact_acc {
-    mpfr_t *t;
-    mpfr_ptr *p;
-    long n, cap;
+    sg_xacc *x;
+    mpz_t z;
+    mpfr_t out;
 };
 
 exact_acc *inv_acc_new(long cap)
 {
+    (void)cap; /* the accumulator's size does not depend on the terms */
     exact_acc *e = calloc(1, sizeof *e);
     if (!e)
         return NULL;
-    e->t = calloc((size_t)cap, sizeof(mpfr_t));
-    e->p = calloc((size_t)cap, sizeof(mpfr_ptr));
-    e->n = 0;
-    e->cap = cap;
-    if (!e->t || !e->p) {
-        free(e->t);
-        free(e->p);
+    e->x = malloc(sizeof *e->x);
+    if (!e->x) {
         free(e);
         return NULL;
     }
-    for (long q = 0; q < cap; q++) {
-        mpfr_init2(e->t[q], 4 * 53 + 8);
-        e->p[q] = e->t[q];
-    }
+    sg_xacc_init(e->x);
+    mpz_init(e->z);
+    mpfr_init2(e->out, 53);
     return e;
 }
 
@@ -46,40 +50,78 @@ void inv_acc_delete(exact_acc *e)
 {
     if (!e)
         return;
-    for (long q = 0; q < e->cap; q++)
-        mpfr_clear(e->t[q]);
-    free(e->t);
-    free(e->p);
+    mpz_clear(e->z);
+    mpfr_clear(e->out);
+    free(e->x);
     free(e);
 }
 
-/* += s * x * y (exact: at most 3 doubles) */
-void inv_acc_add3(exact_acc *e, double s, double x, double y)
+/* a non-finite input makes the sum NaN, as MPFR's Inf * 0 or Inf - Inf did
+   (sg_xacc_add_dd alone would drop Inf * 0 as a zero term) */
+static void acc_nonfinite(exact_acc *e)
 {
-    mpfr_ptr t = e->p[e->n++];
-    mpfr_set_d(t, x, MPFR_RNDN);
-    mpfr_mul_d(t, t, y, MPFR_RNDN);
-    mpfr_mul_d(t, t, s, MPFR_RNDN);
+    e->x->overflow = 1;
 }
 
-/* += s * (m x)^2 (exact at 212 bits) */
-void inv_acc_add_sq_scaled(exact_acc *e, double s, double m, double x)
+/* += s x y, s = +1 or -1 (negating x is exact) */
+static void acc_add2(exact_acc *e, int s, double x, double y)
 {
-    mpfr_ptr t = e->p[e->n++];
-    mpfr_set_d(t, x, MPFR_RNDN);
-    mpfr_mul_d(t, t, m, MPFR_RNDN);
-    mpfr_sqr(t, t, MPFR_RNDN);
-    mpfr_mul_d(t, t, s, MPFR_RNDN);
+    if (!isfinite(x) || !isfinite(y))
+        acc_nonfinite(e);
+    else
+        sg_xacc_add_dd(e->x, s < 0 ? -x : x, y);
 }
 
-double inv_acc_sum(exact_acc *e)
+/* split a finite double: |x| = m 2^ex, m < 2^53 an integer; returns the sign */
+static int split(double x, uint64_t *m, long *ex)
 {
-    mpfr_t s;
-    mpfr_init2(s, 53);
-    mpfr_sum(s, e->p, (unsigned long)e->n, MPFR_RNDN);
-    double r = mpfr_get_d(s, MPFR_RNDN);
-    mpfr_clear(s);
-    e->n = 0;
+    uint64_t b;
+    memcpy(&b, &x, sizeof b);
+    int bexp = (int)((b >> 52) & 0x7ff);
+    uint64_t f = b & ((UINT64_C(1) << 52) - 1);
+    *m = bexp ? f | (UINT64_C(1) << 52) : f;
+    *ex = bexp ? (long)bexp - 1075 : -1074;
+    return (b >> 63) ? -1 : 1;
+}
+
+/* += s (m x)^2 exactly: the term is (s m^2 x) * x with s m^2 x an integer
+   of at most 159 bits (three limbs) times a power of two, so it is one
+   sg_xacc_add_xd of that number against the double x */
+static void acc_add_sq_scaled(exact_acc *e, int s, double m, double x)
+{
+    if (!isfinite(m) || !isfinite(x)) {
+        acc_nonfinite(e);
+        return;
+    }
+    if (m == 0.0 || x == 0.0)
+        return;
+    uint64_t mm, mx, limb[3];
+    long em, ex;
+    (void)split(m, &mm, &em);
+    int sx = split(x, &mx, &ex);
+    typedef unsigned __int128 u128;
+    u128 P = (u128)mm * mm; /* < 2^106 */
+    u128 lo = (u128)(uint64_t)P * mx, hi = (u128)(uint64_t)(P >> 64) * mx;
+    u128 mid = (lo >> 64) + (uint64_t)hi;
+    limb[0] = (uint64_t)lo;
+    limb[1] = (uint64_t)mid;
+    limb[2] = (uint64_t)(hi >> 64) + (uint64_t)(mid >> 64);
+    sg_xnum y = {s * sx, 3, 2 * em + ex, limb};
+    sg_xacc_add_xd(e->x, &y, x);
+}
+
+/* the sum so far, rounded once to double; the accumulator keeps its value
+   (sg_xacc_get only moves the window into the lanes) */
+static double acc_peek(exact_acc *e)
+{
+    sg_xacc_get(e->x, e->out, MPFR_RNDN, e->z);
+    return mpfr_get_d(e->out, MPFR_RNDN);
+}
+
+static double acc_sum(exact_acc *e)
+{
+    double r = acc_peek(e);
+    sg_xacc_clear(e->x);
     return r;
 }
 
@@ -87,35 +129,46 @@ double inv_homog_acc(exact_acc *e, int d, const double *w, const double *g, doub
                         double gv)
 {
     for (int l = 0; l < d; l++)
-        inv_acc_add3(e, 1.0, w[l], g[l]);
-    inv_acc_add3(e, -1.0, v, gv);
-    return inv_acc_sum(e);
+        acc_add2(e, 1, w[l], g[l]);
+    acc_add2(e, -1, v, gv);
+    return acc_sum(e);
+}
+
+/* b+ - b: the terms of db, which IMBAL's residual extends */
+static void acc_db_terms(exact_acc *e, int d, const double *w, double v, const double *w1,
+                         double v1)
+{
+    for (int l = 0; l < d; l++) {
+        acc_add2(e, 1, w1[l], w1[l]);
+        acc_add2(e, -1, w[l], w[l]);
+    }
+    acc_add2(e, -1, v1, v1);
+    acc_add2(e, 1, v, v);
+}
+
+double inv_imbal_db_acc(exact_acc *e, int d, double mu, const double *w, const double *g,
+                        double v, double gv, const double *w1, double v1, double *db)
+{
+    acc_db_terms(e, d, w, v, w1, v1);
+    if (db)
+        *db = acc_peek(e); /* the same exact sum as sg_exact_db's, rounded once */
+    for (int l = 0; l < d; l++)
+        acc_add_sq_scaled(e, -1, mu, g[l]);
+    acc_add_sq_scaled(e, 1, mu, gv);
+    return acc_sum(e);
 }
 
 double inv_imbal_acc(exact_acc *e, int d, double mu, const double *w, const double *g,
                         double v, double gv, const double *w1, double v1)
 {
-    for (int l = 0; l < d; l++) {
-        inv_acc_add3(e, 1.0, w1[l], w1[l]);
-        inv_acc_add3(e, -1.0, w[l], w[l]);
-        inv_acc_add_sq_scaled(e, -1.0, mu, g[l]);
-    }
-    inv_acc_add3(e, -1.0, v1, v1);
-    inv_acc_add3(e, 1.0, v, v);
-    inv_acc_add_sq_scaled(e, 1.0, mu, gv);
-    return inv_acc_sum(e);
+    return inv_imbal_db_acc(e, d, mu, w, g, v, gv, w1, v1, NULL);
 }
 
 double inv_db_acc(exact_acc *e, int d, const double *w, double v, const double *w1,
                      double v1)
 {
-    for (int l = 0; l < d; l++) {
-        inv_acc_add3(e, 1.0, w1[l], w1[l]);
-        inv_acc_add3(e, -1.0, w[l], w[l]);
-    }
-    inv_acc_add3(e, -1.0, v1, v1);
-    inv_acc_add3(e, 1.0, v, v);
-    return inv_acc_sum(e);
+    acc_db_terms(e, d, w, v, w1, v1);
+    return acc_sum(e);
 }
 
 double sg_exact_homog(int d, const double *w, const double *g, double v, double gv)

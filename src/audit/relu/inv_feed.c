@@ -137,8 +137,12 @@ void sg_inv_step(sg_inv_checker *c, const sg_inv_step_rec *s)
         const double *w = th + (long)j * d, *w1 = th1 + (long)j * d;
         const double *gw = g + (long)j * d;
         double gv = g[(long)k * d + j];
+        /* db (Lemma 3) is the first part of the residual's exact sum: one
+           pass gives both (the values of two separate sums) */
+        double dbx = NAN, *dbp = c->cls == SG_CLASS_PAIR && !s->db ? &dbx : NULL;
         double r = s->imbal_res ? s->imbal_res[j]
-                                : inv_imbal_acc(c->acc, d, c->p.mu, w, gw, v[j], gv, w1, v1[j]);
+                                : inv_imbal_db_acc(c->acc, d, c->p.mu, w, gw, v[j], gv, w1,
+                                                   v1[j], dbp);
         double tol = s->imbal_tol[j];
         if (!isfinite(r) || !isfinite(tol)) {
             worst = worst3 = NAN; /* overflow: this step cannot be checked */
@@ -148,7 +152,8 @@ void sg_inv_step(sg_inv_checker *c, const sg_inv_step_rec *s)
         if (q > worst)
             worst = q;
         if (c->cls == SG_CLASS_PAIR) {
-            double db = s->db ? s->db[j] : inv_db_acc(c->acc, d, w, v[j], w1, v1[j]);
+            double db = s->db ? s->db[j]
+                    : s->imbal_res ? inv_db_acc(c->acc, d, w, v[j], w1, v1[j]) : dbx;
             double nw = sg_norm(d, w);
             double bound = c->th.lemma3_c * c->p.mu * c->p.mu * (v[j] * v[j] + nw * nw) * D;
             bound = bound * (1.0 + 1e-12) + tol;

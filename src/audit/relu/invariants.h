@@ -239,8 +239,10 @@ double sg_opt_line_residual(int d, int k, const double *a, const double *theta,
 long sg_phase_T1_theory(double mu, double a_norm);
 long sg_phase_T2_theory(double mu, double a_norm, double sigma);
 
-/* Exact residuals of given doubles (MPFR; every product exact, one
-   correctly rounded sum).  w, g: d entries of neuron j; v, gv scalars. */
+/* Exact residuals of given doubles (every product exact, one correctly
+   rounded sum: the exact accumulator of shadow/xacc.h rounded to 53 bits,
+   then to double; NaN if an input is not finite).  w, g: d entries of
+   neuron j; v, gv scalars. */
 double sg_exact_homog(int d, const double *w, const double *g, double v, double gv);
 double sg_exact_imbal(int d, double mu, const double *w, const double *g, double v,
                       double gv, const double *w1, double v1);

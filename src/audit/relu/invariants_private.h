@@ -65,11 +65,11 @@ struct sg_inv_checker {
                                 s_j g_j) <= align_deg, per neuron; -1: never       */
     /* RATE: running least-squares fits of ln dist^2 against t, O(1) memory */
     inv_fit fit[INV_NFIT];
-    void *acc;              /* exact_acc of 3d + 3 terms, reused every step       */
+    void *acc;              /* exact_acc, reused every step                       */
     long skip_homog, skip_imbal; /* states/steps not checkable: non-finite numbers  */
 };
 
-/* inv_exact.c: an exact accumulator of products, reused every step */
+/* inv_exact.c: an exact accumulator of products (shadow/xacc.h), reused every step */
 typedef struct exact_acc exact_acc;
 exact_acc *inv_acc_new(long cap);
 void inv_acc_delete(exact_acc *e);
@@ -79,6 +79,10 @@ double inv_imbal_acc(exact_acc *e, int d, double mu, const double *w, const doub
                      double v, double gv, const double *w1, double v1);
 double inv_db_acc(exact_acc *e, int d, const double *w, double v, const double *w1,
                   double v1);
+/* the IMBAL residual and, if db is not NULL, *db = inv_db_acc's value, from
+   one pass over the terms */
+double inv_imbal_db_acc(exact_acc *e, int d, double mu, const double *w, const double *g,
+                        double v, double gv, const double *w1, double v1, double *db);
 
 /* invariants.c: results */
 void inv_result_init(sg_inv_result *r, const char *unit);
