@@ -32,6 +32,7 @@ int register_proved_bounds_suite(void);
 int register_multi_bounds_suite(void);
 int register_multi_traj_suite(void);
 int register_exact_sums_suite(void);
+int register_tol_abs_suite(void);
 
 static const struct { const char *name; register_fn fn; } suites[] = {
     {"rng", register_rng_suite},
@@ -59,6 +60,7 @@ static const struct { const char *name; register_fn fn; } suites[] = {
     {"multi_bounds", register_multi_bounds_suite},
     {"multi_traj", register_multi_traj_suite},
     {"exact_sums", register_exact_sums_suite},
+    {"tol_abs", register_tol_abs_suite},
 };
 
 int main(int argc, char **argv)

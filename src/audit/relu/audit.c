@@ -6,6 +6,8 @@
 #include "audit/relu/stuck.h"
 #include "audit/relu/final_state.h"
 #include "audit/relu/tolerance.h"
+#include "audit/relu/tol_abs.h"
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +21,7 @@ struct sg_audit {
     sg_inv_checker *dbl, *mp;
     double *homog_tol, *imbal_tol; /* k each */
     double loss_tol;
+    sg_tol_abs *tabs;              /* |X| for the tolerances (empirical; NULL: scalar path) */
     int same_sign;
     int progress;                  /* stderr is a terminal and not --quiet */
     double t0, last_print;
@@ -74,7 +77,8 @@ static void progress_clear(sg_audit *a)
 static int obs_observe(void *self, sg_run_ctx *ctx)
 {
     sg_audit *a = self;
-    sg_tol_state(a->set.prob, ctx->theta, a->set.ws, a->homog_tol, &a->loss_tol);
+    sg_tol_state_abs(a->tabs, a->set.prob, ctx->theta, a->set.ws, DBL_EPSILON / 2.0,
+                     a->homog_tol, &a->loss_tol);
     sg_inv_state_rec s = {ctx->step, ctx->theta, ctx->grad, ctx->loss, a->loss_tol,
                           NULL, a->homog_tol};
     sg_inv_state(a->dbl, &s);
@@ -386,6 +390,10 @@ sg_audit *sg_audit_attach(sg_run_ctx *ctx, const sg_audit_setup *set)
         sg_audit_free(a);
         return NULL;
     }
+    /* the copy of |X| behind the tolerances' fast path (tol_abs.h); without
+       it they take the scalar loop, same bits */
+    if (set->prob->loss == SG_LOSS_EMPIRICAL)
+        a->tabs = sg_tol_abs_new(set->prob->n, set->prob->d, k, set->prob->X);
     a->same_sign = sg_inv_classify(k, set->sign0) == SG_CLASS_SAME_SIGN;
     a->pred = calloc((size_t)k, sizeof(int));
     a->final_sign = calloc((size_t)k, sizeof(int));
@@ -447,6 +455,11 @@ const sg_problem *sg_audit_problem(const sg_audit *a)
     return a->set.prob;
 }
 
+struct sg_tol_abs *sg_audit_tol_abs(sg_audit *a)
+{
+    return a->tabs;
+}
+
 void *sg_audit_ext(sg_audit *a)
 {
     return a->ext;
@@ -499,6 +512,7 @@ void sg_audit_free(sg_audit *a)
     sg_inv_free(a->mp);
     free(a->homog_tol);
     free(a->imbal_tol);
+    sg_tol_abs_free(a->tabs);
     free(a->pred);
     free(a->final_sign);
     free(a);

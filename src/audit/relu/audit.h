@@ -54,6 +54,10 @@ sg_audit *sg_audit_attach(sg_run_ctx *ctx, const sg_audit_setup *set);
 /* The problem the audit was attached with. */
 const sg_problem *sg_audit_problem(const sg_audit *a);
 
+/* Its copy of |X| for the tolerances (tol_abs.h), NULL if none. */
+struct sg_tol_abs;
+struct sg_tol_abs *sg_audit_tol_abs(sg_audit *a);
+
 /* The MPFR trajectory's checker (created on first call). */
 sg_inv_checker *sg_audit_mpfr(sg_audit *a);
 

@@ -259,7 +259,7 @@ void sg_inv_feed_shadow(sg_run_ctx *ctx, long step, sg_shadow_audit *sa)
         ws.pop.norm = f->norm;
     }
     double u = ldexp(1.0, -(int)s->prec), ltol;
-    sg_tol_state_u(sg_audit_problem(a), f->th, &ws, u, f->htol, &ltol);
+    sg_tol_state_abs(sg_audit_tol_abs(a), sg_audit_problem(a), f->th, &ws, u, f->htol, &ltol);
     /* exact residuals of the MPFR numbers */
     for (int j = 0; j < k; j++) {
         long q = 0;

@@ -2,6 +2,7 @@
 #include "audit/relu/tolerance.h"
 #include "kernels/geometry.h"
 #include "audit/relu/invariants.h"
+#include "audit/relu/tol_abs.h"
 #include <float.h>
 #include <math.h>
 #include <stdlib.h>
@@ -78,23 +79,51 @@ static void abs_dots1(int d, int k, const double *theta, const double *x, double
     }
 }
 
-/* One fused pass over the samples (issue 14, item 4): X is read once, and
-   the per-neuron sums R_j = sum_i |r_i| H_ij advance in the same pass, each
-   still from 0.0 over i in increasing order, so every tolerance has the bits
-   of the previous three-loop version.  S (SG_TOL_ROWS k-vectors: a block of
-   samples) and R (a k-vector) are scratch;
-   if they cannot be allocated the tolerances are +inf (the checker then
-   counts the state as not checkable rather than passing it). */
-static void tol_empirical(const sg_problem *p, const double *theta, const sg_workspace *ws,
-                          double u, double *homog_tol, double *loss_tol)
+/* The running sums of the tolerances over the samples, in the order of i */
+typedef struct {
+    double *Q, *R; /* k each: Q_j (not yet divided by n), R_j */
+    double lossE;
+} tol_sums;
+
+/* samples i0 .. i0+nb-1, their S rows in S (row r = sample i0 + r) */
+static void tol_consume(const sg_workspace *ws, const double *v, int k, double u, double gd,
+                        double gk, int i0, int nb, const double *S, tol_sums *t)
+{
+    double *Q = t->Q, *R = t->R;
+    for (int i = i0; i < i0 + nb; i++) {
+        const double *Hi = ws->H + (long)i * k, *Zi = ws->Z + (long)i * k;
+        const double *Si = S + (long)(i - i0) * k;
+        double ri = fabs(ws->r[i]), Ef = 0.0;
+        for (int j = 0; j < k; j++) {
+            double h = Hi[j];
+            if (Zi[j] > 0.0)
+                Q[j] += ri * Si[j];
+            Ef += fabs(v[j]) * (gk * h + gd * Si[j]);
+            R[j] += ri * h;
+        }
+        double E = u * ri + Ef;
+        t->lossE += ri * E + 0.5 * E * E;
+    }
+}
+
+/* One fused pass over the samples (issue 14, item 4): X (or ax's copy of
+   |X|, tol_abs.h) is read once, and the per-neuron sums R_j = sum_i |r_i|
+   H_ij advance in the same pass, each still from 0.0 over i in increasing
+   order, so every tolerance has the bits of the previous three-loop
+   version.  S (a block of samples' k-vectors) and R (a k-vector) are
+   scratch; if they cannot be allocated the tolerances are +inf (the
+   checker then counts the state as not checkable rather than passing it). */
+static void tol_empirical(sg_tol_abs *ax, const sg_problem *p, const double *theta,
+                          const sg_workspace *ws, double u, double *homog_tol, double *loss_tol)
 {
     int n = p->n, d = p->d, k = p->k;
     const double *v = theta + (long)k * d, *g = ws->grad;
     const double gd = sg_tol_gamma_u(d, u), gk = sg_tol_gamma_u(k, u);
-    double lossE = 0.0;
+    long rows = ax ? SG_TOL_BLOCK : SG_TOL_ROWS;
+    double *S = malloc(sizeof(double) * (size_t)((rows + 1) * (long)k + 1));
+    tol_sums acc = {homog_tol, S ? S + rows * (long)k : NULL, 0.0};
     double *Q = homog_tol; /* Q_j accumulates here, then becomes the tolerance */
-    double *S = malloc(sizeof(double) * (size_t)((SG_TOL_ROWS + 1) * (long)k + 1));
-    double *R = S ? S + SG_TOL_ROWS * (long)k : NULL;
+    double *R = acc.R;
     if (!S) {
         for (int j = 0; j < k; j++)
             homog_tol[j] = INFINITY;
@@ -103,29 +132,24 @@ static void tol_empirical(const sg_problem *p, const double *theta, const sg_wor
     }
     for (int j = 0; j < k; j++)
         Q[j] = R[j] = 0.0;
-    for (int i0 = 0; i0 < n; i0 += SG_TOL_ROWS) {
-        int nb = n - i0 < SG_TOL_ROWS ? n - i0 : SG_TOL_ROWS;
-        if (nb == SG_TOL_ROWS)
-            abs_dots4(d, k, theta, p->X + (long)i0 * d, S);
-        else
-            for (int r = 0; r < nb; r++)
-                abs_dots1(d, k, theta, p->X + (long)(i0 + r) * d, S + (long)r * k);
-        /* the per-sample sums in the order of i, as before */
-        for (int i = i0; i < i0 + nb; i++) {
-            const double *Hi = ws->H + (long)i * k, *Zi = ws->Z + (long)i * k;
-            const double *Si = S + (long)(i - i0) * k;
-            double ri = fabs(ws->r[i]), Ef = 0.0;
-            for (int j = 0; j < k; j++) {
-                double h = Hi[j];
-                if (Zi[j] > 0.0)
-                    Q[j] += ri * Si[j];
-                Ef += fabs(v[j]) * (gk * h + gd * Si[j]);
-                R[j] += ri * h;
-            }
-            double E = u * ri + Ef;
-            lossE += ri * E + 0.5 * E * E;
+    if (ax) {
+        sg_tol_abs_weights(ax, theta);
+        for (int i0 = 0; i0 < n; i0 += SG_TOL_BLOCK) {
+            int nb = sg_tol_abs_block(ax, i0, S);
+            tol_consume(ws, v, k, u, gd, gk, i0, nb, S, &acc);
+        }
+    } else {
+        for (int i0 = 0; i0 < n; i0 += SG_TOL_ROWS) {
+            int nb = n - i0 < SG_TOL_ROWS ? n - i0 : SG_TOL_ROWS;
+            if (nb == SG_TOL_ROWS)
+                abs_dots4(d, k, theta, p->X + (long)i0 * d, S);
+            else
+                for (int r = 0; r < nb; r++)
+                    abs_dots1(d, k, theta, p->X + (long)(i0 + r) * d, S + (long)r * k);
+            tol_consume(ws, v, k, u, gd, gk, i0, nb, S, &acc);
         }
     }
+    double lossE = acc.lossE;
     double invn = 1.0 / n;
     for (int j = 0; j < k; j++) {
         const double *w = theta + (long)j * d, *gw = g + (long)j * d;
@@ -163,13 +187,19 @@ static void tol_population(const sg_problem *p, const double *theta, const sg_wo
     *loss_tol = C_POP * (d + (double)k * k + 16.0) * u * SL * INFLATE + TINY;
 }
 
+void sg_tol_state_abs(sg_tol_abs *ax, const sg_problem *p, const double *theta,
+                      const sg_workspace *ws, double u, double *homog_tol, double *loss_tol)
+{
+    if (p->loss == SG_LOSS_EMPIRICAL)
+        tol_empirical(ax, p, theta, ws, u, homog_tol, loss_tol);
+    else
+        tol_population(p, theta, ws, u, homog_tol, loss_tol);
+}
+
 void sg_tol_state_u(const sg_problem *p, const double *theta, const sg_workspace *ws,
                     double u, double *homog_tol, double *loss_tol)
 {
-    if (p->loss == SG_LOSS_EMPIRICAL)
-        tol_empirical(p, theta, ws, u, homog_tol, loss_tol);
-    else
-        tol_population(p, theta, ws, u, homog_tol, loss_tol);
+    sg_tol_state_abs(NULL, p, theta, ws, u, homog_tol, loss_tol);
 }
 
 void sg_tol_state(const sg_problem *p, const double *theta, const sg_workspace *ws,

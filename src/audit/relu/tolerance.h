@@ -51,4 +51,10 @@ void sg_tol_step_u(int d, int k, double mu, const double *grad, const double *th
                    double u, const double *homog_tol, double *imbal_tol);
 double sg_tol_gamma_u(double m, double u);
 
+/* sg_tol_state_u with the |w||x| sums from ax's copy of |X| (tol_abs.h;
+   made for p's X, same bits, faster); ax NULL: the scalar loop over X */
+struct sg_tol_abs;
+void sg_tol_state_abs(struct sg_tol_abs *ax, const sg_problem *p, const double *theta,
+                      const sg_workspace *ws, double u, double *homog_tol, double *loss_tol);
+
 #endif
