@@ -74,8 +74,13 @@ typedef struct { double e[SG_TOL_LANES]; } vd;
 #endif
 
 #if defined(__GNUC__)
-/* acc += fabs(w * x), lane by lane */
-#define ACC(acc, w, x) ((acc) += VABS((w) * (x)))
+/* acc += w * x, lane by lane, w and x >= +0 (or NaN): every product is
+   >= +0 already, so the scalar loop's per-term fabs changed nothing but the
+   sign of a NaN (Inf * 0 gives a negative NaN on x86-64), and a sum of such
+   terms is >= +0 or NaN; one fabs of the finished sum (VABS below) clears
+   that sign as the per-term fabs did, so the bits are the scalar loop's
+   with a third fewer vector operations */
+#define ACC(acc, w, x) ((acc) += (w) * (x))
 
 /* Four vectors of samples (one block) against columns j (and j + 1 if
    two): the sums of the documented order, advancing together. */
@@ -102,6 +107,8 @@ static void block_cols(int d, int k, const double *xb, const double *aw, int j, 
             ACC(b3, v, x3);
         }
     }
+    a0 = VABS(a0), a1 = VABS(a1), a2 = VABS(a2), a3 = VABS(a3);
+    b0 = VABS(b0), b1 = VABS(b1), b2 = VABS(b2), b3 = VABS(b3);
     for (int r = 0; r < SG_TOL_LANES; r++) {
         S[(long)r * k + j] = VLANE(a0, r);
         S[(long)(r + SG_TOL_LANES) * k + j] = VLANE(a1, r);
