@@ -81,12 +81,6 @@ static void abs_dots1(int d, int k, const double *theta, const double *x, double
     }
 }
 
-/* The running sums of the tolerances over the samples, in the order of i */
-typedef struct {
-    double *Q, *R; /* k each: Q_j (not yet divided by n), R_j */
-    double lossE;
-} tol_sums;
-
 /* x if c, else +0.0, by a mask (gcc 12 keeps a branch for c ? x : 0.0) */
 static inline double keep_if(int c, double x)
 {
@@ -97,11 +91,17 @@ static inline double keep_if(int c, double x)
     return x;
 }
 
-/* samples i0 .. i0+nb-1, their S rows in S (row r = sample i0 + r) */
-static void tol_consume(const sg_workspace *ws, const double *v, int k, double u, double gd,
-                        double gk, int i0, int nb, const double *S, tol_sums *t)
+/* samples i0 .. i0+nb-1, their S rows in S (row r = sample i0 + r), into
+   Q, R (k each) and the returned lossE.  lossE is a local accumulator, as
+   in the loop this was split from: where two different NaNs meet (a
+   diverging run: Inf * 0 in E), which one an add keeps depends on the
+   operand order the compiler picks, and a pointer target instead of a
+   register changed it (tests/test_tol_abs.c saw the sign of a NaN loss
+   tolerance flip) */
+static inline double tol_consume(const sg_workspace *ws, const double *v, int k, double u,
+                                 double gd, double gk, int i0, int nb, const double *S,
+                                 double *Q, double *R, double lossE)
 {
-    double *Q = t->Q, *R = t->R;
     for (int i = i0; i < i0 + nb; i++) {
         const double *Hi = ws->H + (long)i * k, *Zi = ws->Z + (long)i * k;
         const double *Si = S + (long)(i - i0) * k;
@@ -117,8 +117,9 @@ static void tol_consume(const sg_workspace *ws, const double *v, int k, double u
             R[j] += ri * h;
         }
         double E = u * ri + Ef;
-        t->lossE += ri * E + 0.5 * E * E;
+        lossE += ri * E + 0.5 * E * E;
     }
+    return lossE;
 }
 
 /* One fused pass over the samples (issue 14, item 4): X (or ax's copy of
@@ -136,9 +137,9 @@ static void tol_empirical(sg_tol_abs *ax, const sg_problem *p, const double *the
     const double gd = sg_tol_gamma_u(d, u), gk = sg_tol_gamma_u(k, u);
     long rows = ax ? SG_TOL_BLOCK : SG_TOL_ROWS;
     double *S = malloc(sizeof(double) * (size_t)((rows + 1) * (long)k + 1));
-    tol_sums acc = {homog_tol, S ? S + rows * (long)k : NULL, 0.0};
+    double lossE = 0.0;
     double *Q = homog_tol; /* Q_j accumulates here, then becomes the tolerance */
-    double *R = acc.R;
+    double *R = S ? S + rows * (long)k : NULL;
     if (!S) {
         for (int j = 0; j < k; j++)
             homog_tol[j] = INFINITY;
@@ -151,7 +152,7 @@ static void tol_empirical(sg_tol_abs *ax, const sg_problem *p, const double *the
         sg_tol_abs_weights(ax, theta);
         for (int i0 = 0; i0 < n; i0 += SG_TOL_BLOCK) {
             int nb = sg_tol_abs_block(ax, i0, S);
-            tol_consume(ws, v, k, u, gd, gk, i0, nb, S, &acc);
+            lossE = tol_consume(ws, v, k, u, gd, gk, i0, nb, S, Q, R, lossE);
         }
     } else {
         for (int i0 = 0; i0 < n; i0 += SG_TOL_ROWS) {
@@ -161,10 +162,9 @@ static void tol_empirical(sg_tol_abs *ax, const sg_problem *p, const double *the
             else
                 for (int r = 0; r < nb; r++)
                     abs_dots1(d, k, theta, p->X + (long)(i0 + r) * d, S + (long)r * k);
-            tol_consume(ws, v, k, u, gd, gk, i0, nb, S, &acc);
+            lossE = tol_consume(ws, v, k, u, gd, gk, i0, nb, S, Q, R, lossE);
         }
     }
-    double lossE = acc.lossE;
     double invn = 1.0 / n;
     for (int j = 0; j < k; j++) {
         const double *w = theta + (long)j * d, *gw = g + (long)j * d;
