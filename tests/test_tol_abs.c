@@ -2,9 +2,10 @@
  * of |X| and from the scalar loop (sg_tol_state_abs with NULL) both equal,
  * bit for bit, those of the code they replaced (ref_tolerance.h, 7283754),
  * for k = 1..17 (both column paths, odd k), n from 1 to 100 (every
- * remainder mod SG_TOL_BLOCK and SG_TOL_LANES), d from 1, and u = 2^-53 and 2^-128 (the MPFR trajectory's); inputs with zeros of both
- * signs, subnormals and an infinity in W (the sums' Inf * 0 NaN; NaNs
- * compared as NaNs, see ta_same).
+ * remainder mod SG_TOL_BLOCK and SG_TOL_LANES), d from 1, and u = 2^-53
+ * and 2^-128 (the MPFR trajectory's); inputs with zeros of both signs,
+ * subnormals and an infinity in W (the sums' Inf * 0 NaN; NaNs compared
+ * as NaNs, see ta_same).
  * Negative control: one entry of X changed after the copy is seen. */
 #include "audit/relu/tol_abs.h"
 #include "audit/relu/tolerance.h"
