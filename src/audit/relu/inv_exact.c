@@ -27,16 +27,24 @@ struct exact_acc {
     sg_xacc *x;
     mpz_t z;
     mpfr_t out;
+    long cap;        /* entries of xn, limb: the longest dot product taken */
+    sg_xnum *xn;     /* a dot product's first factors, decomposed           */
+    uint64_t *limb;  /* their limbs (one each: doubles)                     */
 };
 
 exact_acc *inv_acc_new(long cap)
 {
-    (void)cap; /* the accumulator's size does not depend on the terms */
     exact_acc *e = calloc(1, sizeof *e);
     if (!e)
         return NULL;
+    e->cap = cap > 0 ? cap : 1;
     e->x = malloc(sizeof *e->x);
-    if (!e->x) {
+    e->xn = malloc((size_t)e->cap * sizeof *e->xn);
+    e->limb = malloc((size_t)e->cap * sizeof *e->limb);
+    if (!e->x || !e->xn || !e->limb) {
+        free(e->x);
+        free(e->xn);
+        free(e->limb);
         free(e);
         return NULL;
     }
@@ -53,6 +61,8 @@ void inv_acc_delete(exact_acc *e)
     mpz_clear(e->z);
     mpfr_clear(e->out);
     free(e->x);
+    free(e->xn);
+    free(e->limb);
     free(e);
 }
 
@@ -70,6 +80,31 @@ static void acc_add2(exact_acc *e, int s, double x, double y)
         acc_nonfinite(e);
     else
         sg_xacc_add_dd(e->x, s < 0 ? -x : x, y);
+}
+
+/* += s sum_l x_l y_l, l = 0..m-1: one sg_xacc_dot_xd, whose terms of a
+   one-limb x take the accumulator's 256-bit window (xacc.h) instead of
+   ten lane updates each.  The decomposition of a double needs it finite,
+   and a zero x drops its term whatever y is, so non-finite inputs are
+   caught first (the sum is then NaN, as with acc_add2); m > cap (not a
+   caller of this file) takes acc_add2 term by term. */
+static void acc_dot(exact_acc *e, int s, const double *x, const double *y, int m)
+{
+    if (m > e->cap) {
+        for (int l = 0; l < m; l++)
+            acc_add2(e, s, x[l], y[l]);
+        return;
+    }
+    int finite = 1;
+    for (int l = 0; l < m; l++) {
+        finite &= isfinite(x[l]) && isfinite(y[l]);
+        e->xn[l].limb = e->limb + l;
+        sg_xnum_from_double(&e->xn[l], s < 0 ? -x[l] : x[l]);
+    }
+    if (!finite)
+        acc_nonfinite(e);
+    else
+        sg_xacc_dot_xd(e->x, m, e->xn, y);
 }
 
 /* split a finite double: |x| = m 2^ex, m < 2^53 an integer; returns the sign */
@@ -128,8 +163,7 @@ static double acc_sum(exact_acc *e)
 double inv_homog_acc(exact_acc *e, int d, const double *w, const double *g, double v,
                         double gv)
 {
-    for (int l = 0; l < d; l++)
-        acc_add2(e, 1, w[l], g[l]);
+    acc_dot(e, 1, w, g, d);
     acc_add2(e, -1, v, gv);
     return acc_sum(e);
 }
@@ -138,10 +172,8 @@ double inv_homog_acc(exact_acc *e, int d, const double *w, const double *g, doub
 static void acc_db_terms(exact_acc *e, int d, const double *w, double v, const double *w1,
                          double v1)
 {
-    for (int l = 0; l < d; l++) {
-        acc_add2(e, 1, w1[l], w1[l]);
-        acc_add2(e, -1, w[l], w[l]);
-    }
+    acc_dot(e, 1, w1, w1, d);
+    acc_dot(e, -1, w, w, d);
     acc_add2(e, -1, v1, v1);
     acc_add2(e, 1, v, v);
 }
