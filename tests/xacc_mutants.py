@@ -21,19 +21,36 @@ int main(void)
     return f ? 1 : 0;
 }
 """
-# (name, text, occurrence, replacement)
+# (name, text, occurrence, replacement, extra compiler flags): the add
+# chains are inline asm on x86-64 and portable C elsewhere (SG_XACC_NO_ASM
+# builds the latter here); each is mutated in the build that uses it
+ASM = []
+C = ["-DSG_XACC_NO_ASM"]
 MUTANTS = [
-    ("two-limb add: top carry dropped", "(void)addc(c, w.w3, v3 ^ m, &w.w3);", 0,
-     "(void)addc(0, w.w3, v3 ^ m, &w.w3);"),
-    ("two-limb add: negation's +1 dropped", "c = addc((unsigned char)(m & 1), w.w0", 0,
-     "c = addc(0, w.w0"),
-    ("one-limb add: top carry dropped", "(void)addc(c, w.w3, v3 ^ m, &w.w3);", 1,
-     "(void)addc(0, w.w3, v3 ^ m, &w.w3);"),
-    ("one-limb add: negation's +1 dropped",
-     "unsigned char c = addc((unsigned char)(m & 1), w.w1", 0, "unsigned char c = addc(0, w.w1"),
-    ("window placed one bit off", "    *sh = 32;", 0, "    *sh = 31;"),
+    ("asm four-word chain: top carry dropped", '"adcq %[v3], %[w3]"', 0, '"addq %[v3], %[w3]"',
+     ASM),
+    ("asm four-word chain: negation's +1 dropped", '__asm__("btq $0, %[m]\\n\\t"', 0,
+     '__asm__("clc\\n\\t"', ASM),
+    ("asm three-word chain: top carry dropped", '"adcq %[v3], %[w3]"', 1, '"addq %[v3], %[w3]"',
+     ASM),
+    ("asm three-word chain: negation's +1 dropped", '__asm__("btq $0, %[m]\\n\\t"', 1,
+     '__asm__("clc\\n\\t"', ASM),
+    ("C two-limb add: top carry dropped", "(void)addc(c, w.w3, v3 ^ m, &w.w3);", 0,
+     "(void)addc(0, w.w3, v3 ^ m, &w.w3);", C),
+    ("C two-limb add: negation's +1 dropped", "c = addc((unsigned char)(m & 1), w.w0", 0,
+     "c = addc(0, w.w0", C),
+    ("C one-limb add: top carry dropped", "(void)addc(c, w.w3, v3 ^ m, &w.w3);", 1,
+     "(void)addc(0, w.w3, v3 ^ m, &w.w3);", C),
+    ("C one-limb add: negation's +1 dropped",
+     "unsigned char c = addc((unsigned char)(m & 1), w.w1", 0, "unsigned char c = addc(0, w.w1",
+     C),
+    ("one-limb run: position one bit off", "xl->e - 64 - 1075 + (long)ex", 0,
+     "xl->e - 64 - 1074 + (long)ex", ASM),
+    ("one-limb run: sign of x ignored", "^ (uint64_t)(xl->sign < 0));", 0, ");", ASM),
+    ("one-limb run: accepts a subnormal b", "if (ex - 1 >= 0x7fe)", 0, "if (ex >= 0x7ff)", ASM),
+    ("window placed one bit off", "    *sh = 32;", 0, "    *sh = 31;", ASM),
     ("flush drops the lowest digit", "            if (dq != 0)", 0,
-     "            if (dq != 0 && q > 0)"),
+     "            if (dq != 0 && q > 0)", ASM),
 ]
 
 
@@ -46,12 +63,13 @@ def replace_nth(s, sub, n, rep):
     return s[:i] + rep + s[i + len(sub):]
 
 
-def run(tmp, text):
+def run(tmp, text, flags):
     path = os.path.join(tmp, "xacc.c")
     with open(path, "w") as f:
         f.write(text)
     exe = os.path.join(tmp, "t")
-    cmd = [CC, "-std=c11", "-O2", "-D_GNU_SOURCE", "-ffp-contract=off", "-Isrc", "-I.", "-o", exe,
+    cmd = [CC, "-std=c11", "-O2", "-D_GNU_SOURCE", "-ffp-contract=off"] + flags + [
+           "-Isrc", "-I.", "-o", exe,
            os.path.join(tmp, "main.c"), "tests/test_xacc.c", path, "-lcunit", "-lmpfr", "-lgmp",
            "-lm"]
     if subprocess.run(cmd).returncode != 0:
@@ -65,15 +83,16 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         with open(os.path.join(tmp, "main.c"), "w") as f:
             f.write(MAIN)
-        if run(tmp, good) != 0:
-            sys.exit("xacc-mutants: the unmutated accumulator fails its tests")
-        for name, sub, n, rep in MUTANTS:
+        for flags in (ASM, C):
+            if run(tmp, good, flags) != 0:
+                sys.exit("xacc-mutants: the unmutated accumulator fails its tests " + str(flags))
+        for name, sub, n, rep, flags in MUTANTS:
             text = replace_nth(good, sub, n, rep)
             if text is None:
                 print("FAIL: mutant not applicable (text not found): " + name)
                 bad += 1
                 continue
-            rc = run(tmp, text)
+            rc = run(tmp, text, flags)
             if rc == 1:
                 caught += 1
                 print("ok: caught: " + name)

@@ -57,6 +57,63 @@ static inline unsigned char addc(unsigned char cin, uint64_t x, uint64_t y, uint
 }
 #endif
 
+/* w <- w + (V ^ m) + (m & 1) over all four words (add4) or the top three
+   (add3), m = 0 or all ones (so V or -V is added, ~V + 1 = -V).  On
+   x86-64 one add-with-carry chain whose carry stays in the flags: through
+   _addcarry_u64 gcc 12 moves every carry out to a register (setb) and back
+   (add $0xff), two more cycles per word on the chain each term of a dot
+   product waits on.  SG_XACC_NO_ASM selects the portable chain (tests). */
+typedef struct {
+    uint64_t w0, w1, w2, w3;
+} win4; /* a window by value: gcc keeps it in registers (an array it spills) */
+
+#if defined(__x86_64__) && !defined(SG_XACC_NO_ASM)
+static inline __attribute__((always_inline)) win4 add4(win4 w, uint64_t v0, uint64_t v1,
+                                                       uint64_t v2, uint64_t v3, uint64_t m)
+{
+    __asm__("btq $0, %[m]\n\t" /* CF <- m & 1 */
+            "adcq %[v0], %[w0]\n\t"
+            "adcq %[v1], %[w1]\n\t"
+            "adcq %[v2], %[w2]\n\t"
+            "adcq %[v3], %[w3]"
+            : [w0] "+r"(w.w0), [w1] "+r"(w.w1), [w2] "+r"(w.w2), [w3] "+r"(w.w3)
+            : [v0] "r"(v0 ^ m), [v1] "r"(v1 ^ m), [v2] "r"(v2 ^ m), [v3] "r"(v3 ^ m),
+              [m] "r"(m)
+            : "cc");
+    return w;
+}
+
+static inline __attribute__((always_inline)) win4 add3(win4 w, uint64_t v1, uint64_t v2,
+                                                       uint64_t v3, uint64_t m)
+{
+    __asm__("btq $0, %[m]\n\t"
+            "adcq %[v1], %[w1]\n\t"
+            "adcq %[v2], %[w2]\n\t"
+            "adcq %[v3], %[w3]"
+            : [w1] "+r"(w.w1), [w2] "+r"(w.w2), [w3] "+r"(w.w3)
+            : [v1] "r"(v1 ^ m), [v2] "r"(v2 ^ m), [v3] "r"(v3 ^ m), [m] "r"(m)
+            : "cc");
+    return w;
+}
+#else
+static inline win4 add4(win4 w, uint64_t v0, uint64_t v1, uint64_t v2, uint64_t v3, uint64_t m)
+{
+    unsigned char c = addc((unsigned char)(m & 1), w.w0, v0 ^ m, &w.w0);
+    c = addc(c, w.w1, v1 ^ m, &w.w1);
+    c = addc(c, w.w2, v2 ^ m, &w.w2);
+    (void)addc(c, w.w3, v3 ^ m, &w.w3);
+    return w;
+}
+
+static inline win4 add3(win4 w, uint64_t v1, uint64_t v2, uint64_t v3, uint64_t m)
+{
+    unsigned char c = addc((unsigned char)(m & 1), w.w1, v1 ^ m, &w.w1);
+    c = addc(c, w.w2, v2 ^ m, &w.w2);
+    (void)addc(c, w.w3, v3 ^ m, &w.w3);
+    return w;
+}
+#endif
+
 static void win_reset(sg_xacc *a)
 {
     memset(a->win, 0, sizeof a->win);
@@ -218,27 +275,19 @@ static void win_flush(sg_xacc *a)
    m = -neg (all ones or zero): the 181-bit product shifted into V (four
    words, < 2^245), added as V ^ m plus the carry-in m & 1 (~V + 1 = -V when
    m is all ones) by one carry chain */
-typedef struct {
-    uint64_t w0, w1, w2, w3;
-} win4; /* a window by value: gcc keeps it in registers (an array it spills) */
-
 static inline __attribute__((always_inline)) win4 win_add(win4 w, uint64_t x0, uint64_t x1,
                                                           uint64_t mb, unsigned s, uint64_t m)
 {
     u128 p0 = (u128)x0 * mb, p1 = (u128)x1 * mb;
-    uint64_t u0 = (uint64_t)p0, u1;
-    unsigned char c = addc(0, (uint64_t)(p0 >> 64), (uint64_t)p1, &u1);
-    uint64_t u2 = (uint64_t)(p1 >> 64) + c; /* < 2^53: the product is < 2^181 */
+    u128 mid = (p0 >> 64) + (u128)(uint64_t)p1; /* one add, one adc */
+    uint64_t u0 = (uint64_t)p0, u1 = (uint64_t)mid;
+    uint64_t u2 = (uint64_t)(p1 >> 64) + (uint64_t)(mid >> 64); /* < 2^53: the product is < 2^181 */
     /* x >> (64 - s) for s in [0, 64) without a branch: (x >> 1) >> (63 - s) */
     uint64_t v0 = u0 << s;
     uint64_t v1 = (u1 << s) | ((u0 >> 1) >> (63 - s));
     uint64_t v2 = (u2 << s) | ((u1 >> 1) >> (63 - s));
     uint64_t v3 = (u2 >> 1) >> (63 - s);
-    c = addc((unsigned char)(m & 1), w.w0, v0 ^ m, &w.w0);
-    c = addc(c, w.w1, v1 ^ m, &w.w1);
-    c = addc(c, w.w2, v2 ^ m, &w.w2);
-    (void)addc(c, w.w3, v3 ^ m, &w.w3);
-    return w;
+    return add4(w, v0, v1, v2, v3, m);
 }
 
 /* a <- a + x * b: into the window w * 2^(*wpos) (the caller's copy of
@@ -319,10 +368,7 @@ static inline __attribute__((always_inline)) win4 win_add1(win4 w, uint64_t x1, 
     uint64_t v1 = u1 << s;
     uint64_t v2 = (u2 << s) | ((u1 >> 1) >> (63 - s));
     uint64_t v3 = (u2 >> 1) >> (63 - s);
-    unsigned char c = addc((unsigned char)(m & 1), w.w1, v1 ^ m, &w.w1);
-    c = addc(c, w.w2, v2 ^ m, &w.w2);
-    (void)addc(c, w.w3, v3 ^ m, &w.w3);
-    return w;
+    return add3(w, v1, v2, v3, m);
 }
 
 /* a <- a + x * b (x decoded as d): into the window w (the caller's copy of
@@ -371,6 +417,71 @@ void sg_xacc_add_xd(sg_xacc *a, const sg_xnum *x, double b)
     term_acc(a, x, b);
 }
 
+/* one term through the general path on a's stored window (placement,
+   misses, wide x, non-finite b): the fast loops below leave it any term
+   that is not a finite product inside the placed window, so they call
+   nothing and keep their window in registers (with a call in the loop gcc
+   kept it on the stack, every term then waited on a store) */
+static __attribute__((noinline)) void term_slow(sg_xacc *a, const sg_xnum *x, xdec d, double b)
+{
+    win4 w = {a->win[0], a->win[1], a->win[2], a->win[3]};
+    w = term_xd(a, w, &a->wpos, x, d, b);
+    win_store(a, w);
+}
+
+/* the hot case of term_xd: x decoded as d, b finite and nonzero and the
+   product's bit 0 at wpos + sh with sh < 64.  Returns 0 with the term
+   added, or 1 (nothing done: term_slow's case) */
+static inline __attribute__((always_inline)) int term_fast(win4 *w, long wpos, xdec d, double b)
+{
+    uint64_t bits;
+    memcpy(&bits, &b, sizeof bits);
+    uint64_t ex = (bits >> 52) & 0x7ff;
+    if (ex == 0x7ff || !d.ok)
+        return 1;
+    uint64_t mb = (bits & ((UINT64_C(1) << 52) - 1)) | ((uint64_t)(ex != 0) << 52);
+    long pos = d.e + (long)ex - 1075 + (ex == 0);
+    uint64_t sh = (uint64_t)pos - (uint64_t)wpos;
+    if (sh >= 64)
+        return 1;
+    uint64_t m = -((bits >> 63) ^ d.neg);
+    if (d.x0 == 0)
+        *w = win_add1(*w, d.x1, mb, (unsigned)sh, m);
+    else
+        *w = win_add(*w, d.x0, d.x1, mb, (unsigned)sh, m);
+    return 0;
+}
+
+/* the run of terms l = *l0, ... of a dot product whose x is one limb (a
+   double W: the step audit's z) and whose b is normal and inside the
+   window at wpos: term_fast's case written out without the two-limb and
+   subnormal arms, in a function of its own so that the window's three
+   words stay in registers (inlined into the general loop, gcc spilled
+   them).  Stops at the first other term; *l0 is left there. */
+static __attribute__((noinline)) win4 dot1_run(win4 w, long wpos, const sg_xnum *x,
+                                               const double *b, int *l0, int l1)
+{
+    int l = *l0;
+    for (; l < l1; l++) {
+        const sg_xnum *xl = &x[l];
+        uint64_t bits;
+        memcpy(&bits, &b[l], sizeof bits);
+        if (xl->nl != 1 || (bits << 1) == 0)
+            break;
+        uint64_t ex = (bits >> 52) & 0x7ff;
+        if (ex - 1 >= 0x7fe) /* subnormal, Inf or NaN b */
+            break;
+        uint64_t mb = (bits & ((UINT64_C(1) << 52) - 1)) | (UINT64_C(1) << 52);
+        uint64_t sh = (uint64_t)(xl->e - 64 - 1075 + (long)ex) - (uint64_t)wpos;
+        if (sh >= 64)
+            break;
+        uint64_t m = -((bits >> 63) ^ (uint64_t)(xl->sign < 0));
+        w = win_add1(w, xl->limb[0], mb, (unsigned)sh, m);
+    }
+    *l0 = l;
+    return w;
+}
+
 void sg_xacc_dot_xd(sg_xacc *a, int m, const sg_xnum *x, const double *b)
 {
     for (int l0 = 0; l0 < m; l0 += WIN_CHUNK) {
@@ -378,27 +489,47 @@ void sg_xacc_dot_xd(sg_xacc *a, int m, const sg_xnum *x, const double *b)
         if (a->wterms > WIN_MAX_TERMS - (l1 - l0))
             win_flush(a);
         a->wterms += l1 - l0;
-        /* the window in locals (registers) for the loop */
-        win4 w = {a->win[0], a->win[1], a->win[2], a->win[3]};
-        long wpos = a->wpos;
-        for (int l = l0; l < l1; l++)
-            w = term_xd(a, w, &wpos, &x[l], decode_x(&x[l]), b[l]);
-        win_store(a, w);
-        a->wpos = wpos;
+        int l = l0;
+        while (l < l1) {
+            /* the window in locals (registers) for the run of fast terms */
+            win4 w = {a->win[0], a->win[1], a->win[2], a->win[3]};
+            long wpos = a->wpos;
+            for (;;) {
+                w = dot1_run(w, wpos, x, b, &l, l1);
+                if (l == l1)
+                    break;
+                /* any other term: a zero, or term_fast, or term_slow below */
+                if (x[l].nl == 0 || b[l] == 0.0 || !term_fast(&w, wpos, decode_x(&x[l]), b[l]))
+                    l++;
+                else
+                    break;
+            }
+            win_store(a, w);
+            if (l < l1) { /* term l: the general path, then back */
+                term_slow(a, &x[l], decode_x(&x[l]), b[l]);
+                l++;
+            }
+        }
     }
 }
 
 void sg_xacc_row_xd(sg_xacc *acc, int m, const sg_xnum *x, const double *b)
 {
+    if (x->nl == 0)
+        return;
     xdec d = decode_x(x); /* once for the row: x is the same in every term */
     for (int q = 0; q < m; q++) {
         sg_xacc *a = &acc[q];
         if (a->wterms >= WIN_MAX_TERMS)
             win_flush(a);
         a->wterms++;
+        if (b[q] == 0.0)
+            continue;
         win4 w = {a->win[0], a->win[1], a->win[2], a->win[3]};
-        w = term_xd(a, w, &a->wpos, x, d, b[q]);
-        win_store(a, w);
+        if (term_fast(&w, a->wpos, d, b[q]))
+            term_slow(a, x, d, b[q]);
+        else
+            win_store(a, w);
     }
 }
 
