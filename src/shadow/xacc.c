@@ -279,9 +279,9 @@ static inline __attribute__((always_inline)) win4 win_add(win4 w, uint64_t x0, u
                                                           uint64_t mb, unsigned s, uint64_t m)
 {
     u128 p0 = (u128)x0 * mb, p1 = (u128)x1 * mb;
-    u128 mid = (p0 >> 64) + (u128)(uint64_t)p1; /* one add, one adc */
-    uint64_t u0 = (uint64_t)p0, u1 = (uint64_t)mid;
-    uint64_t u2 = (uint64_t)(p1 >> 64) + (uint64_t)(mid >> 64); /* < 2^53: the product is < 2^181 */
+    uint64_t u0 = (uint64_t)p0, u1 = (uint64_t)(p0 >> 64) + (uint64_t)p1;
+    /* < 2^53: the product is < 2^181 */
+    uint64_t u2 = (uint64_t)(p1 >> 64) + (uint64_t)(u1 < (uint64_t)p1);
     /* x >> (64 - s) for s in [0, 64) without a branch: (x >> 1) >> (63 - s) */
     uint64_t v0 = u0 << s;
     uint64_t v1 = (u1 << s) | ((u0 >> 1) >> (63 - s));

@@ -263,6 +263,18 @@ static void emp_loss_grad(sg_shadow *s, const sg_problem *p)
             for (int b = 0; b < nb; b++)
                 sg_xacc_clear(&s->acc[b]);
             for (int i = 0; i < n; i++) {
+                /* the block of X's row (and the t) SG_SHADOW_PREFETCH rows
+                   ahead, into the cache: the rows are d doubles apart and
+                   a pass over them for every (j, block) missed it on the
+                   load of each row's first X (perf, issue 14 item 5); a
+                   hint only, no value depends on it */
+                if (i + SG_SHADOW_PREFETCH < n) {
+                    const double *xa = p->X + (long)(i + SG_SHADOW_PREFETCH) * d + l0;
+                    for (int b = 0; b < nb; b += 8)
+                        __builtin_prefetch(xa + b);
+                    __builtin_prefetch(xa + nb - 1);
+                    __builtin_prefetch(&s->tx[(long)(i + SG_SHADOW_PREFETCH) * k + j]);
+                }
                 const sg_xnum *t = &s->tx[(long)i * k + j];
                 if (t->nl == 0)
                     continue;

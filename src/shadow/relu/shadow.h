@@ -32,6 +32,7 @@
 #define SG_SHADOW_MIN_PREC 64
 #define SG_SHADOW_DEFAULT_PREC 128
 #define SG_SHADOW_LBLOCK 32   /* columns of gW accumulated at once */
+#define SG_SHADOW_PREFETCH 4  /* rows of X prefetched ahead in the gW sums */
 
 typedef struct {
     mpfr_prec_t prec;
