@@ -364,10 +364,135 @@ static void test_xacc_rows_and_range(void)
     free(acc);
 }
 
+/* a double of random sign and mantissa times 2^(e0 + a random shift in
+   [0, spread]), kept finite and nonzero (subnormal when e0 is low enough) */
+static double dw_double(int e0, int spread)
+{
+    uint64_t u = xq_next();
+    double m = 1.0 + (double)(u >> 12) * 0x1.0p-52; /* [1, 2) */
+    int e = e0 + (spread > 0 ? (int)(xq_next() % (uint64_t)(spread + 1)) : 0);
+    double v = ldexp(m, e);
+    if (v == 0.0 || !isfinite(v))
+        v = ldexp(1.0, e0 < 0 ? -1074 : 1023);
+    return (u & 1) ? -v : v;
+}
+
+/* the step audit's z: W a double (one limb), so sg_xacc_dot_xd's one-limb
+   run takes its terms (xacc.c dot1_run), leaving it for subnormal, zero
+   or non-finite b and for products outside the window.  Against exact
+   rationals, four roundings, at 128 and 53 bits; the overflow flag set
+   exactly when some w != 0 meets a non-finite b (as without the run:
+   w = 0 skips the term, whatever b is); exact cancellations end at + 0. */
+static void test_xacc_double_w(void)
+{
+    enum { MMAX = 1400 };
+    double *w = malloc(sizeof(double) * MMAX), *b = malloc(sizeof(double) * MMAX);
+    uint64_t *limbs = malloc(sizeof(uint64_t) * MMAX);
+    sg_xnum *xn = malloc(sizeof(sg_xnum) * MMAX);
+    sg_xacc *acc = malloc(sizeof *acc);
+    mpfr_t wm, got, want;
+    mpz_t z;
+    mpq_t exact, term, qb;
+    mpz_init(z);
+    mpq_inits(exact, term, qb, NULL);
+    mpfr_init2(wm, 53);
+    mpfr_inits2(128, got, want, (mpfr_ptr)0);
+    sg_xacc_init(acc);
+    static const mpfr_rnd_t rnds[4] = {MPFR_RNDN, MPFR_RNDZ, MPFR_RNDU, MPFR_RNDD};
+    static const int spreads[5] = {0, 6, 40, 300, 2000};
+    int bad = 0, bad_flag = 0, zeros = 0, overflows = 0, sums = 0;
+    for (int rep = 0; rep < 400; rep++) {
+        int m = rep % 5 == 0 ? 500 + (int)(xq_next() % 900) : 1 + (int)(xq_next() % 300);
+        int sp = spreads[rep % 5];
+        /* exponents centred anywhere: products from about 2^-2148 to 2^2046 */
+        int ew = sp >= 2000 ? -1074 : -1000 + (int)(xq_next() % (uint64_t)(1900 - sp));
+        int eb = sp >= 2000 ? -1074 : -1000 + (int)(xq_next() % (uint64_t)(1900 - sp));
+        int cancel = rep % 6 == 1, special = rep % 4 == 3 && !cancel;
+        if (cancel && m % 2)
+            m++; /* every term has its negation */
+        int want_overflow = 0;
+        mpq_set_ui(exact, 0, 1);
+        for (int q = 0; q < m; q++) {
+            w[q] = dw_double(ew, sp);
+            b[q] = dw_double(eb, sp);
+            if (cancel && q >= (m + 1) / 2) { /* the first half negated, reversed */
+                w[q] = w[m - 1 - q];
+                b[q] = -b[m - 1 - q];
+            }
+            if (special) {
+                uint64_t u = xq_next() % 64;
+                if (u == 0)
+                    b[q] = -0.0;
+                else if (u == 1)
+                    w[q] = -0.0;
+                else if (u == 2)
+                    b[q] = ldexp((double)(xq_next() % 1000 + 1), -1074); /* subnormal */
+                else if (u == 3) { /* w = 0 with a non-finite b: no term */
+                    w[q] = 0.0;
+                    b[q] = (xq_next() & 1) ? INFINITY : NAN;
+                } else if (u == 4 && rep % 8 == 7) /* a non-finite b: overflow */
+                    b[q] = (xq_next() & 1) ? -INFINITY : NAN;
+            }
+            if (w[q] != 0.0 && !isfinite(b[q]))
+                want_overflow = 1;
+            mpfr_set_d(wm, w[q], MPFR_RNDN);
+            xn[q].limb = limbs + q;
+            if (q % 2) {
+                CU_ASSERT_EQUAL_FATAL(sg_xnum_from_mpfr(&xn[q], wm, z), 0);
+            } else {
+                sg_xnum_from_double(&xn[q], w[q]);
+            }
+            CU_ASSERT_FATAL(xn[q].nl <= 1);
+            if (w[q] != 0.0 && isfinite(b[q])) {
+                mpq_set_d(term, w[q]);
+                mpq_set_d(qb, b[q]);
+                mpq_mul(term, term, qb);
+                mpq_add(exact, exact, term);
+            }
+        }
+        sg_xacc_clear(acc);
+        /* in one call or in pieces (the window carried between calls) */
+        if (rep % 3 == 2) {
+            int h = m / 3;
+            sg_xacc_dot_xd(acc, h, xn, b);
+            sg_xacc_dot_xd(acc, m - h, xn + h, b + h);
+        } else
+            sg_xacc_dot_xd(acc, m, xn, b);
+        sums++;
+        bad_flag += acc->overflow != want_overflow;
+        overflows += want_overflow;
+        if (want_overflow) {
+            sg_xacc_get(acc, got, MPFR_RNDN, z);
+            bad += !mpfr_nan_p(got);
+            continue;
+        }
+        int zero = mpq_sgn(exact) == 0;
+        zeros += zero;
+        for (int r = 0; r < 4; r++) {
+            mpfr_prec_t pr = r % 2 ? 53 : 128;
+            mpfr_set_prec(got, pr);
+            mpfr_set_prec(want, pr);
+            sg_xacc_get(acc, got, rnds[r], z);
+            mpfr_set_q(want, exact, rnds[r]);
+            bad += !(mpfr_equal_p(got, want) && (!zero || !mpfr_signbit(got)));
+        }
+    }
+    printf("\n    double W: %d sums (%d cancelling to + 0, %d overflowing), %d mismatches, "
+           "%d overflow flags wrong", sums, zeros, overflows, bad, bad_flag);
+    CU_ASSERT_EQUAL(bad, 0);
+    CU_ASSERT_EQUAL(bad_flag, 0);
+    CU_ASSERT(zeros >= 40 && overflows >= 10);
+    mpfr_clears(wm, got, want, (mpfr_ptr)0);
+    mpq_clears(exact, term, qb, NULL);
+    mpz_clear(z);
+    free(w); free(b); free(limbs); free(xn); free(acc);
+}
+
 int register_xacc_suite(void)
 {
     CU_pSuite s = CU_add_suite("xacc", NULL, NULL);
     return !s || !CU_add_test(s, "exact accumulator vs mpq, subnormal products", test_xacc_vs_mpq) ||
            !CU_add_test(s, "window paths vs mpq; a broken accumulator fails", test_xacc_window) ||
-           !CU_add_test(s, "row sums and the range edges", test_xacc_rows_and_range);
+           !CU_add_test(s, "row sums and the range edges", test_xacc_rows_and_range) ||
+           !CU_add_test(s, "double W (the one-limb run) vs mpq, flags", test_xacc_double_w);
 }
