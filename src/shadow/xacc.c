@@ -496,12 +496,20 @@ void sg_xacc_dot_xd(sg_xacc *a, int m, const sg_xnum *x, const double *b)
             long wpos = a->wpos;
             for (;;) {
                 w = dot1_run(w, wpos, x, b, &l, l1);
-                if (l == l1)
-                    break;
-                /* any other term: a zero, or term_fast, or term_slow below */
-                if (x[l].nl == 0 || b[l] == 0.0 || !term_fast(&w, wpos, decode_x(&x[l]), b[l]))
-                    l++;
-                else
+                /* the terms up to the next one-limb x (all of them for a
+                   two-limb W: the MPFR trajectory's z) and a one-limb term
+                   the run left: a zero, term_fast, or term_slow below */
+                int slow = 0;
+                while (l < l1 && !slow) {
+                    if (x[l].nl == 0 || b[l] == 0.0 ||
+                        !term_fast(&w, wpos, decode_x(&x[l]), b[l]))
+                        l++;
+                    else
+                        slow = 1;
+                    if (l < l1 && x[l].nl == 1)
+                        break;
+                }
+                if (slow || l == l1)
                     break;
             }
             win_store(a, w);
