@@ -1,7 +1,15 @@
 # xacc.mk -- the exact accumulator's tests catch broken window code
-# (tests/xacc_mutants.py: six mutants of src/shadow/xacc.c, each must fail
-# the xacc suite; the unmutated file must pass it)
+# (tests/xacc_mutants.py: thirteen mutants of src/shadow/xacc.c, of its asm
+# and portable add chains, the one-limb run and the window, each must fail
+# the xacc suite; the unmutated file must pass it in both builds).
+# xacc-diff (not in check: it needs the git history) compares this tree's
+# accumulator with an earlier revision's on random sums, bit for bit
+# (tests/xacc_diff.sh; XACC_REV, default d43957f).
 CHECK_TARGETS += xacc-mutants
-.PHONY: xacc-mutants
+.PHONY: xacc-mutants xacc-diff
 xacc-mutants:
 	python3 tests/xacc_mutants.py
+
+XACC_REV ?= d43957f
+xacc-diff:
+	sh tests/xacc_diff.sh $(XACC_REV)

@@ -1,0 +1,24 @@
+#!/bin/sh
+# xacc_diff.sh [REV [N]] -- the exact accumulator of this tree against the one
+# of git revision REV (default d43957f, before the asm chains and the
+# one-limb run): N random sums (default 200000) through both, results and
+# overflow flags bit-identical (tests/xacc_diff.c).  Run from the top of the
+# tree; SG_XACC_NO_ASM=1 builds this tree's portable add chains instead.
+set -e
+REV=${1:-d43957f}
+N=${2:-200000}
+CC=${CC:-gcc}
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+git show "$REV:src/shadow/xacc.c" > "$T/xacc_old.c"
+RN=""
+for f in init clear add_xd dot_xd row_xd add_dd get; do
+    RN="$RN -Dsg_xacc_$f=old_sg_xacc_$f"
+done
+RN="$RN -Dsg_xnum_from_mpfr=old_sg_xnum_from_mpfr -Dsg_xnum_from_double=old_sg_xnum_from_double"
+FLAGS="-std=c11 -O2 -D_GNU_SOURCE -ffp-contract=off -Isrc -I."
+$CC $FLAGS $RN -c "$T/xacc_old.c" -o "$T/old.o"
+EXTRA=""
+[ -n "$SG_XACC_NO_ASM" ] && EXTRA="-DSG_XACC_NO_ASM"
+$CC $FLAGS $EXTRA -o "$T/diff" tests/xacc_diff.c src/shadow/xacc.c "$T/old.o" -lmpfr -lgmp -lm
+"$T/diff" "$N"
