@@ -379,7 +379,8 @@ static double dw_double(int e0, int spread)
 
 /* the step audit's z: W a double (one limb), so sg_xacc_dot_xd's one-limb
    run takes its terms (xacc.c dot1_run), leaving it for subnormal, zero
-   or non-finite b and for products outside the window.  Against exact
+   or non-finite b and for products outside the window; and the same sums
+   by sg_xacc_dot_xd1 on decoded factors (dot1d_run, the audit's path).  Against exact
    rationals, four roundings, at 128 and 53 bits; the overflow flag set
    exactly when some w != 0 meets a non-finite b (as without the run:
    w = 0 skips the term, whatever b is); exact cancellations end at + 0. */
@@ -389,6 +390,7 @@ static void test_xacc_double_w(void)
     double *w = malloc(sizeof(double) * MMAX), *b = malloc(sizeof(double) * MMAX);
     uint64_t *limbs = malloc(sizeof(uint64_t) * MMAX);
     sg_xnum *xn = malloc(sizeof(sg_xnum) * MMAX);
+    sg_xd1 *wd = malloc(sizeof(sg_xd1) * MMAX), *bd = malloc(sizeof(sg_xd1) * MMAX);
     sg_xacc *acc = malloc(sizeof *acc);
     mpfr_t wm, got, want;
     mpz_t z;
@@ -408,6 +410,7 @@ static void test_xacc_double_w(void)
         int ew = sp >= 2000 ? -1074 : -1000 + (int)(xq_next() % (uint64_t)(1900 - sp));
         int eb = sp >= 2000 ? -1074 : -1000 + (int)(xq_next() % (uint64_t)(1900 - sp));
         int cancel = rep % 6 == 1, special = rep % 4 == 3 && !cancel;
+        int edge = rep % 10 == 8; /* (cancelling when rep % 6 == 1 too) */
         if (cancel && m % 2)
             m++; /* every term has its negation */
         int want_overflow = 0;
@@ -418,6 +421,16 @@ static void test_xacc_double_w(void)
             if (cancel && q >= (m + 1) / 2) { /* the first half negated, reversed */
                 w[q] = w[m - 1 - q];
                 b[q] = -b[m - 1 - q];
+            }
+            if (edge) { /* b at the normal/subnormal boundary, w huge: the
+                           subnormal products land in the window too */
+                w[q] = dw_double(900, 3);
+                b[q] = dw_double(-1022, 1);
+                if (q % 3 == 1) /* a subnormal with a full mantissa */
+                    b[q] = ldexp((double)((xq_next() >> 12) | (UINT64_C(1) << 51)), -1074) *
+                           ((xq_next() & 1) ? -1.0 : 1.0);
+                if (q % 11 == 4)
+                    b[q] = (q & 1) ? -0.0 : 0.0;
             }
             if (special) {
                 uint64_t u = xq_next() % 64;
@@ -450,42 +463,51 @@ static void test_xacc_double_w(void)
                 mpq_add(exact, exact, term);
             }
         }
-        sg_xacc_clear(acc);
-        /* in one call or in pieces (the window carried between calls) */
-        if (rep % 3 == 2) {
-            int h = m / 3;
-            sg_xacc_dot_xd(acc, h, xn, b);
-            sg_xacc_dot_xd(acc, m - h, xn + h, b + h);
-        } else
-            sg_xacc_dot_xd(acc, m, xn, b);
-        sums++;
-        bad_flag += acc->overflow != want_overflow;
-        overflows += want_overflow;
-        if (want_overflow) {
-            sg_xacc_get(acc, got, MPFR_RNDN, z);
-            bad += !mpfr_nan_p(got);
-            continue;
+        for (int q = 0; q < m; q++) {
+            sg_xd1_from_xnum(&wd[q], &xn[q]);
+            sg_xd1_from_double(&bd[q], b[q]);
         }
-        int zero = mpq_sgn(exact) == 0;
-        zeros += zero;
-        for (int r = 0; r < 4; r++) {
-            mpfr_prec_t pr = r % 2 ? 53 : 128;
-            mpfr_set_prec(got, pr);
-            mpfr_set_prec(want, pr);
-            sg_xacc_get(acc, got, rnds[r], z);
-            mpfr_set_q(want, exact, rnds[r]);
-            bad += !(mpfr_equal_p(got, want) && (!zero || !mpfr_signbit(got)));
+        /* sg_xacc_dot_xd, then the decoded sg_xacc_dot_xd1 (the audit's) */
+        for (int path = 0; path < 2; path++) {
+            sg_xacc_clear(acc);
+            /* in one call or in pieces (the window carried between calls) */
+            int h = rep % 3 == 2 ? m / 3 : m;
+            if (path == 0) {
+                sg_xacc_dot_xd(acc, h, xn, b);
+                sg_xacc_dot_xd(acc, m - h, xn + h, b + h);
+            } else {
+                sg_xacc_dot_xd1(acc, h, xn, wd, b, bd);
+                sg_xacc_dot_xd1(acc, m - h, xn + h, wd + h, b + h, bd + h);
+            }
+            sums++;
+            bad_flag += acc->overflow != want_overflow;
+            overflows += want_overflow;
+            if (want_overflow) {
+                sg_xacc_get(acc, got, MPFR_RNDN, z);
+                bad += !mpfr_nan_p(got);
+                continue;
+            }
+            int zero = mpq_sgn(exact) == 0;
+            zeros += zero;
+            for (int r = 0; r < 4; r++) {
+                mpfr_prec_t pr = r % 2 ? 53 : 128;
+                mpfr_set_prec(got, pr);
+                mpfr_set_prec(want, pr);
+                sg_xacc_get(acc, got, rnds[r], z);
+                mpfr_set_q(want, exact, rnds[r]);
+                bad += !(mpfr_equal_p(got, want) && (!zero || !mpfr_signbit(got)));
+            }
         }
     }
-    printf("\n    double W: %d sums (%d cancelling to + 0, %d overflowing), %d mismatches, "
+    printf("\n    double W, both paths: %d sums (%d cancelling to + 0, %d overflowing), %d mismatches, "
            "%d overflow flags wrong", sums, zeros, overflows, bad, bad_flag);
     CU_ASSERT_EQUAL(bad, 0);
     CU_ASSERT_EQUAL(bad_flag, 0);
-    CU_ASSERT(zeros >= 40 && overflows >= 10);
+    CU_ASSERT(zeros >= 80 && overflows >= 20);
     mpfr_clears(wm, got, want, (mpfr_ptr)0);
     mpq_clears(exact, term, qb, NULL);
     mpz_clear(z);
-    free(w); free(b); free(limbs); free(xn); free(acc);
+    free(w); free(b); free(limbs); free(xn); free(wd); free(bd); free(acc);
 }
 
 int register_xacc_suite(void)

@@ -1,6 +1,6 @@
 # xacc.mk -- the exact accumulator's tests catch broken window code
-# (tests/xacc_mutants.py: thirteen mutants of src/shadow/xacc.c, of its asm
-# and portable add chains, the one-limb run and the window, each must fail
+# (tests/xacc_mutants.py: seventeen mutants of src/shadow/xacc.c, of its asm
+# and portable add chains, the one-limb runs (plain and decoded), the decoders and the window, each must fail
 # the xacc suite; the unmutated file must pass it in both builds).
 # xacc-diff (not in check: it needs the git history) compares this tree's
 # accumulator with an earlier revision's on random sums, bit for bit

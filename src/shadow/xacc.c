@@ -521,6 +521,79 @@ void sg_xacc_dot_xd(sg_xacc *a, int m, const sg_xnum *x, const double *b)
     }
 }
 
+void sg_xd1_from_xnum(sg_xd1 *out, const sg_xnum *x)
+{
+    /* a one-limb x as dot1_run takes it: x1 = limb 0 one word up */
+    out->m = x->nl == 1 ? x->limb[0] : 0;
+    out->e = x->e - 64;
+    out->neg = -(uint64_t)(x->sign < 0);
+}
+
+void sg_xd1_from_double(sg_xd1 *out, double b)
+{
+    uint64_t bits;
+    memcpy(&bits, &b, sizeof bits);
+    uint64_t ex = (bits >> 52) & 0x7ff;
+    /* a normal b only (dot1_run's case); the general path takes the rest */
+    out->m = ex - 1 < 0x7fe ? (bits & ((UINT64_C(1) << 52) - 1)) | (UINT64_C(1) << 52) : 0;
+    out->e = (int64_t)ex - 1075;
+    out->neg = -(bits >> 63);
+}
+
+/* dot1_run on decoded factors: the same terms (one-limb x, normal b,
+   inside the window), without decoding them again for every product */
+static __attribute__((noinline)) win4 dot1d_run(win4 w, long wpos, const sg_xd1 *xd,
+                                                const sg_xd1 *bd, int *l0, int l1)
+{
+    int l = *l0;
+    for (; l < l1; l++) {
+        if (xd[l].m == 0 || bd[l].m == 0)
+            break;
+        uint64_t sh = (uint64_t)(xd[l].e + bd[l].e) - (uint64_t)wpos;
+        if (sh >= 64)
+            break;
+        w = win_add1(w, xd[l].m, bd[l].m, (unsigned)sh, xd[l].neg ^ bd[l].neg);
+    }
+    *l0 = l;
+    return w;
+}
+
+void sg_xacc_dot_xd1(sg_xacc *a, int m, const sg_xnum *x, const sg_xd1 *xd, const double *b,
+                     const sg_xd1 *bd)
+{
+    for (int l0 = 0; l0 < m; l0 += WIN_CHUNK) {
+        int l1 = m - l0 < WIN_CHUNK ? m : l0 + WIN_CHUNK;
+        if (a->wterms > WIN_MAX_TERMS - (l1 - l0))
+            win_flush(a);
+        a->wterms += l1 - l0;
+        int l = l0;
+        while (l < l1) {
+            win4 w = {a->win[0], a->win[1], a->win[2], a->win[3]};
+            long wpos = a->wpos;
+            int slow = 0;
+            for (;;) {
+                w = dot1d_run(w, wpos, xd, bd, &l, l1);
+                if (l == l1)
+                    break;
+                /* term l as sg_xacc_dot_xd takes it: a zero, term_fast, or
+                   term_slow below */
+                if (x[l].nl == 0 || b[l] == 0.0 ||
+                    !term_fast(&w, wpos, decode_x(&x[l]), b[l]))
+                    l++;
+                else {
+                    slow = 1;
+                    break;
+                }
+            }
+            win_store(a, w);
+            if (slow) {
+                term_slow(a, &x[l], decode_x(&x[l]), b[l]);
+                l++;
+            }
+        }
+    }
+}
+
 void sg_xacc_row_xd(sg_xacc *acc, int m, const sg_xnum *x, const double *b)
 {
     if (x->nl == 0)

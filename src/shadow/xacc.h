@@ -27,6 +27,18 @@
  * every term it accepts is inside [SG_XACC_LO, SG_XACC_HI - 160) (the lane
  * path's range), so the overflow flag is set for exactly the terms that set
  * it without the window.
+ *
+ * Cost (issue 14, item 5, second pass; docs/benchmark.md): on x86-64 the
+ * window's add-with-carry chain is inline asm, the carry kept in the flags
+ * (SG_XACC_NO_ASM: the portable chain, same results), and a dot product
+ * whose x is one limb (the step audit's z: W a double) runs its terms with
+ * a normal b inside the window in a leaf function that keeps the window in
+ * registers; every other term takes the paths above, so which terms end in
+ * the window, in the lanes or set the flag is unchanged, and the value held
+ * is the same exact sum.  No floating-point arithmetic is involved: a
+ * product of a limb and a 53-bit mantissa is one exact 64 x 64 -> 128-bit
+ * integer multiply, which is why error-free transformations (Dekker's
+ * TwoProduct, TwoSum) would add work here rather than remove it.
  */
 #ifndef SG_XACC_H
 #define SG_XACC_H
@@ -83,6 +95,26 @@ void sg_xacc_dot_xd(sg_xacc *a, int m, const sg_xnum *x, const double *b);
 
 /* acc[q] <- acc[q] + x * b[q], q = 0..m-1, exactly (a row of the gW sums) */
 void sg_xacc_row_xd(sg_xacc *acc, int m, const sg_xnum *x, const double *b);
+
+/* One factor of a one-limb term decoded once for many dot products (the
+   step audit decodes W once a step and each row of X once for its k
+   products): the term x * b has bit 0 of its product x.m * b.m at
+   position x.e + b.e and sign mask x.neg ^ b.neg.  m == 0 marks a factor
+   the decoded loop leaves to the general path (for x: not exactly one
+   limb; for b: zero, subnormal, Inf or NaN). */
+typedef struct {
+    uint64_t m;
+    int64_t e;
+    uint64_t neg; /* 0 or all ones */
+} sg_xd1;
+
+void sg_xd1_from_xnum(sg_xd1 *out, const sg_xnum *x);
+void sg_xd1_from_double(sg_xd1 *out, double b);
+
+/* sg_xacc_dot_xd(a, m, x, b) with xd[l], bd[l] decoded from x[l], b[l]:
+   the same exact sum, the same overflow flag */
+void sg_xacc_dot_xd1(sg_xacc *a, int m, const sg_xnum *x, const sg_xd1 *xd, const double *b,
+                     const sg_xd1 *bd);
 
 /* a <- a + b * c exactly (two finite doubles) */
 void sg_xacc_add_dd(sg_xacc *a, double b, double c);

@@ -60,7 +60,10 @@ int sg_shadow_init(sg_shadow *s, const sg_problem *p, mpfr_prec_t prec)
         s->tx = calloc((size_t)nk, sizeof(sg_xnum));
         s->limbs = calloc((size_t)(kd + nk) * (size_t)L, sizeof(uint64_t));
         s->acc = malloc(SG_SHADOW_LBLOCK * sizeof(sg_xacc));
-        ok = ok && s->Z && s->f && s->r && s->wx && s->tx && s->limbs && s->acc;
+        s->wd = calloc((size_t)(kd > 0 ? kd : 1), sizeof(sg_xd1));
+        s->xd = calloc((size_t)(s->d > 0 ? s->d : 1), sizeof(sg_xd1));
+        ok = ok && s->Z && s->f && s->r && s->wx && s->tx && s->limbs && s->acc && s->wd &&
+             s->xd;
         if (ok) {
             for (long q = 0; q < kd; q++)
                 s->wx[q].limb = s->limbs + q * L;
@@ -106,6 +109,8 @@ void sg_shadow_free(sg_shadow *s)
     free(s->wx);
     free(s->tx);
     free(s->limbs);
+    free(s->wd);
+    free(s->xd);
     free(s->acc);
     free_mp(s->fb_prod, s->fb_cap);
     free(s->fb_ptr);
@@ -193,17 +198,23 @@ static void emp_loss_grad(sg_shadow *s, const sg_problem *p)
     /* Z[i][j] = w_j . x_i, exact then rounded once (a row of W that does
        not decompose, or a sum that leaves the range: the exact fallback) */
     int wbad = 0;
-    for (long q = 0; q < kd; q++)
+    for (long q = 0; q < kd; q++) {
         if (sg_xnum_from_mpfr(&s->wx[q], W[q], s->z) != 0)
             wbad = 1;
+        else
+            sg_xd1_from_xnum(&s->wd[q], &s->wx[q]);
+    }
     for (int i = 0; i < n; i++) {
         const double *x = p->X + (long)i * d;
+        if (!wbad) /* the row of X decoded once for its k products */
+            for (int l = 0; l < d; l++)
+                sg_xd1_from_double(&s->xd[l], x[l]);
         for (int j = 0; j < k; j++) {
             const sg_xnum *w = s->wx + (long)j * d;
             mpfr_ptr zq = s->Z[(long)i * k + j];
             if (!wbad) {
                 sg_xacc_clear(acc);
-                sg_xacc_dot_xd(acc, d, w, x);
+                sg_xacc_dot_xd1(acc, d, w, s->wd + (long)j * d, x, s->xd);
                 if (!acc->overflow) {
                     sg_xacc_get(acc, zq, MPFR_RNDN, s->z);
                     continue;

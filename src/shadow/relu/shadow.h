@@ -56,6 +56,8 @@ typedef struct {
     sg_xnum *wx;             /* k*d decomposed W (empirical)                */
     sg_xnum *tx;             /* n*k decomposed t = r v (empirical)          */
     uint64_t *limbs;         /* storage of wx and tx                        */
+    sg_xd1 *wd, *xd;         /* k*d W and d (one row of) X decoded for
+                                sg_xacc_dot_xd1 (empirical)                */
     sg_xacc *acc;            /* SG_SHADOW_LBLOCK accumulators               */
     mpz_t z;
     long range_errors;       /* reductions that could not be made exactly    */
