@@ -23,6 +23,11 @@ $(SHADOW_BENCH_BIN): tests/bench/bench_shadow.c tests/bench/bench_common.h $(APP
 	mkdir -p $(BUILD)/bench
 	$(CC) $(ALLCFLAGS) -o $@ $< $(APPLIB) $(LIB) $(LDLIBS)
 
+# the audited step alone, for perf record (tests/bench/audit_loop.c)
+$(BUILD)/bench/audit_loop: tests/bench/audit_loop.c tests/bench/bench_common.h $(APPLIB) $(LIB) Makefile tests/shadow.mk
+	mkdir -p $(BUILD)/bench
+	$(CC) $(ALLCFLAGS) -Itests/bench -o $@ $< $(APPLIB) $(LIB) $(LDLIBS)
+
 .PHONY: bench-shadow
 bench-shadow: program $(SHADOW_BENCH_BIN)
 	$(SHADOW_BENCH_BIN)

@@ -197,16 +197,20 @@ static void emp_loss_grad(sg_shadow *s, const sg_problem *p)
 
     /* Z[i][j] = w_j . x_i, exact then rounded once (a row of W that does
        not decompose, or a sum that leaves the range: the exact fallback) */
-    int wbad = 0;
+    int wbad = 0, wone = 1; /* wone: every W of at most one limb (a double) */
     for (long q = 0; q < kd; q++) {
         if (sg_xnum_from_mpfr(&s->wx[q], W[q], s->z) != 0)
             wbad = 1;
         else
             sg_xd1_from_xnum(&s->wd[q], &s->wx[q]);
+        wone = wone && s->wx[q].nl <= 1;
     }
+    /* the step audit's W (doubles): the decoded dot, sg_xacc_dot_xd1; a
+       wider W (the MPFR trajectory) gains nothing from it */
+    int dec = !wbad && wone;
     for (int i = 0; i < n; i++) {
         const double *x = p->X + (long)i * d;
-        if (!wbad) /* the row of X decoded once for its k products */
+        if (dec) /* the row of X decoded once for its k products */
             for (int l = 0; l < d; l++)
                 sg_xd1_from_double(&s->xd[l], x[l]);
         for (int j = 0; j < k; j++) {
@@ -214,7 +218,10 @@ static void emp_loss_grad(sg_shadow *s, const sg_problem *p)
             mpfr_ptr zq = s->Z[(long)i * k + j];
             if (!wbad) {
                 sg_xacc_clear(acc);
-                sg_xacc_dot_xd1(acc, d, w, s->wd + (long)j * d, x, s->xd);
+                if (dec)
+                    sg_xacc_dot_xd1(acc, d, w, s->wd + (long)j * d, x, s->xd);
+                else
+                    sg_xacc_dot_xd(acc, d, w, x);
                 if (!acc->overflow) {
                     sg_xacc_get(acc, zq, MPFR_RNDN, s->z);
                     continue;
