@@ -33,7 +33,9 @@
  * (SG_XACC_NO_ASM: the portable chain, same results), and a dot product
  * whose x is one limb (the step audit's z: W a double) runs its terms with
  * a normal b inside the window in a leaf function that keeps the window in
- * registers; every other term takes the paths above, so which terms end in
+ * registers (sg_xacc_dot_xd1: the same on factors decoded once, W once a
+ * step and a row of X once for its k products); every other term takes
+ * the paths above, so which terms end in
  * the window, in the lanes or set the flag is unchanged, and the value held
  * is the same exact sum.  No floating-point arithmetic is involved: a
  * product of a limb and a 53-bit mantissa is one exact 64 x 64 -> 128-bit
