@@ -33,15 +33,16 @@
 
 typedef unsigned __int128 u128;
 
-/* *s <- x + y + cin, the carry out returned (cin, the result 0 or 1).  On
-   x86-64 the compiler's add-with-carry builtin: gcc 12 keeps neither an
-   unsigned __int128 window nor the portable carry test below in registers
-   (it spills the window, each term then waits on a store), and the
-   window's one carry chain is this file's inner loop (issue 14, item 5). */
+/* *s <- x + y + cin, the carry out returned (cin, the result 0 or 1): the
+   portable chains' step (add4, add3 below with SG_XACC_NO_ASM or off
+   x86-64; unused, and so marked, where the asm chains replace them).  On
+   x86-64 the compiler's add-with-carry builtin (the first window code
+   used it: gcc 12 spilled an unsigned __int128 window and the portable
+   carry test). */
 #if defined(__x86_64__)
 #include <x86intrin.h>
-static inline __attribute__((always_inline)) unsigned char addc(unsigned char cin, uint64_t x,
-                                                                uint64_t y, uint64_t *s)
+static inline __attribute__((always_inline, unused)) unsigned char
+addc(unsigned char cin, uint64_t x, uint64_t y, uint64_t *s)
 {
     unsigned long long r;
     unsigned char c = _addcarry_u64(cin, x, y, &r);
@@ -49,7 +50,8 @@ static inline __attribute__((always_inline)) unsigned char addc(unsigned char ci
     return c;
 }
 #else
-static inline unsigned char addc(unsigned char cin, uint64_t x, uint64_t y, uint64_t *s)
+static inline __attribute__((unused)) unsigned char addc(unsigned char cin, uint64_t x,
+                                                         uint64_t y, uint64_t *s)
 {
     uint64_t r = x + y, t = r + cin;
     *s = t;

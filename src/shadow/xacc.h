@@ -35,9 +35,8 @@
  * a normal b inside the window in a leaf function that keeps the window in
  * registers (sg_xacc_dot_xd1: the same on factors decoded once, W once a
  * step and a row of X once for its k products); every other term takes
- * the paths above, so which terms end in
- * the window, in the lanes or set the flag is unchanged, and the value held
- * is the same exact sum.  No floating-point arithmetic is involved: a
+ * the paths above, so which terms end in the window, in the lanes or set
+ * the flag is unchanged, and the value held is the same exact sum.  No floating-point arithmetic is involved: a
  * product of a limb and a 53-bit mantissa is one exact 64 x 64 -> 128-bit
  * integer multiply, which is why error-free transformations (Dekker's
  * TwoProduct, TwoSum) would add work here rather than remove it.
