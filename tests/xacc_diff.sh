@@ -20,5 +20,5 @@ FLAGS="-std=c11 -O2 -D_GNU_SOURCE -ffp-contract=off -Isrc -I."
 $CC $FLAGS $RN -c "$T/xacc_old.c" -o "$T/old.o"
 EXTRA=""
 [ -n "$SG_XACC_NO_ASM" ] && EXTRA="-DSG_XACC_NO_ASM"
-$CC $FLAGS $EXTRA -o "$T/diff" tests/xacc_diff.c src/shadow/xacc.c "$T/old.o" -lmpfr -lgmp -lm
+$CC $FLAGS $EXTRA -o "$T/diff" tests/xacc_diff.c src/shadow/xacc.c src/shadow/xnum_mpfr.c "$T/old.o" -lmpfr -lgmp -lm
 "$T/diff" "$N"

@@ -76,7 +76,7 @@ def run(tmp, text, flags):
     exe = os.path.join(tmp, "t")
     cmd = [CC, "-std=c11", "-O2", "-D_GNU_SOURCE", "-ffp-contract=off"] + flags + [
            "-Isrc", "-I.", "-o", exe,
-           os.path.join(tmp, "main.c"), "tests/test_xacc.c", path, "-lcunit", "-lmpfr", "-lgmp",
+           os.path.join(tmp, "main.c"), "tests/test_xacc.c", path, "src/shadow/xnum_mpfr.c", "-lcunit", "-lmpfr", "-lgmp",
            "-lm"]
     if subprocess.run(cmd).returncode != 0:
         sys.exit("xacc-mutants: build failed: " + " ".join(cmd))

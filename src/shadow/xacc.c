@@ -678,32 +678,6 @@ void sg_xacc_get(sg_xacc *a, mpfr_t out, mpfr_rnd_t rnd, mpz_t z)
     mpfr_set_z_2exp(out, z, (mpfr_exp_t)(SG_XACC_LO + 32L * a->cmin), rnd);
 }
 
-int sg_xnum_from_mpfr(sg_xnum *out, const mpfr_t x, mpz_t z)
-{
-    out->nl = 0;
-    out->sign = 1;
-    out->e = 0;
-    if (mpfr_zero_p(x))
-        return 0;
-    if (!mpfr_number_p(x))
-        return -1;
-    mpfr_exp_t e = mpfr_get_z_2exp(z, x);
-    if (mpz_sgn(z) < 0) {
-        out->sign = -1;
-        mpz_neg(z, z);
-    }
-    mp_bitcnt_t tz = mpz_scan1(z, 0);
-    mpz_tdiv_q_2exp(z, z, tz);
-    size_t nl = mpz_size(z);
-    if (nl > (size_t)sg_xnum_limbs(mpfr_get_prec(x)))
-        return -1;
-    out->e = (long)e + (long)tz;
-    out->nl = (int)nl;
-    for (size_t q = 0; q < nl; q++)
-        out->limb[q] = mpz_getlimbn(z, (mp_size_t)q);
-    return 0;
-}
-
 void sg_xnum_from_double(sg_xnum *out, double x)
 {
     out->nl = 0;
