@@ -128,10 +128,9 @@ block() { # LABEL FILES MUTANTS
 # stale-start-grad-W -- the in-place sums of gW not started from 0 -- by the
 # functional postcondition gW == GradW)
 MUTANTS='off-by-one-dot|kernels/dot.c|sg_dot|s/for (int l = 0; l < m; l++)/for (int l = 0; l <= m; l++)/|loop_invariant_range_preserved
-off-by-one-forward|kernels/relu/forward.c|sg_forward_cells|0,/for (int l = 0; l < d; l++) {$/s//for (int l = 0; l < d - 1; l++) {/|assert_cell
-off-by-one-forward-rows|kernels/relu/forward.c|sg_forward_rows|/^static void sg_forward_rows/,$s/for (int l = 0; l < d; l++) {$/for (int l = 0; l < d - 1; l++) {/|assert_cell
-wrong-index-forward-rows|kernels/relu/forward.c|sg_forward_rows|s/double p = SG_MUL(x, Wt\[wl + j\]);/double p = SG_MUL(x, Wt[wl]);/|assert_term
-wrong-transpose-forward|kernels/relu/forward.c|sg_forward_rows|s/Wt\[(long)l \* k + j\] = W\[(long)j \* d + l\];/Wt[(long)l * k + j] = W[(long)l * d + j];/|loop_invariant_wt_done_2_preserved
+off-by-one-forward|kernels/relu/forward.c|sg_forward_tiles|/^static void sg_forward_tiles/,$s/for (int l = 0; l < d; l++) {$/for (int l = 0; l < d - 1; l++) {/|assert_cell
+wrong-index-forward|kernels/relu/forward.c|sg_forward_tiles|s/double w = Wt\[wl + jb + c\];/double w = Wt[wl + jb];/|assert_w_pre
+wrong-transpose-forward|kernels/relu/forward.c|sg_forward_tiles|s/Wt\[(long)l \* kp + t\] = W\[(long)j \* d + l\];/Wt[(long)l * kp + t] = W[(long)l * d + j];/|loop_invariant_wt_done_2_preserved
 wrong-index-grad-v|kernels/relu/empirical.c|sg_grad_v|s/double p = SG_MUL(ri, h);/double p = SG_MUL(r[j], h);/|assert_term
 dropped-term-residual|kernels/relu/residual_update.c|sg_residual|s/r\[i\] = SG_SUB(f\[i\], y\[i\]);/r[i] = f[i];/|loop_invariant_done_preserved
 wrong-sign-update|kernels/relu/residual_update.c|sg_gd_update|s/theta\[i\] = SG_SUB(theta\[i\], s);/theta[i] = SG_ADD(theta[i], s);/|loop_invariant_done_preserved
@@ -183,7 +182,7 @@ block value "kernels/rng.c kernels/detmath.c kernels/dot.c kernels/geometry.c ke
 # named with a goal it does not falsify -- ensures activation, H == Relu(Z),
 # which still holds for the wrong Z and proves in 0.03 s -- must be reported
 # NOT caught, and the test must then fail
-SELF_MUTANTS='off-by-one-forward-misnamed|kernels/relu/forward.c|sg_forward_cells|0,/for (int l = 0; l < d; l++) {$/s//for (int l = 0; l < d - 1; l++) {/|ensures_activation'
+SELF_MUTANTS='off-by-one-forward-misnamed|kernels/relu/forward.c|sg_forward_tiles|/^static void sg_forward_tiles/,$s/for (int l = 0; l < d; l++) {$/for (int l = 0; l < d - 1; l++) {/|ensures_activation'
 block selftest "kernels/dot.c kernels/relu/empirical.c kernels/relu/forward.c" "$SELF_MUTANTS"
 
 # ---- the rounding run (issue 15, item 3): the order of a reduction ----

@@ -107,12 +107,12 @@ static void test_bits_negative_control(void)
     /* another order of one dot product: (1 + 1e100) - 1e100 = 0 vs
        (1e100 - 1e100) + 1 = 1 */
     double X[3] = {1.0, 1e100, -1e100}, W[3] = {1.0, 1.0, 1.0}, Z1, H1, Z2, H2;
-    double Xr[3] = {1e100, -1e100, 1.0}, Wt[3];
+    double Xr[3] = {1e100, -1e100, 1.0}, Wt[SG_FWD_SCRATCH(3, 1)];
     sg_forward(1, 3, 1, X, W, Wt, &Z1, &H1);
     sg_forward(1, 3, 1, Xr, W, Wt, &Z2, &H2);
     CU_ASSERT_FALSE(same_bits(1, &Z1, &Z2));
-    /* the same through the rows path (k = 4: four copies of the column) */
-    double W4[12] = {1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0}, Wt4[12];
+    /* the same with four columns (four copies of the column) */
+    double W4[12] = {1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0}, Wt4[SG_FWD_SCRATCH(3, 4)];
     double Z4a[4], H4a[4], Z4b[4], H4b[4];
     sg_forward(1, 3, 4, X, W4, Wt4, Z4a, H4a);
     sg_forward(1, 3, 4, Xr, W4, Wt4, Z4b, H4b);

@@ -17,7 +17,7 @@ static void test_exact_small(void)
     const double W[4] = {1, 1, 2, -1};       /* w_1 = (1,1), w_2 = (2,-1) */
     const double v[2] = {2, -1};
     const double y[3] = {1, 0, -1};
-    double Z[6], H[6], f[3], r[3], gv[2], gW[4], Wt[4];
+    double Z[6], H[6], f[3], r[3], gv[2], gW[4], Wt[SG_FWD_SCRATCH(2, 2)];
     sg_forward(3, 2, 2, X, W, Wt, Z, H);
     const double Zw[6] = {3, 0, 0, -3, 1, 8};
     const double Hw[6] = {3, 0, 0, 0, 1, 8};

@@ -29,7 +29,7 @@
 static double X[(long)NMAX * DMAX], y[NMAX];
 static double theta[KMAX * DMAX + KMAX], grad[KMAX * DMAX + KMAX];
 static double Z[(long)NMAX * KMAX], H[(long)NMAX * KMAX], f[NMAX], r[NMAX];
-static double Wt[KMAX * DMAX];
+static double Wt[SG_FWD_SCRATCH(DMAX, KMAX)];
 
 int main(void)
 {

@@ -17,7 +17,7 @@
 static double X[(long)NMAX * DMAX], Y[(long)NMAX * RMAX];
 static double theta[KMAX * DMAX + RMAX * KMAX], grad[KMAX * DMAX + RMAX * KMAX];
 static double Z[(long)NMAX * KMAX], H[(long)NMAX * KMAX], T[(long)NMAX * KMAX];
-static double Wt[KMAX * DMAX];
+static double Wt[SG_FWD_SCRATCH(DMAX, KMAX)];
 static double F[(long)NMAX * RMAX], R[(long)NMAX * RMAX];
 
 int main(void)

@@ -55,7 +55,7 @@ double sg_relu(double z)
     return z > 0.0 ? z : 0.0;
 }
 
-/* f[i] <- sum_j H[i][j] v[j]  (sg_dot written out, as forward.c's cells path) */
+/* f[i] <- sum_j H[i][j] v[j]  (sg_dot written out, as forward.c's sg_forward_err) */
 void sg_output(int n, int k, const double *H, const double *v, double *f)
 {
 #ifdef SG_FL_ROUNDING

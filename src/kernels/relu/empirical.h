@@ -5,7 +5,7 @@
  *   Z  n x k   Z[i][j] = w_j . x_i  H  n x k   ReLU(Z)
  *   v  k       output weights       f, y, r  n
  *   gW k x d   dL/dW                gv k     dL/dv
- *   Wt d x k   scratch of sg_forward (W transposed, SG_FWD_SCRATCH)
+ *   Wt d x kp  scratch of sg_forward (W transposed, kp = SG_FWD_PAD(k))
  *
  * Operation order (fixed; the shadow mirrors it and the bounds assume it):
  *   Z[i][j] = sg_dot(d, x_i, w_j)                 (l = 0..d-1, left to right)
@@ -63,15 +63,13 @@
 double sg_relu(double z);
 
 /* sg_forward (forward.c) computes each Z[i][j] in the order above, from
- * 0.0 over l = 0..d-1, whatever path it takes: for k >= SG_FWD_ROWS_MIN_K
- * a row of Z advances as an axpy over j against Wt, a transposed copy of W
- * it writes itself (so the l-th terms of the k cells are k contiguous
- * independent adds, which vectorise); for smaller k the cells are computed
- * one at a time (a row of fewer than 4 cells is too short for the axpy to
- * pay: measured in docs/benchmark.md).  Wt holds SG_FWD_SCRATCH(d, k)
- * doubles, the size of W. */
-#define SG_FWD_ROWS_MIN_K 4
-#define SG_FWD_SCRATCH(d, k) ((long)(d) * (long)(k))
+ * 0.0 over l = 0..d-1, in tiles of 2 samples x 8 columns whose sums
+ * advance together (they vectorise), against Wt, a transposed copy of W
+ * padded to SG_FWD_PAD(k) columns that it writes itself.  Wt holds
+ * SG_FWD_SCRATCH(d, k) doubles: the size of W with k rounded up to a
+ * multiple of 8. */
+#define SG_FWD_PAD(k) ((((k) + 7) / 8) * 8)
+#define SG_FWD_SCRATCH(d, k) ((long)(d) * (long)SG_FWD_PAD(k))
 
 #ifdef SG_FL_ROUNDING
 /* E1 and E2: |z^ - z| <= gamma_d sum_l |x_il w_jl| + d eta, and ReLU is
@@ -81,6 +79,7 @@ double sg_relu(double z);
     requires index_nd: n * d <= LONG_MAX;
     requires index_kd: k * d <= LONG_MAX;
     requires index_nk: n * k <= LONG_MAX;
+    requires index_kpd: k <= INT_MAX - 7 && Pad8(k) * d <= LONG_MAX;
     requires no_overflow_X: \forall integer a; 0 <= a < n*d ==> \abs(X[a]) <= 0x1p500;
     requires no_overflow_W: \forall integer a; 0 <= a < k*d ==> \abs(W[a]) <= 0x1p500;
     requires valid_X: \valid_read(X + (0 .. n*d - 1));
@@ -92,12 +91,12 @@ double sg_relu(double z);
     requires sep_H_X: \separated(H + (0 .. n*k - 1), X + (0 .. n*d - 1));
     requires sep_H_W: \separated(H + (0 .. n*k - 1), W + (0 .. k*d - 1));
     requires sep_Z_H: \separated(Z + (0 .. n*k - 1), H + (0 .. n*k - 1));
-    requires valid_Wt: \valid(Wt + (0 .. k*d - 1));
-    requires sep_Wt_X: \separated(Wt + (0 .. k*d - 1), X + (0 .. n*d - 1));
-    requires sep_Wt_W: \separated(Wt + (0 .. k*d - 1), W + (0 .. k*d - 1));
-    requires sep_Wt_Z: \separated(Wt + (0 .. k*d - 1), Z + (0 .. n*k - 1));
-    requires sep_Wt_H: \separated(Wt + (0 .. k*d - 1), H + (0 .. n*k - 1));
-    assigns Z[0 .. n*k - 1], H[0 .. n*k - 1], Wt[0 .. k*d - 1];
+    requires valid_Wt: \valid(Wt + (0 .. Pad8(k)*d - 1));
+    requires sep_Wt_X: \separated(Wt + (0 .. Pad8(k)*d - 1), X + (0 .. n*d - 1));
+    requires sep_Wt_W: \separated(Wt + (0 .. Pad8(k)*d - 1), W + (0 .. k*d - 1));
+    requires sep_Wt_Z: \separated(Wt + (0 .. Pad8(k)*d - 1), Z + (0 .. n*k - 1));
+    requires sep_Wt_H: \separated(Wt + (0 .. Pad8(k)*d - 1), H + (0 .. n*k - 1));
+    assigns Z[0 .. n*k - 1], H[0 .. n*k - 1], Wt[0 .. Pad8(k)*d - 1];
     ensures activation: \forall integer q; 0 <= q < n*k ==> H[q] == Relu(Z[q]);
     ensures value: \forall integer q; 0 <= q < n*k ==> Z[q] == FlPreActq{Pre}(X, W, d, k, q);
     ensures roundoff_z: \forall integer q; 0 <= q < n*k ==>
@@ -112,6 +111,7 @@ void sg_forward(int n, int d, int k, const double *X, const double *W,
     requires index_nd: n * d <= LONG_MAX;
     requires index_kd: k * d <= LONG_MAX;
     requires index_nk: n * k <= LONG_MAX;
+    requires index_kpd: k <= INT_MAX - 7 && Pad8(k) * d <= LONG_MAX;
     requires valid_X: \valid_read(X + (0 .. n*d - 1));
     requires valid_W: \valid_read(W + (0 .. k*d - 1));
     requires valid_Z: \valid(Z + (0 .. n*k - 1));
@@ -121,12 +121,12 @@ void sg_forward(int n, int d, int k, const double *X, const double *W,
     requires sep_H_X: \separated(H + (0 .. n*k - 1), X + (0 .. n*d - 1));
     requires sep_H_W: \separated(H + (0 .. n*k - 1), W + (0 .. k*d - 1));
     requires sep_Z_H: \separated(Z + (0 .. n*k - 1), H + (0 .. n*k - 1));
-    requires valid_Wt: \valid(Wt + (0 .. k*d - 1));
-    requires sep_Wt_X: \separated(Wt + (0 .. k*d - 1), X + (0 .. n*d - 1));
-    requires sep_Wt_W: \separated(Wt + (0 .. k*d - 1), W + (0 .. k*d - 1));
-    requires sep_Wt_Z: \separated(Wt + (0 .. k*d - 1), Z + (0 .. n*k - 1));
-    requires sep_Wt_H: \separated(Wt + (0 .. k*d - 1), H + (0 .. n*k - 1));
-    assigns Z[0 .. n*k - 1], H[0 .. n*k - 1], Wt[0 .. k*d - 1];
+    requires valid_Wt: \valid(Wt + (0 .. Pad8(k)*d - 1));
+    requires sep_Wt_X: \separated(Wt + (0 .. Pad8(k)*d - 1), X + (0 .. n*d - 1));
+    requires sep_Wt_W: \separated(Wt + (0 .. Pad8(k)*d - 1), W + (0 .. k*d - 1));
+    requires sep_Wt_Z: \separated(Wt + (0 .. Pad8(k)*d - 1), Z + (0 .. n*k - 1));
+    requires sep_Wt_H: \separated(Wt + (0 .. Pad8(k)*d - 1), H + (0 .. n*k - 1));
+    assigns Z[0 .. n*k - 1], H[0 .. n*k - 1], Wt[0 .. Pad8(k)*d - 1];
     ensures activation: \forall integer q; 0 <= q < n*k ==> H[q] == Relu(Z[q]);
     ensures preact: \forall integer q; 0 <= q < n*k ==> Z[q] == PreActq{Pre}(X, W, d, k, q);
 */

@@ -1,218 +1,22 @@
 /* forward.c -- the forward pass Z = X W^T, H = ReLU(Z) (empirical.h).
- * Two paths, one result: every Z[i][j] is summed from 0.0 over l = 0..d-1
- * with the operations of sg_dot (product x_il * w_jl rounded, then added),
- * so both give the bits of empirical.h's order (tests/test_fast_kernels.c
- * compares them with the one-cell loop on many shapes, bit for bit).
- *  - cells (k < SG_FWD_ROWS_MIN_K): one cell at a time, its add chain in a
- *    register; the loop of the kernel as first proved;
- *  - rows (k >= SG_FWD_ROWS_MIN_K): for each sample i the k cells of row i
- *    of Z advance together, Z[i][j] += x_il * W[j][l] for j = 0..k-1, one l
- *    at a time.  The k adds of one l are independent, so the loop
- *    vectorises (SG_VECTOR_CLONES) and the latency of one dependent chain
- *    per cell no longer bounds the time; for contiguous loads of W[j][l]
- *    over j, W is first transposed into the caller's scratch Wt (d x k, the
- *    size of W: 51 KB at d = 100, k = 64).  The sums are kept in Z itself,
- *    as sg_grad_W keeps its sums in gW.
+ * Every Z[i][j] is summed from 0.0 over l = 0..d-1 with the operations of
+ * sg_dot (product x_il * w_jl rounded, then added), so the result has the
+ * bits of empirical.h's order (tests/test_fast_kernels.c compares it with
+ * the one-cell loop of tests/ref_empirical.h on many shapes, bit for bit).
+ * The cells are computed in tiles of 2 samples x 8 columns whose 16 sums
+ * advance together, against a transposed, padded copy of W in the caller's
+ * scratch Wt (d x SG_FWD_PAD(k), the size of W rounded up to 8 columns:
+ * 51 KB at d = 100, k = 64); see sg_forward_tiles.
  * The annotations only serve the proofs (proofs/README.md, "forward.c").
  */
 #include "kernels/relu/empirical.h"
 #include "kernels/relu/index_lemmas.h"
 #include "kernels/vector.h"
 
-/* the contract of sg_forward without Wt (empirical.h) */
-#ifdef SG_FL_ROUNDING
-/*@ requires sizes: 0 <= n && 0 <= d <= 1048576 && 0 <= k;
-    requires index_nd: n * d <= LONG_MAX;
-    requires index_kd: k * d <= LONG_MAX;
-    requires index_nk: n * k <= LONG_MAX;
-    requires no_overflow_X: \forall integer a; 0 <= a < n*d ==> \abs(X[a]) <= 0x1p500;
-    requires no_overflow_W: \forall integer a; 0 <= a < k*d ==> \abs(W[a]) <= 0x1p500;
-    requires valid_X: \valid_read(X + (0 .. n*d - 1));
-    requires valid_W: \valid_read(W + (0 .. k*d - 1));
-    requires valid_Z: \valid(Z + (0 .. n*k - 1));
-    requires valid_H: \valid(H + (0 .. n*k - 1));
-    requires sep_Z_X: \separated(Z + (0 .. n*k - 1), X + (0 .. n*d - 1));
-    requires sep_Z_W: \separated(Z + (0 .. n*k - 1), W + (0 .. k*d - 1));
-    requires sep_H_X: \separated(H + (0 .. n*k - 1), X + (0 .. n*d - 1));
-    requires sep_H_W: \separated(H + (0 .. n*k - 1), W + (0 .. k*d - 1));
-    requires sep_Z_H: \separated(Z + (0 .. n*k - 1), H + (0 .. n*k - 1));
-    assigns Z[0 .. n*k - 1], H[0 .. n*k - 1];
-    ensures activation: \forall integer q; 0 <= q < n*k ==> H[q] == Relu(Z[q]);
-    ensures value: \forall integer q; 0 <= q < n*k ==> Z[q] == FlPreActq{Pre}(X, W, d, k, q);
-    ensures roundoff_z: \forall integer q; 0 <= q < n*k ==>
-      \abs(Z[q] - PreActq{Pre}(X, W, d, k, q)) <= Gamma(d) * AbsPreActq{Pre}(X, W, d, k, q) + d * Eta;
-    ensures roundoff_h: \forall integer q; 0 <= q < n*k ==>
-      \abs(H[q] - Relu(PreActq{Pre}(X, W, d, k, q))) <= Gamma(d) * AbsPreActq{Pre}(X, W, d, k, q) + d * Eta;
-*/
-#else
-/*@ requires sizes: 0 <= n && 0 <= d && 0 <= k;
-    requires index_nd: n * d <= LONG_MAX;
-    requires index_kd: k * d <= LONG_MAX;
-    requires index_nk: n * k <= LONG_MAX;
-    requires valid_X: \valid_read(X + (0 .. n*d - 1));
-    requires valid_W: \valid_read(W + (0 .. k*d - 1));
-    requires valid_Z: \valid(Z + (0 .. n*k - 1));
-    requires valid_H: \valid(H + (0 .. n*k - 1));
-    requires sep_Z_X: \separated(Z + (0 .. n*k - 1), X + (0 .. n*d - 1));
-    requires sep_Z_W: \separated(Z + (0 .. n*k - 1), W + (0 .. k*d - 1));
-    requires sep_H_X: \separated(H + (0 .. n*k - 1), X + (0 .. n*d - 1));
-    requires sep_H_W: \separated(H + (0 .. n*k - 1), W + (0 .. k*d - 1));
-    requires sep_Z_H: \separated(Z + (0 .. n*k - 1), H + (0 .. n*k - 1));
-    assigns Z[0 .. n*k - 1], H[0 .. n*k - 1];
-    ensures activation: \forall integer q; 0 <= q < n*k ==> H[q] == Relu(Z[q]);
-    ensures preact: \forall integer q; 0 <= q < n*k ==> Z[q] == PreActq{Pre}(X, W, d, k, q);
-*/
-#endif
-/* Z[i][j] <- w_j . x_i ; H[i][j] <- max(Z[i][j], 0)
- * Every (i, j) is independent; rows and columns are visited from the last
- * (results are bit-identical in any visiting order), the dot product over l
- * runs left to right as in sg_dot, with the same operations.  Why this shape:
- *  - the dot product is written out instead of calling sg_dot: after the
- *    first store, a call would make WP compare Dot in two memory states,
- *    an induction the provers cannot do;
- *  - loops that end at -1 rather than at n or k keep WP's simplifier from
- *    renaming n or k into the loop counter inside products (i*k vs k*n),
- *    which the provers then fail to identify;
- *  - the activation invariant quantifies over the flat index q = i*k + j,
- *    keeping products out of quantified formulas.
- *  - Z[i][j] == PreAct(X, W, d, i, j) is carried at the flat index q of Z
- *    (PreActq), a contiguous done-range since both loops count down;
- *    sg_divmod_lemma gives (i*k + j) / k == i at the store, and the asserts
- *    cell / cell_q restate z at the cell before it is stored. */
-static void sg_forward_cells(int n, int d, int k, const double *X, const double *W,
-                             double *Z, double *H)
-{
-#ifdef SG_FL_ROUNDING
-    /*@ loop invariant i_range: -1 <= row < n;
-        loop invariant h_done: \forall integer q; (row + 1) * k <= q < n*k ==>
-          H[q] == Relu(Z[q]);
-        loop invariant z_done: \forall integer q; (row + 1) * k <= q < n*k ==>
-          Z[q] == FlPreActq{Pre}(X, W, d, k, q);
-        loop invariant z_err: \forall integer q; (row + 1) * k <= q < n*k ==>
-          PreActErr{Pre}(X, W, d, k, q, FlPreActq{Pre}(X, W, d, k, q));
-        loop assigns row, Z[0 .. n*k - 1], H[0 .. n*k - 1];
-        loop variant row + 1;
-    */
-#else
-    /*@ loop invariant i_range: -1 <= row < n;
-        loop invariant h_done: \forall integer q; (row + 1) * k <= q < n*k ==>
-          H[q] == Relu(Z[q]);
-        loop invariant z_done: \forall integer q; (row + 1) * k <= q < n*k ==>
-          Z[q] == PreActq{Pre}(X, W, d, k, q);
-        loop assigns row, Z[0 .. n*k - 1], H[0 .. n*k - 1];
-        loop variant row + 1;
-    */
-#endif
-    for (int row = n - 1; row >= 0; row--) {
-        //@ ghost sg_row_lemma(row, n, d);
-        //@ ghost sg_row_lemma(row, n, k);
-        //@ ghost sg_next_row_lemma(row, k);
-#ifdef SG_FL_ROUNDING
-        /*@ loop invariant j_range: -1 <= j < k;
-            loop invariant h_done: \forall integer q; row*k + j + 1 <= q < n*k ==>
-              H[q] == Relu(Z[q]);
-            loop invariant z_done: \forall integer q; row*k + j + 1 <= q < n*k ==>
-              Z[q] == FlPreActq{Pre}(X, W, d, k, q);
-            loop invariant z_err: \forall integer q; row*k + j + 1 <= q < n*k ==>
-              PreActErr{Pre}(X, W, d, k, q, FlPreActq{Pre}(X, W, d, k, q));
-            loop assigns j, Z[row*k .. row*k + k - 1], H[row*k .. row*k + k - 1];
-            loop variant j + 1;
-        */
-#else
-        /*@ loop invariant j_range: -1 <= j < k;
-            loop invariant h_done: \forall integer q; row*k + j + 1 <= q < n*k ==>
-              H[q] == Relu(Z[q]);
-            loop invariant z_done: \forall integer q; row*k + j + 1 <= q < n*k ==>
-              Z[q] == PreActq{Pre}(X, W, d, k, q);
-            loop assigns j, Z[row*k .. row*k + k - 1], H[row*k .. row*k + k - 1];
-            loop variant j + 1;
-        */
-#endif
-        for (int j = k - 1; j >= 0; j--) {
-            //@ ghost sg_row_lemma(j, k, d);
-            double z = 0.0;
-#ifdef SG_FL_ROUNDING
-            //@ ghost double gd = 0.0;
-            //@ ghost double ga = 0.0;
-            /*@ loop invariant l_range: Upto(l, d);
-                loop invariant value: z == FlRowDot{Pre}(X, row*d, W, j*d, l);
-                loop invariant sums: gd == RowDot{Pre}(X, row*d, W, j*d, l) &&
-                                     ga == AbsRowDot{Pre}(X, row*d, W, j*d, l);
-                loop invariant absdot: \abs(gd) <= ga && ga <= l * 0x1p1000;
-                loop invariant first: l == 0 ==> z == 0.0 && gd == 0.0 && ga == 0.0;
-                loop invariant err: \abs(z - gd) <= Gamma(l) * ga + l * Eta;
-                loop invariant err_d: l == d ==> \abs(z - gd) <= Gamma(d) * ga + d * Eta;
-                loop invariant mag: \abs(z) <= 2.0 * ga + l * Eta;
-                loop assigns l, z, gd, ga;
-                loop variant d - l;
-            */
-#else
-            /*@ loop invariant l_range: 0 <= l <= d;
-                loop invariant partial: z == RowDot{Pre}(X, row*d, W, j*d, l);
-                loop assigns l, z;
-                loop variant d - l;
-            */
-#endif
-            for (int l = 0; l < d; l++) {
-                /*@ assert same: \let a = row*d + l; \let b = j*d + l;
-                      X[a] == \at(X[a], Pre) && W[b] == \at(W[b], Pre); */
-#ifdef SG_FL_ROUNDING
-                /*@ assert next: \let a = row*d + l; \let b = j*d + l;
-                      FlRowDot{Pre}(X, row*d, W, j*d, l + 1) ==
-                      FlAdd(FlRowDot{Pre}(X, row*d, W, j*d, l), FlMul(\at(X[a], Pre), \at(W[b], Pre))) &&
-                      RowDot{Pre}(X, row*d, W, j*d, l + 1) ==
-                      RowDot{Pre}(X, row*d, W, j*d, l) + ExMul(\at(X[a], Pre), \at(W[b], Pre)) &&
-                      AbsRowDot{Pre}(X, row*d, W, j*d, l + 1) ==
-                      AbsRowDot{Pre}(X, row*d, W, j*d, l) + \abs(ExMul(\at(X[a], Pre), \at(W[b], Pre))); */
-                //@ ghost double xy = X[(long)row * d + l] * W[(long)j * d + l];
-                //@ assert xy_now: \let a = row*d + l; \let b = j*d + l; xy == ExMul(X[a], W[b]);
-                /*@ assert xy_pre: \let a = row*d + l; \let b = j*d + l;
-                      ExMul(X[a], W[b]) == ExMul(\at(X[a], Pre), \at(W[b], Pre)); */
-                //@ assert xy_abs: (xy >= 0.0 ? xy : -xy) == \abs(xy);
-                //@ ghost sg_fl_prodmag(X[(long)row * d + l], W[(long)j * d + l]);
-#else
-                /*@ assert next: \let a = row*d + l; \let b = j*d + l;
-                      RowDot{Pre}(X, row*d, W, j*d, l + 1) ==
-                      RowDot{Pre}(X, row*d, W, j*d, l) + \at(X[a] * W[b], Pre); */
-#endif
-                double p = SG_MUL(X[(long)row * d + l], W[(long)j * d + l]);
-#ifdef SG_FL_ROUNDING
-                //@ ghost double s0 = z;
-#else
-                /*@ assert term: \let a = row*d + l; \let b = j*d + l;
-                      p == \at(X[a], Pre) * \at(W[b], Pre); */
-#endif
-                z = SG_ADD(z, p);
-#ifdef SG_FL_ROUNDING
-                //@ ghost sg_fl_dot_step(l, s0, p, z, xy, gd, ga);
-                //@ assert err1: \abs(z - (gd + xy)) <= Gamma(l + 1) * (ga + \abs(xy)) + (l + 1) * Eta;
-                //@ ghost gd = gd + xy;
-                //@ ghost ga = ga + (xy >= 0.0 ? xy : -xy);
-#endif
-            }
-#ifdef SG_FL_ROUNDING
-            /*@ assert cell: z == FlPreAct{Pre}(X, W, d, row, j) &&
-                  gd == PreAct{Pre}(X, W, d, row, j) && ga == AbsPreAct{Pre}(X, W, d, row, j); */
-            //@ ghost sg_divmod_lemma(row, j, k);
-            /*@ assert cell_q: z == FlPreActq{Pre}(X, W, d, k, row*k + j) &&
-                  gd == PreActq{Pre}(X, W, d, k, row*k + j) && ga == AbsPreActq{Pre}(X, W, d, k, row*k + j); */
-            //@ assert cell_err: PreActErr{Pre}(X, W, d, k, row*k + j, z);
-#else
-            //@ assert cell: z == PreAct{Pre}(X, W, d, row, j);
-            //@ ghost sg_divmod_lemma(row, j, k);
-            //@ assert cell_q: z == PreActq{Pre}(X, W, d, k, row*k + j);
-#endif
-            Z[(long)row * k + j] = z;
-            H[(long)row * k + j] = sg_relu(z);
-        }
-    }
-}
-
-
 #ifdef SG_FL_ROUNDING
 /* Proof-only (the rounding run; never compiled): the round-off bound E1 of
  * every cell, PreActErr for the rounded value FlPreActq, a fact about X
- * and W alone.  The cells path's loop without its stores, so that it
+ * and W alone.  The one-cell loop without its stores, so that it
  * assigns nothing: sg_forward calls it before the rows path, in the state
  * Pre of both, and the rows path then only has to prove the value
  * (a call that stored would leave the rows path in another memory state,
@@ -333,312 +137,564 @@ static void sg_forward_err(int n, int d, int k, const double *X, const double *W
 */
 #endif
 
-/* The rows path.  Wt[l*k + j] <- W[j][l], then for each row i of Z (from
- * the last): Z[i][j] <- 0.0, then for l = 0..d-1 and j = 0..k-1
- * Z[i][j] <- Z[i][j] + X[i][l] * Wt[l*k + j], then H[i][j] <- relu(Z[i][j]).
- * Proof shape (as sg_grad_W's, the cells carried where they are stored):
- *  - Wt is carried at its flat index t through WtVal (specs), a contiguous
- *    done-range as the transposition counts down; sg_divmod_lemma gives
- *    (l*k + j) / k == l at each store and each read;
- *  - during row i, the sums of its k cells are ColDot(X, i*d, W, d, c, l)
- *    (l terms), with the split "c < j: l + 1 terms, c >= j: l terms" in the
- *    j loop: no product of variables under a quantifier (o = i*k and
- *    xo = i*d are C variables);
- *  - the rows below i are done (Z == PreActq, H == Relu(Z)) at the flat
- *    index, restated in every inner loop;
- *  - the inner counters that end at k or d are behind Upto (specs), the
- *    others count down to -1 (see the cells path).
- * In the rounding run each cell is FlColDot and |Z| <= (l + 1) 2^1002
- * (sg_fl_acc_next); no exact sums are carried. */
+/* The tiled pass.  W is copied, transposed and padded, into Wt (d x kp,
+ * kp = SG_FWD_PAD(k) = k rounded up to a multiple of 8; the pad columns
+ * repeat W's last row): Wt[l*kp + t] <- W[min(t, k - 1)][l].  Then Z is
+ * computed in tiles of 2 samples x 8 columns, from the last samples: for
+ * the tile's sums a_r[c] <- 0.0, and for l = 0..d-1,
+ * a_r[c] <- a_r[c] + X[i_r][l] * Wt[l*kp + jb + c]; the tile's cells that
+ * exist are stored into Z and H.  A cell is still summed from 0.0 over l in
+ * increasing order with sg_dot's operations, so its bits do not change;
+ * what changes is that 16 independent sums advance together in registers
+ * (two 8-wide vectors in the AVX-512F clone, four 4-wide in the AVX2 one),
+ * each load of Wt serving two samples and each load of X eight columns,
+ * where the row axpy before kept its sums in Z and was bound by the latency
+ * of a load-add-store chain per l (docs/benchmark.md).  When n is odd the
+ * last block (samples 0..0) computes sample 0 twice and stores it once; the
+ * pad columns are computed and not stored.  Why 2 samples, not 4: 4 were
+ * faster (docs/benchmark.md) but the proof of the 4-sample body did not
+ * finish in a usable time (WP's simplifier spent about a minute on each of
+ * its block-loop goals).
+ * Proof shape: every sum of the tile is ColDot(X, x_r, W, d, Clamp(jb + c,
+ * k), l) (the tile reads W's row Clamp(jb + c, k) through Wt, WtPad in
+ * specs); the c loops of the two samples are separate, each with the
+ * split "e < c: l + 1 terms, e >= c: l terms"; the accumulators are local
+ * arrays, so the inner loops assign no memory of Z, H or Wt.  A stored
+ * cell is restated at its flat index (q_def, sg_divmod_lemma, q_ij,
+ * cell_q) as in the one-cell loop; done rows are the range from ie*k on
+ * (blocks count down, so the range ends at 0), and the rows of the current
+ * block carry their done columns at the C offsets o0, o1, so no product of
+ * variables is quantified.  In the rounding run each sum is FlColDot with
+ * |a| <= (l + 1) 2^1002 (sg_fl_acc_next); E1 comes from sg_forward_err. */
 #ifdef SG_FL_ROUNDING
-/*@ requires sizes: 0 <= n && 4 <= k && 0 <= d <= 1048576;
+/*@ requires sizes: 0 <= n && 0 <= k && 0 <= d <= 1048576;
     requires index_nd: n * d <= LONG_MAX;
     requires index_kd: k * d <= LONG_MAX;
     requires index_nk: n * k <= LONG_MAX;
+    requires index_kpd: k <= INT_MAX - 7 && Pad8(k) * d <= LONG_MAX;
     requires no_overflow_X: \forall integer a; 0 <= a < n*d ==> \abs(X[a]) <= 0x1p500;
     requires no_overflow_W: \forall integer a; 0 <= a < k*d ==> \abs(W[a]) <= 0x1p500;
     requires valid_X: \valid_read(X + (0 .. n*d - 1));
     requires valid_W: \valid_read(W + (0 .. k*d - 1));
     requires valid_Z: \valid(Z + (0 .. n*k - 1));
     requires valid_H: \valid(H + (0 .. n*k - 1));
-    requires valid_Wt: \valid(Wt + (0 .. k*d - 1));
+    requires valid_Wt: \valid(Wt + (0 .. Pad8(k)*d - 1));
     requires sep_Z_X: \separated(Z + (0 .. n*k - 1), X + (0 .. n*d - 1));
     requires sep_Z_W: \separated(Z + (0 .. n*k - 1), W + (0 .. k*d - 1));
     requires sep_H_X: \separated(H + (0 .. n*k - 1), X + (0 .. n*d - 1));
     requires sep_H_W: \separated(H + (0 .. n*k - 1), W + (0 .. k*d - 1));
     requires sep_Z_H: \separated(Z + (0 .. n*k - 1), H + (0 .. n*k - 1));
-    requires sep_Wt_X: \separated(Wt + (0 .. k*d - 1), X + (0 .. n*d - 1));
-    requires sep_Wt_W: \separated(Wt + (0 .. k*d - 1), W + (0 .. k*d - 1));
-    requires sep_Wt_Z: \separated(Wt + (0 .. k*d - 1), Z + (0 .. n*k - 1));
-    requires sep_Wt_H: \separated(Wt + (0 .. k*d - 1), H + (0 .. n*k - 1));
-    assigns Z[0 .. n*k - 1], H[0 .. n*k - 1], Wt[0 .. k*d - 1];
+    requires sep_Wt_X: \separated(Wt + (0 .. Pad8(k)*d - 1), X + (0 .. n*d - 1));
+    requires sep_Wt_W: \separated(Wt + (0 .. Pad8(k)*d - 1), W + (0 .. k*d - 1));
+    requires sep_Wt_Z: \separated(Wt + (0 .. Pad8(k)*d - 1), Z + (0 .. n*k - 1));
+    requires sep_Wt_H: \separated(Wt + (0 .. Pad8(k)*d - 1), H + (0 .. n*k - 1));
+    assigns Z[0 .. n*k - 1], H[0 .. n*k - 1], Wt[0 .. Pad8(k)*d - 1];
     ensures activation: \forall integer q; 0 <= q < n*k ==> H[q] == Relu(Z[q]);
     ensures value: \forall integer q; 0 <= q < n*k ==> Z[q] == FlPreActq{Pre}(X, W, d, k, q);
 */
 #else
-/*@ requires sizes: 0 <= n && 4 <= k && 0 <= d;
+/*@ requires sizes: 0 <= n && 0 <= k && 0 <= d;
     requires index_nd: n * d <= LONG_MAX;
     requires index_kd: k * d <= LONG_MAX;
     requires index_nk: n * k <= LONG_MAX;
+    requires index_kpd: k <= INT_MAX - 7 && Pad8(k) * d <= LONG_MAX;
     requires valid_X: \valid_read(X + (0 .. n*d - 1));
     requires valid_W: \valid_read(W + (0 .. k*d - 1));
     requires valid_Z: \valid(Z + (0 .. n*k - 1));
     requires valid_H: \valid(H + (0 .. n*k - 1));
-    requires valid_Wt: \valid(Wt + (0 .. k*d - 1));
+    requires valid_Wt: \valid(Wt + (0 .. Pad8(k)*d - 1));
     requires sep_Z_X: \separated(Z + (0 .. n*k - 1), X + (0 .. n*d - 1));
     requires sep_Z_W: \separated(Z + (0 .. n*k - 1), W + (0 .. k*d - 1));
     requires sep_H_X: \separated(H + (0 .. n*k - 1), X + (0 .. n*d - 1));
     requires sep_H_W: \separated(H + (0 .. n*k - 1), W + (0 .. k*d - 1));
     requires sep_Z_H: \separated(Z + (0 .. n*k - 1), H + (0 .. n*k - 1));
-    requires sep_Wt_X: \separated(Wt + (0 .. k*d - 1), X + (0 .. n*d - 1));
-    requires sep_Wt_W: \separated(Wt + (0 .. k*d - 1), W + (0 .. k*d - 1));
-    requires sep_Wt_Z: \separated(Wt + (0 .. k*d - 1), Z + (0 .. n*k - 1));
-    requires sep_Wt_H: \separated(Wt + (0 .. k*d - 1), H + (0 .. n*k - 1));
-    assigns Z[0 .. n*k - 1], H[0 .. n*k - 1], Wt[0 .. k*d - 1];
+    requires sep_Wt_X: \separated(Wt + (0 .. Pad8(k)*d - 1), X + (0 .. n*d - 1));
+    requires sep_Wt_W: \separated(Wt + (0 .. Pad8(k)*d - 1), W + (0 .. k*d - 1));
+    requires sep_Wt_Z: \separated(Wt + (0 .. Pad8(k)*d - 1), Z + (0 .. n*k - 1));
+    requires sep_Wt_H: \separated(Wt + (0 .. Pad8(k)*d - 1), H + (0 .. n*k - 1));
+    assigns Z[0 .. n*k - 1], H[0 .. n*k - 1], Wt[0 .. Pad8(k)*d - 1];
     ensures activation: \forall integer q; 0 <= q < n*k ==> H[q] == Relu(Z[q]);
     ensures preact: \forall integer q; 0 <= q < n*k ==> Z[q] == PreActq{Pre}(X, W, d, k, q);
 */
 #endif
 SG_VECTOR_CLONES
-static void sg_forward_rows(int n, int d, int k, const double *X, const double *W,
-                            double *Wt, double *Z, double *H)
+static void sg_forward_tiles(int n, int d, int k, const double *X, const double *W,
+                             double *Wt, double *Z, double *H)
 {
+    int kp = SG_FWD_PAD(k);
+    //@ assert kp_def: kp == Pad8(k) && k <= kp && kp % 8 == 0 && kp <= k + 7;
     /*@ loop invariant l_range: -1 <= l < d;
-        loop invariant wt_done: \forall integer t; (l + 1) * k <= t < k*d ==>
-          Wt[t] == WtVal{Pre}(W, d, k, t);
-        loop assigns l, Wt[0 .. k*d - 1];
+        loop invariant wt_done: \forall integer t; (l + 1) * kp <= t < kp*d ==>
+          Wt[t] == WtPad{Pre}(W, d, k, kp, t);
+        loop assigns l, Wt[0 .. kp*d - 1];
         loop variant l + 1;
     */
     for (int l = d - 1; l >= 0; l--) {
-        //@ ghost sg_row_lemma(l, d, k);
-        //@ ghost sg_next_row_lemma(l, k);
-        /*@ loop invariant j_range: -1 <= j < k;
-            loop invariant wt_done: \forall integer t; l*k + j + 1 <= t < k*d ==>
-              Wt[t] == WtVal{Pre}(W, d, k, t);
-            loop assigns j, Wt[l*k .. l*k + k - 1];
-            loop variant j + 1;
+        //@ ghost sg_row_lemma(l, d, kp);
+        //@ ghost sg_next_row_lemma(l, kp);
+        /*@ loop invariant t_range: -1 <= t < kp;
+            loop invariant wt_done: \forall integer s; l*kp + t + 1 <= s < kp*d ==>
+              Wt[s] == WtPad{Pre}(W, d, k, kp, s);
+            loop assigns t, Wt[l*kp .. l*kp + kp - 1];
+            loop variant t + 1;
         */
-        for (int j = k - 1; j >= 0; j--) {
-            //@ ghost sg_divmod_lemma(l, j, k);
+        for (int t = kp - 1; t >= 0; t--) {
+            int j = t < k ? t : k - 1;
+            //@ assert clamp: j == Clamp(t, k) && 0 <= j < k;
+            /*@ assert pad_def: \let s = l*kp + t; \let b = Clamp(s - (s / kp) * kp, k) * d + s / kp;
+                  WtPad{Pre}(W, d, k, kp, s) == \at(W[b], Pre); */
+            //@ ghost sg_divmod_lemma(l, t, kp);
             //@ ghost sg_row_lemma(j, k, d);
-            /*@ assert src: \let t = l*k + j; \let b = j*d + l;
-                  WtVal{Pre}(W, d, k, t) == \at(W[b], Pre) && W[b] == \at(W[b], Pre); */
-            Wt[(long)l * k + j] = W[(long)j * d + l];
+            //@ assert t_div: (l*kp + t) / kp == l;
+            //@ assert t_src: \let s = l*kp + t; Clamp(s - (s / kp) * kp, k) * d + s / kp == j*d + l;
+            /*@ assert src_pad: \let s = l*kp + t; \let b = j*d + l;
+                  WtPad{Pre}(W, d, k, kp, s) == \at(W[b], Pre); */
+            //@ assert src: \let b = j*d + l; W[b] == \at(W[b], Pre);
+            Wt[(long)l * kp + t] = W[(long)j * d + l];
         }
     }
 #ifdef SG_FL_ROUNDING
-    /*@ loop invariant i_range: -1 <= i < n;
-        loop invariant wt: \forall integer t; 0 <= t < k*d ==> Wt[t] == WtVal{Pre}(W, d, k, t);
-        loop invariant h_done: \forall integer q; (i + 1) * k <= q < n*k ==> H[q] == Relu(Z[q]);
-        loop invariant z_done: \forall integer q; (i + 1) * k <= q < n*k ==>
-          Z[q] == FlPreActq{Pre}(X, W, d, k, q);
-        loop assigns i, Z[0 .. n*k - 1], H[0 .. n*k - 1];
-        loop variant i + 1;
+    /*@ loop invariant ie_range: 0 <= ie <= n;
+        loop invariant wt: \forall integer t; 0 <= t < kp*d ==> Wt[t] == WtPad{Pre}(W, d, k, kp, t);
+        loop invariant z_done: \forall integer q; ie*k <= q < n*k ==>
+          Z[q] == FlPreActq{Pre}(X, W, d, k, q) && H[q] == Relu(Z[q]);
+        loop assigns ie, Z[0 .. n*k - 1], H[0 .. n*k - 1];
+        loop variant ie;
     */
 #else
-    /*@ loop invariant i_range: -1 <= i < n;
-        loop invariant wt: \forall integer t; 0 <= t < k*d ==> Wt[t] == WtVal{Pre}(W, d, k, t);
-        loop invariant h_done: \forall integer q; (i + 1) * k <= q < n*k ==> H[q] == Relu(Z[q]);
-        loop invariant z_done: \forall integer q; (i + 1) * k <= q < n*k ==>
-          Z[q] == PreActq{Pre}(X, W, d, k, q);
-        loop assigns i, Z[0 .. n*k - 1], H[0 .. n*k - 1];
-        loop variant i + 1;
+    /*@ loop invariant ie_range: 0 <= ie <= n;
+        loop invariant wt: \forall integer t; 0 <= t < kp*d ==> Wt[t] == WtPad{Pre}(W, d, k, kp, t);
+        loop invariant z_done: \forall integer q; ie*k <= q < n*k ==>
+          Z[q] == PreActq{Pre}(X, W, d, k, q) && H[q] == Relu(Z[q]);
+        loop assigns ie, Z[0 .. n*k - 1], H[0 .. n*k - 1];
+        loop variant ie;
     */
 #endif
-    for (int i = n - 1; i >= 0; i--) {
-        //@ ghost sg_row_lemma(i, n, d);
-        //@ ghost sg_row_lemma(i, n, k);
-        //@ ghost sg_next_row_lemma(i, k);
-        long o = (long)i * k;
-        long xo = (long)i * d;
+    for (int ie = n; ie > 0;) {
+        int ib = ie > 2 ? ie - 2 : 0;
+        int nb = ie - ib;
+        //@ ghost sg_row_lemma(ib, n, d);
+        //@ ghost sg_row_lemma(ib, n, k);
+        //@ ghost sg_next_row_lemma(ib + 0, k);
+        //@ ghost sg_next_row_lemma(ib + 0, d);
+        //@ ghost sg_next_row_lemma(ib + 1, k);
+        //@ ghost sg_next_row_lemma(ib + 1, d);
+        int i0 = ib;
+        int i1 = ib + 1 < n ? ib + 1 : n - 1;
+        long x0 = (long)i0 * d, o0 = (long)i0 * k;
+        long x1 = (long)i1 * d, o1 = (long)i1 * k;
+        //@ ghost sg_row_lemma(i0, n, d);
+        //@ ghost sg_row_lemma(i0, n, k);
+        //@ assert row0: nb > 0 ==> i0 == ib + 0;
+        //@ ghost sg_row_lemma(i1, n, d);
+        //@ ghost sg_row_lemma(i1, n, k);
+        //@ assert row1: nb > 1 ==> i1 == ib + 1;
+        //@ assert o_rel: (nb > 1 ==> o1 == o0 + k);
 #ifdef SG_FL_ROUNDING
-        /*@ loop invariant j_range: -1 <= j < k;
-            loop invariant zero: \forall integer c; j + 1 <= c < k ==>
-              Z[o + c] == FlColDot{Pre}(X, xo, W, d, c, 0);
-            loop invariant h_done: \forall integer q; o + k <= q < n*k ==> H[q] == Relu(Z[q]);
-            loop invariant z_done: \forall integer q; o + k <= q < n*k ==>
-              Z[q] == FlPreActq{Pre}(X, W, d, k, q);
-            loop assigns j, Z[o .. o + k - 1];
-            loop variant j + 1;
+        /*@ loop invariant jb_range: 0 <= jb <= kp && jb % 8 == 0;
+            loop invariant wt: \forall integer t; 0 <= t < kp*d ==> Wt[t] == WtPad{Pre}(W, d, k, kp, t);
+            loop invariant z_done: \forall integer q; ie*k <= q < n*k ==>
+              Z[q] == FlPreActq{Pre}(X, W, d, k, q) && H[q] == Relu(Z[q]);
+            loop invariant row_done0: nb > 0 ==> \forall integer q; o0 <= q < o0 + jb && q < o0 + k ==>
+              Z[q] == FlPreActq{Pre}(X, W, d, k, q) && H[q] == Relu(Z[q]);
+            loop invariant row_done1: nb > 1 ==> \forall integer q; o1 <= q < o1 + jb && q < o1 + k ==>
+              Z[q] == FlPreActq{Pre}(X, W, d, k, q) && H[q] == Relu(Z[q]);
+            loop assigns jb, Z[o0 .. o0 + (nb > 0 ? k : 0) - 1], Z[o1 .. o1 + (nb > 1 ? k : 0) - 1],
+              H[o0 .. o0 + (nb > 0 ? k : 0) - 1], H[o1 .. o1 + (nb > 1 ? k : 0) - 1];
+            loop variant kp - jb;
         */
 #else
-        /*@ loop invariant j_range: -1 <= j < k;
-            loop invariant zero: \forall integer c; j + 1 <= c < k ==>
-              Z[o + c] == ColDot{Pre}(X, xo, W, d, c, 0);
-            loop invariant h_done: \forall integer q; o + k <= q < n*k ==> H[q] == Relu(Z[q]);
-            loop invariant z_done: \forall integer q; o + k <= q < n*k ==>
-              Z[q] == PreActq{Pre}(X, W, d, k, q);
-            loop assigns j, Z[o .. o + k - 1];
-            loop variant j + 1;
+        /*@ loop invariant jb_range: 0 <= jb <= kp && jb % 8 == 0;
+            loop invariant wt: \forall integer t; 0 <= t < kp*d ==> Wt[t] == WtPad{Pre}(W, d, k, kp, t);
+            loop invariant z_done: \forall integer q; ie*k <= q < n*k ==>
+              Z[q] == PreActq{Pre}(X, W, d, k, q) && H[q] == Relu(Z[q]);
+            loop invariant row_done0: nb > 0 ==> \forall integer q; o0 <= q < o0 + jb && q < o0 + k ==>
+              Z[q] == PreActq{Pre}(X, W, d, k, q) && H[q] == Relu(Z[q]);
+            loop invariant row_done1: nb > 1 ==> \forall integer q; o1 <= q < o1 + jb && q < o1 + k ==>
+              Z[q] == PreActq{Pre}(X, W, d, k, q) && H[q] == Relu(Z[q]);
+            loop assigns jb, Z[o0 .. o0 + (nb > 0 ? k : 0) - 1], Z[o1 .. o1 + (nb > 1 ? k : 0) - 1],
+              H[o0 .. o0 + (nb > 0 ? k : 0) - 1], H[o1 .. o1 + (nb > 1 ? k : 0) - 1];
+            loop variant kp - jb;
         */
 #endif
-        for (int j = k - 1; j >= 0; j--)
-            Z[o + j] = 0.0;
+        for (int jb = 0; jb < k; jb += 8) {
+
+            double a0[8] = {0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0};
+            double a1[8] = {0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0};
 #ifdef SG_FL_ROUNDING
-        /*@ loop invariant l_range: Upto(l, d);
-            loop invariant acc: \forall integer c; 0 <= c < k ==>
-              Z[o + c] == FlColDot{Pre}(X, xo, W, d, c, l);
-            loop invariant mag: \forall integer c; 0 <= c < k ==>
-              \abs(FlColDot{Pre}(X, xo, W, d, c, l)) <= (l + 1) * 0x1p1002;
-            loop invariant h_done: \forall integer q; o + k <= q < n*k ==> H[q] == Relu(Z[q]);
-            loop invariant z_done: \forall integer q; o + k <= q < n*k ==>
-              Z[q] == FlPreActq{Pre}(X, W, d, k, q);
-            loop assigns l, Z[o .. o + k - 1];
-            loop variant d - l;
-        */
-#else
-        /*@ loop invariant l_range: Upto(l, d);
-            loop invariant acc: \forall integer c; 0 <= c < k ==>
-              Z[o + c] == ColDot{Pre}(X, xo, W, d, c, l);
-            loop invariant h_done: \forall integer q; o + k <= q < n*k ==> H[q] == Relu(Z[q]);
-            loop invariant z_done: \forall integer q; o + k <= q < n*k ==>
-              Z[q] == PreActq{Pre}(X, W, d, k, q);
-            loop assigns l, Z[o .. o + k - 1];
-            loop variant d - l;
-        */
-#endif
-        for (int l = 0; l < d; l++) {
-            //@ ghost sg_row_lemma(l, d, k);
-            double x = X[xo + l];
-            //@ assert same_x: \let a = xo + l; x == \at(X[a], Pre);
-            long wl = (long)l * k;
-#ifdef SG_FL_ROUNDING
-            /*@ loop invariant j_range: Upto(j, k);
-                loop invariant adv: \forall integer c; 0 <= c < j ==>
-                  Z[o + c] == FlColDot{Pre}(X, xo, W, d, c, l + 1);
-                loop invariant pend: \forall integer c; j <= c < k ==>
-                  Z[o + c] == FlColDot{Pre}(X, xo, W, d, c, l);
-                loop invariant mag_adv: \forall integer c; 0 <= c < j ==>
-                  \abs(FlColDot{Pre}(X, xo, W, d, c, l + 1)) <= (l + 2) * 0x1p1002;
-                loop invariant mag: \forall integer c; j <= c < k ==>
-                  \abs(FlColDot{Pre}(X, xo, W, d, c, l)) <= (l + 1) * 0x1p1002;
-                loop invariant h_done: \forall integer q; o + k <= q < n*k ==> H[q] == Relu(Z[q]);
-                loop invariant z_done: \forall integer q; o + k <= q < n*k ==>
-                  Z[q] == FlPreActq{Pre}(X, W, d, k, q);
-                loop assigns j, Z[o .. o + k - 1];
-                loop variant k - j;
+            /*@ loop invariant l_range: Upto(l, d);
+                loop invariant acc0: \forall integer e; 0 <= e < 8 ==>
+                  a0[e] == FlTileDot{Pre}(X, x0, W, d, jb, e, k, l);
+                loop invariant acc1: \forall integer e; 0 <= e < 8 ==>
+                  a1[e] == FlTileDot{Pre}(X, x1, W, d, jb, e, k, l);
+                loop invariant mag0: \forall integer e; 0 <= e < 8 ==>
+                  \abs(FlTileDot{Pre}(X, x0, W, d, jb, e, k, l)) <= (l + 1) * 0x1p1002;
+                loop invariant mag1: \forall integer e; 0 <= e < 8 ==>
+                  \abs(FlTileDot{Pre}(X, x1, W, d, jb, e, k, l)) <= (l + 1) * 0x1p1002;
+                loop assigns l, a0[0 .. 7], a1[0 .. 7];
+                loop variant d - l;
             */
 #else
-            /*@ loop invariant j_range: Upto(j, k);
-                loop invariant adv: \forall integer c; 0 <= c < j ==>
-                  Z[o + c] == ColDot{Pre}(X, xo, W, d, c, l + 1);
-                loop invariant pend: \forall integer c; j <= c < k ==>
-                  Z[o + c] == ColDot{Pre}(X, xo, W, d, c, l);
-                loop invariant h_done: \forall integer q; o + k <= q < n*k ==> H[q] == Relu(Z[q]);
-                loop invariant z_done: \forall integer q; o + k <= q < n*k ==>
-                  Z[q] == PreActq{Pre}(X, W, d, k, q);
-                loop assigns j, Z[o .. o + k - 1];
-                loop variant k - j;
+            /*@ loop invariant l_range: Upto(l, d);
+                loop invariant acc0: \forall integer e; 0 <= e < 8 ==>
+                  a0[e] == TileDot{Pre}(X, x0, W, d, jb, e, k, l);
+                loop invariant acc1: \forall integer e; 0 <= e < 8 ==>
+                  a1[e] == TileDot{Pre}(X, x1, W, d, jb, e, k, l);
+                loop assigns l, a0[0 .. 7], a1[0 .. 7];
+                loop variant d - l;
             */
 #endif
-            for (int j = 0; j < k; j++) {
-                //@ ghost sg_divmod_lemma(l, j, k);
-                //@ ghost sg_row_lemma(j, k, d);
-                //@ assert wt_j: \let t = wl + j; Wt[t] == WtVal{Pre}(W, d, k, t);
-                //@ assert t_row: wl == l*k && (wl + j) / k == l;
-                //@ assert t_src: \let t = wl + j; (t - (t / k) * k) * d + t / k == j*d + l;
-                //@ assert wt_src: \let t = wl + j; \let b = j*d + l; WtVal{Pre}(W, d, k, t) == \at(W[b], Pre);
+            for (int l = 0; l < d; l++) {
+                long wl = (long)l * kp;
+                //@ assert wl_def: wl == l*kp && jb + 8 <= kp;
+                //@ ghost sg_row_lemma(l, d, kp);
+                double y0 = X[x0 + l];
+                //@ assert same_x0: \let a = x0 + l; y0 == \at(X[a], Pre);
+                double y1 = X[x1 + l];
+                //@ assert same_x1: \let a = x1 + l; y1 == \at(X[a], Pre);
 #ifdef SG_FL_ROUNDING
-                /*@ assert next: \let a = xo + l; \let b = j*d + l;
-                      FlColDot{Pre}(X, xo, W, d, j, l + 1) ==
-                      FlAdd(FlColDot{Pre}(X, xo, W, d, j, l), FlMul(\at(X[a], Pre), \at(W[b], Pre))); */
-                //@ ghost sg_fl_prodmag(x, Wt[wl + j]);
+                /*@ loop invariant c_range: Upto(c, 8);
+                    loop invariant adv: \forall integer e; 0 <= e < c ==>
+                      a0[e] == FlTileDot{Pre}(X, x0, W, d, jb, e, k, l + 1);
+                    loop invariant pend: \forall integer e; c <= e < 8 ==>
+                      a0[e] == FlTileDot{Pre}(X, x0, W, d, jb, e, k, l);
+                    loop invariant mag_adv: \forall integer e; 0 <= e < c ==>
+                      \abs(FlTileDot{Pre}(X, x0, W, d, jb, e, k, l + 1)) <= (l + 2) * 0x1p1002;
+                    loop invariant mag: \forall integer e; c <= e < 8 ==>
+                      \abs(FlTileDot{Pre}(X, x0, W, d, jb, e, k, l)) <= (l + 1) * 0x1p1002;
+                    loop assigns c, a0[0 .. 7];
+                    loop variant 8 - c;
+                */
 #else
-                /*@ assert next: \let a = xo + l; \let b = j*d + l;
-                      ColDot{Pre}(X, xo, W, d, j, l + 1) ==
-                      ColDot{Pre}(X, xo, W, d, j, l) + \at(X[a], Pre) * \at(W[b], Pre); */
+                /*@ loop invariant c_range: Upto(c, 8);
+                    loop invariant adv: \forall integer e; 0 <= e < c ==>
+                      a0[e] == TileDot{Pre}(X, x0, W, d, jb, e, k, l + 1);
+                    loop invariant pend: \forall integer e; c <= e < 8 ==>
+                      a0[e] == TileDot{Pre}(X, x0, W, d, jb, e, k, l);
+                    loop assigns c, a0[0 .. 7];
+                    loop variant 8 - c;
+                */
 #endif
-                double p = SG_MUL(x, Wt[wl + j]);
+                for (int c = 0; c < 8; c++) {
+                    //@ ghost int jc = jb + c < k ? jb + c : k - 1;
+                    //@ assert clamp: jc == Clamp(jb + c, k) && 0 <= jc < k;
+                    //@ ghost sg_row_lemma(jc, k, d);
+                    //@ assert wt_c: \let t = wl + jb + c; Wt[t] == WtPad{Pre}(W, d, k, kp, t);
+                    /*@ assert pad_def: \let t = wl + jb + c; \let b = Clamp(t - (t / kp) * kp, k) * d + t / kp;
+                          WtPad{Pre}(W, d, k, kp, t) == \at(W[b], Pre); */
+                    //@ ghost sg_divmod_lemma(l, jb + c, kp);
+                    //@ assert t_div: (wl + jb + c) / kp == l;
+                    /*@ assert t_src: \let t = wl + jb + c;
+                          Clamp(t - (t / kp) * kp, k) * d + t / kp == Clamp(jb + c, k) * d + l; */
+                    /*@ assert wt_src: \let t = wl + jb + c; \let b = Clamp(jb + c, k) * d + l;
+                          WtPad{Pre}(W, d, k, kp, t) == \at(W[b], Pre); */
+                    /*@ assert wt_val: \let t = wl + jb + c; \let b = Clamp(jb + c, k) * d + l;
+                          Wt[t] == \at(W[b], Pre); */
 #ifdef SG_FL_ROUNDING
-                /*@ assert term: \let a = xo + l; \let b = j*d + l;
-                      p == FlMul(\at(X[a], Pre), \at(W[b], Pre)) && \abs(p) <= 0x1p1001; */
-                //@ assert old: \let c = j; Z[o + c] == FlColDot{Pre}(X, xo, W, d, c, l) && \abs(Z[o + c]) <= (l + 1) * 0x1p1002;
-                //@ ghost double s0 = Z[o + j];
-                //@ ghost sg_fl_acc_next(l, s0, p, s0 + p);
+                    /*@ assert next: \let a = x0 + l; \let b = Clamp(jb + c, k) * d + l;
+                          FlTileDot{Pre}(X, x0, W, d, jb, c, k, l + 1) ==
+                          FlAdd(FlTileDot{Pre}(X, x0, W, d, jb, c, k, l), FlMul(\at(X[a], Pre), \at(W[b], Pre))); */
 #else
-                //@ assert term: \let a = xo + l; \let b = j*d + l; p == \at(X[a], Pre) * \at(W[b], Pre);
-                //@ assert old: \let c = j; Z[o + c] == ColDot{Pre}(X, xo, W, d, c, l);
+                    /*@ assert next: \let a = x0 + l; \let b = Clamp(jb + c, k) * d + l;
+                          TileDot{Pre}(X, x0, W, d, jb, c, k, l + 1) ==
+                          TileDot{Pre}(X, x0, W, d, jb, c, k, l) + \at(X[a], Pre) * \at(W[b], Pre); */
 #endif
-                Z[o + j] = SG_ADD(Z[o + j], p);
+                    double w = Wt[wl + jb + c];
+                    //@ assert w_pre: \let b = Clamp(jb + c, k) * d + l; w == \at(W[b], Pre);
 #ifdef SG_FL_ROUNDING
-                //@ ghost sg_fl_acc_next(l, s0, p, Z[o + j]);
-                //@ assert new: \let c = j; Z[o + c] == FlColDot{Pre}(X, xo, W, d, c, l + 1);
-                //@ assert new_mag: \let c = j; \abs(FlColDot{Pre}(X, xo, W, d, c, l + 1)) <= (l + 2) * 0x1p1002;
+                    //@ ghost sg_fl_prodmag(y0, w);
+#endif
+                    double p = SG_MUL(y0, w);
+#ifdef SG_FL_ROUNDING
+                    /*@ assert term: \let a = x0 + l; \let b = Clamp(jb + c, k) * d + l;
+                          p == FlMul(\at(X[a], Pre), \at(W[b], Pre)) && \abs(p) <= 0x1p1001; */
+                    /*@ assert old: a0[c] == FlTileDot{Pre}(X, x0, W, d, jb, c, k, l) &&
+                          \abs(a0[c]) <= (l + 1) * 0x1p1002; */
+                    //@ ghost double s0 = a0[c];
+                    //@ ghost sg_fl_acc_next(l, s0, p, s0 + p);
 #else
-                //@ assert new: \let c = j; Z[o + c] == ColDot{Pre}(X, xo, W, d, c, l + 1);
+                    /*@ assert term: \let a = x0 + l; \let b = Clamp(jb + c, k) * d + l;
+                          p == \at(X[a], Pre) * \at(W[b], Pre); */
+                    //@ assert old: a0[c] == TileDot{Pre}(X, x0, W, d, jb, c, k, l);
+#endif
+                    a0[c] = SG_ADD(a0[c], p);
+#ifdef SG_FL_ROUNDING
+                    //@ ghost sg_fl_acc_next(l, s0, p, a0[c]);
+                    //@ assert new: a0[c] == FlTileDot{Pre}(X, x0, W, d, jb, c, k, l + 1);
+                    //@ assert new_mag: \abs(FlTileDot{Pre}(X, x0, W, d, jb, c, k, l + 1)) <= (l + 2) * 0x1p1002;
+#else
+                    //@ assert new: a0[c] == TileDot{Pre}(X, x0, W, d, jb, c, k, l + 1);
+#endif
+                }
+#ifdef SG_FL_ROUNDING
+                /*@ loop invariant c_range: Upto(c, 8);
+                    loop invariant adv: \forall integer e; 0 <= e < c ==>
+                      a1[e] == FlTileDot{Pre}(X, x1, W, d, jb, e, k, l + 1);
+                    loop invariant pend: \forall integer e; c <= e < 8 ==>
+                      a1[e] == FlTileDot{Pre}(X, x1, W, d, jb, e, k, l);
+                    loop invariant mag_adv: \forall integer e; 0 <= e < c ==>
+                      \abs(FlTileDot{Pre}(X, x1, W, d, jb, e, k, l + 1)) <= (l + 2) * 0x1p1002;
+                    loop invariant mag: \forall integer e; c <= e < 8 ==>
+                      \abs(FlTileDot{Pre}(X, x1, W, d, jb, e, k, l)) <= (l + 1) * 0x1p1002;
+                    loop assigns c, a1[0 .. 7];
+                    loop variant 8 - c;
+                */
+#else
+                /*@ loop invariant c_range: Upto(c, 8);
+                    loop invariant adv: \forall integer e; 0 <= e < c ==>
+                      a1[e] == TileDot{Pre}(X, x1, W, d, jb, e, k, l + 1);
+                    loop invariant pend: \forall integer e; c <= e < 8 ==>
+                      a1[e] == TileDot{Pre}(X, x1, W, d, jb, e, k, l);
+                    loop assigns c, a1[0 .. 7];
+                    loop variant 8 - c;
+                */
+#endif
+                for (int c = 0; c < 8; c++) {
+                    //@ ghost int jc = jb + c < k ? jb + c : k - 1;
+                    //@ assert clamp: jc == Clamp(jb + c, k) && 0 <= jc < k;
+                    //@ ghost sg_row_lemma(jc, k, d);
+                    //@ assert wt_c: \let t = wl + jb + c; Wt[t] == WtPad{Pre}(W, d, k, kp, t);
+                    /*@ assert pad_def: \let t = wl + jb + c; \let b = Clamp(t - (t / kp) * kp, k) * d + t / kp;
+                          WtPad{Pre}(W, d, k, kp, t) == \at(W[b], Pre); */
+                    //@ ghost sg_divmod_lemma(l, jb + c, kp);
+                    //@ assert t_div: (wl + jb + c) / kp == l;
+                    /*@ assert t_src: \let t = wl + jb + c;
+                          Clamp(t - (t / kp) * kp, k) * d + t / kp == Clamp(jb + c, k) * d + l; */
+                    /*@ assert wt_src: \let t = wl + jb + c; \let b = Clamp(jb + c, k) * d + l;
+                          WtPad{Pre}(W, d, k, kp, t) == \at(W[b], Pre); */
+                    /*@ assert wt_val: \let t = wl + jb + c; \let b = Clamp(jb + c, k) * d + l;
+                          Wt[t] == \at(W[b], Pre); */
+#ifdef SG_FL_ROUNDING
+                    /*@ assert next: \let a = x1 + l; \let b = Clamp(jb + c, k) * d + l;
+                          FlTileDot{Pre}(X, x1, W, d, jb, c, k, l + 1) ==
+                          FlAdd(FlTileDot{Pre}(X, x1, W, d, jb, c, k, l), FlMul(\at(X[a], Pre), \at(W[b], Pre))); */
+#else
+                    /*@ assert next: \let a = x1 + l; \let b = Clamp(jb + c, k) * d + l;
+                          TileDot{Pre}(X, x1, W, d, jb, c, k, l + 1) ==
+                          TileDot{Pre}(X, x1, W, d, jb, c, k, l) + \at(X[a], Pre) * \at(W[b], Pre); */
+#endif
+                    double w = Wt[wl + jb + c];
+                    //@ assert w_pre: \let b = Clamp(jb + c, k) * d + l; w == \at(W[b], Pre);
+#ifdef SG_FL_ROUNDING
+                    //@ ghost sg_fl_prodmag(y1, w);
+#endif
+                    double p = SG_MUL(y1, w);
+#ifdef SG_FL_ROUNDING
+                    /*@ assert term: \let a = x1 + l; \let b = Clamp(jb + c, k) * d + l;
+                          p == FlMul(\at(X[a], Pre), \at(W[b], Pre)) && \abs(p) <= 0x1p1001; */
+                    /*@ assert old: a1[c] == FlTileDot{Pre}(X, x1, W, d, jb, c, k, l) &&
+                          \abs(a1[c]) <= (l + 1) * 0x1p1002; */
+                    //@ ghost double s0 = a1[c];
+                    //@ ghost sg_fl_acc_next(l, s0, p, s0 + p);
+#else
+                    /*@ assert term: \let a = x1 + l; \let b = Clamp(jb + c, k) * d + l;
+                          p == \at(X[a], Pre) * \at(W[b], Pre); */
+                    //@ assert old: a1[c] == TileDot{Pre}(X, x1, W, d, jb, c, k, l);
+#endif
+                    a1[c] = SG_ADD(a1[c], p);
+#ifdef SG_FL_ROUNDING
+                    //@ ghost sg_fl_acc_next(l, s0, p, a1[c]);
+                    //@ assert new: a1[c] == FlTileDot{Pre}(X, x1, W, d, jb, c, k, l + 1);
+                    //@ assert new_mag: \abs(FlTileDot{Pre}(X, x1, W, d, jb, c, k, l + 1)) <= (l + 2) * 0x1p1002;
+#else
+                    //@ assert new: a1[c] == TileDot{Pre}(X, x1, W, d, jb, c, k, l + 1);
+#endif
+                }
+            }
+#ifdef SG_FL_ROUNDING
+            /*@ loop invariant c_range: 0 <= c <= 8 && j == jb + c && j <= k;
+                loop invariant z_done: \forall integer q; ie*k <= q < n*k ==>
+                  Z[q] == FlPreActq{Pre}(X, W, d, k, q) && H[q] == Relu(Z[q]);
+                loop invariant row_done0: nb > 0 ==> \forall integer q; o0 <= q < o0 + jb && q < o0 + k ==>
+                  Z[q] == FlPreActq{Pre}(X, W, d, k, q) && H[q] == Relu(Z[q]);
+                loop invariant row_done1: nb > 1 ==> \forall integer q; o1 <= q < o1 + jb && q < o1 + k ==>
+                  Z[q] == FlPreActq{Pre}(X, W, d, k, q) && H[q] == Relu(Z[q]);
+                loop invariant wt: \forall integer t; 0 <= t < kp*d ==> Wt[t] == WtPad{Pre}(W, d, k, kp, t);
+                loop invariant tile: \forall integer q; o0 + jb <= q < o0 + j ==>
+                  Z[q] == FlPreActq{Pre}(X, W, d, k, q) && H[q] == Relu(Z[q]);
+                loop assigns c, j, Z[o0 + jb .. o0 + (jb + 8 < k ? jb + 8 : k) - 1],
+                  H[o0 + jb .. o0 + (jb + 8 < k ? jb + 8 : k) - 1];
+                loop variant 8 - c;
+            */
+#else
+            /*@ loop invariant c_range: 0 <= c <= 8 && j == jb + c && j <= k;
+                loop invariant z_done: \forall integer q; ie*k <= q < n*k ==>
+                  Z[q] == PreActq{Pre}(X, W, d, k, q) && H[q] == Relu(Z[q]);
+                loop invariant row_done0: nb > 0 ==> \forall integer q; o0 <= q < o0 + jb && q < o0 + k ==>
+                  Z[q] == PreActq{Pre}(X, W, d, k, q) && H[q] == Relu(Z[q]);
+                loop invariant row_done1: nb > 1 ==> \forall integer q; o1 <= q < o1 + jb && q < o1 + k ==>
+                  Z[q] == PreActq{Pre}(X, W, d, k, q) && H[q] == Relu(Z[q]);
+                loop invariant wt: \forall integer t; 0 <= t < kp*d ==> Wt[t] == WtPad{Pre}(W, d, k, kp, t);
+                loop invariant tile: \forall integer q; o0 + jb <= q < o0 + j ==>
+                  Z[q] == PreActq{Pre}(X, W, d, k, q) && H[q] == Relu(Z[q]);
+                loop assigns c, j, Z[o0 + jb .. o0 + (jb + 8 < k ? jb + 8 : k) - 1],
+                  H[o0 + jb .. o0 + (jb + 8 < k ? jb + 8 : k) - 1];
+                loop variant 8 - c;
+            */
+#endif
+            for (int c = 0, j = jb; c < 8 && j < k; c++, j++) {
+#ifdef SG_FL_ROUNDING
+                //@ assert cell: a0[c] == FlTileDot{Pre}(X, x0, W, d, jb, c, k, d);
+#else
+                //@ assert cell: a0[c] == TileDot{Pre}(X, x0, W, d, jb, c, k, d);
+#endif
+                //@ assert clamp: Clamp(jb + c, k) == jb + c;
+#ifdef SG_FL_ROUNDING
+                /*@ assert q_def: \let q = o0 + jb + c; FlPreActq{Pre}(X, W, d, k, q) ==
+                      FlPreAct{Pre}(X, W, d, q / k, q - (q / k) * k); */
+#else
+                /*@ assert q_def: \let q = o0 + jb + c; PreActq{Pre}(X, W, d, k, q) ==
+                      PreAct{Pre}(X, W, d, q / k, q - (q / k) * k); */
+#endif
+                //@ assert o0_def: o0 == ib*k && i0 == ib;
+                //@ ghost sg_divmod_lemma(ib, jb + c, k);
+#ifdef SG_FL_ROUNDING
+                /*@ assert q_ij: \let q = o0 + jb + c;
+                      FlPreAct{Pre}(X, W, d, q / k, q - (q / k) * k) == FlPreAct{Pre}(X, W, d, ib, jb + c); */
+                //@ assert cell_ij: a0[c] == FlPreAct{Pre}(X, W, d, i0, jb + c);
+                //@ assert cell_q: \let q = o0 + jb + c; a0[c] == FlPreActq{Pre}(X, W, d, k, q);
+#else
+                /*@ assert q_ij: \let q = o0 + jb + c;
+                      PreAct{Pre}(X, W, d, q / k, q - (q / k) * k) == PreAct{Pre}(X, W, d, ib, jb + c); */
+                //@ assert cell_ij: a0[c] == PreAct{Pre}(X, W, d, i0, jb + c);
+                //@ assert cell_q: \let q = o0 + jb + c; a0[c] == PreActq{Pre}(X, W, d, k, q);
+#endif
+                Z[o0 + j] = a0[c];
+                H[o0 + j] = sg_relu(a0[c]);
+            }
+#ifdef SG_FL_ROUNDING
+            /*@ assert stored0: \forall integer q; o0 <= q < o0 + jb + 8 && q < o0 + k ==>
+                  Z[q] == FlPreActq{Pre}(X, W, d, k, q) && H[q] == Relu(Z[q]); */
+#else
+            /*@ assert stored0: \forall integer q; o0 <= q < o0 + jb + 8 && q < o0 + k ==>
+                  Z[q] == PreActq{Pre}(X, W, d, k, q) && H[q] == Relu(Z[q]); */
+#endif
+            if (nb > 1) {
+#ifdef SG_FL_ROUNDING
+                /*@ loop invariant c_range: 0 <= c <= 8 && j == jb + c && j <= k;
+                    loop invariant z_done: \forall integer q; ie*k <= q < n*k ==>
+                      Z[q] == FlPreActq{Pre}(X, W, d, k, q) && H[q] == Relu(Z[q]);
+                    loop invariant row_done0: nb > 0 ==> \forall integer q; o0 <= q < o0 + jb + 8 && q < o0 + k ==>
+                      Z[q] == FlPreActq{Pre}(X, W, d, k, q) && H[q] == Relu(Z[q]);
+                    loop invariant row_done1: nb > 1 ==> \forall integer q; o1 <= q < o1 + jb && q < o1 + k ==>
+                      Z[q] == FlPreActq{Pre}(X, W, d, k, q) && H[q] == Relu(Z[q]);
+                    loop invariant wt: \forall integer t; 0 <= t < kp*d ==> Wt[t] == WtPad{Pre}(W, d, k, kp, t);
+                    loop invariant tile: \forall integer q; o1 + jb <= q < o1 + j ==>
+                      Z[q] == FlPreActq{Pre}(X, W, d, k, q) && H[q] == Relu(Z[q]);
+                    loop assigns c, j, Z[o1 + jb .. o1 + (jb + 8 < k ? jb + 8 : k) - 1],
+                      H[o1 + jb .. o1 + (jb + 8 < k ? jb + 8 : k) - 1];
+                    loop variant 8 - c;
+                */
+#else
+                /*@ loop invariant c_range: 0 <= c <= 8 && j == jb + c && j <= k;
+                    loop invariant z_done: \forall integer q; ie*k <= q < n*k ==>
+                      Z[q] == PreActq{Pre}(X, W, d, k, q) && H[q] == Relu(Z[q]);
+                    loop invariant row_done0: nb > 0 ==> \forall integer q; o0 <= q < o0 + jb + 8 && q < o0 + k ==>
+                      Z[q] == PreActq{Pre}(X, W, d, k, q) && H[q] == Relu(Z[q]);
+                    loop invariant row_done1: nb > 1 ==> \forall integer q; o1 <= q < o1 + jb && q < o1 + k ==>
+                      Z[q] == PreActq{Pre}(X, W, d, k, q) && H[q] == Relu(Z[q]);
+                    loop invariant wt: \forall integer t; 0 <= t < kp*d ==> Wt[t] == WtPad{Pre}(W, d, k, kp, t);
+                    loop invariant tile: \forall integer q; o1 + jb <= q < o1 + j ==>
+                      Z[q] == PreActq{Pre}(X, W, d, k, q) && H[q] == Relu(Z[q]);
+                    loop assigns c, j, Z[o1 + jb .. o1 + (jb + 8 < k ? jb + 8 : k) - 1],
+                      H[o1 + jb .. o1 + (jb + 8 < k ? jb + 8 : k) - 1];
+                    loop variant 8 - c;
+                */
+#endif
+                for (int c = 0, j = jb; c < 8 && j < k; c++, j++) {
+#ifdef SG_FL_ROUNDING
+                    //@ assert cell: a1[c] == FlTileDot{Pre}(X, x1, W, d, jb, c, k, d);
+#else
+                    //@ assert cell: a1[c] == TileDot{Pre}(X, x1, W, d, jb, c, k, d);
+#endif
+                    //@ assert clamp: Clamp(jb + c, k) == jb + c;
+#ifdef SG_FL_ROUNDING
+                    /*@ assert q_def: \let q = o1 + jb + c; FlPreActq{Pre}(X, W, d, k, q) ==
+                          FlPreAct{Pre}(X, W, d, q / k, q - (q / k) * k); */
+#else
+                    /*@ assert q_def: \let q = o1 + jb + c; PreActq{Pre}(X, W, d, k, q) ==
+                          PreAct{Pre}(X, W, d, q / k, q - (q / k) * k); */
+#endif
+                    //@ assert o_def: o1 == i1*k;
+                    //@ ghost sg_divmod_lemma(i1, jb + c, k);
+#ifdef SG_FL_ROUNDING
+                    /*@ assert q_ij: \let q = o1 + jb + c;
+                          FlPreAct{Pre}(X, W, d, q / k, q - (q / k) * k) == FlPreAct{Pre}(X, W, d, i1, jb + c); */
+                    //@ assert cell_ij: a1[c] == FlPreAct{Pre}(X, W, d, i1, jb + c);
+                    //@ assert cell_q: \let q = o1 + jb + c; a1[c] == FlPreActq{Pre}(X, W, d, k, q);
+#else
+                    /*@ assert q_ij: \let q = o1 + jb + c;
+                          PreAct{Pre}(X, W, d, q / k, q - (q / k) * k) == PreAct{Pre}(X, W, d, i1, jb + c); */
+                    //@ assert cell_ij: a1[c] == PreAct{Pre}(X, W, d, i1, jb + c);
+                    //@ assert cell_q: \let q = o1 + jb + c; a1[c] == PreActq{Pre}(X, W, d, k, q);
+#endif
+                    Z[o1 + j] = a1[c];
+                    H[o1 + j] = sg_relu(a1[c]);
+                }
+#ifdef SG_FL_ROUNDING
+                /*@ assert stored1: \forall integer q; o1 <= q < o1 + jb + 8 && q < o1 + k ==>
+                      Z[q] == FlPreActq{Pre}(X, W, d, k, q) && H[q] == Relu(Z[q]); */
+#else
+                /*@ assert stored1: \forall integer q; o1 <= q < o1 + jb + 8 && q < o1 + k ==>
+                      Z[q] == PreActq{Pre}(X, W, d, k, q) && H[q] == Relu(Z[q]); */
 #endif
             }
+#ifdef SG_FL_ROUNDING
+            /*@ assert cols_done0: nb > 0 ==> \forall integer q; o0 <= q < o0 + jb + 8 && q < o0 + k ==>
+                  Z[q] == FlPreActq{Pre}(X, W, d, k, q) && H[q] == Relu(Z[q]); */
+            /*@ assert cols_done1: nb > 1 ==> \forall integer q; o1 <= q < o1 + jb + 8 && q < o1 + k ==>
+                  Z[q] == FlPreActq{Pre}(X, W, d, k, q) && H[q] == Relu(Z[q]); */
+#else
+            /*@ assert cols_done0: nb > 0 ==> \forall integer q; o0 <= q < o0 + jb + 8 && q < o0 + k ==>
+                  Z[q] == PreActq{Pre}(X, W, d, k, q) && H[q] == Relu(Z[q]); */
+            /*@ assert cols_done1: nb > 1 ==> \forall integer q; o1 <= q < o1 + jb + 8 && q < o1 + k ==>
+                  Z[q] == PreActq{Pre}(X, W, d, k, q) && H[q] == Relu(Z[q]); */
+#endif
         }
 #ifdef SG_FL_ROUNDING
-        /*@ loop invariant j_range: -1 <= j < k;
-            loop invariant h_row: \forall integer q; o + j + 1 <= q < n*k ==> H[q] == Relu(Z[q]);
-            loop invariant z_row: \forall integer q; o + j + 1 <= q < n*k ==>
-              Z[q] == FlPreActq{Pre}(X, W, d, k, q);
-            loop assigns j, H[o .. o + k - 1];
-            loop variant j + 1;
-        */
+        /*@ assert full0: nb > 0 ==> \forall integer q; o0 <= q < o0 + k ==>
+              Z[q] == FlPreActq{Pre}(X, W, d, k, q) && H[q] == Relu(Z[q]); */
+        /*@ assert full1: nb > 1 ==> \forall integer q; o1 <= q < o1 + k ==>
+              Z[q] == FlPreActq{Pre}(X, W, d, k, q) && H[q] == Relu(Z[q]); */
 #else
-        /*@ loop invariant j_range: -1 <= j < k;
-            loop invariant h_row: \forall integer q; o + j + 1 <= q < n*k ==> H[q] == Relu(Z[q]);
-            loop invariant z_row: \forall integer q; o + j + 1 <= q < n*k ==>
-              Z[q] == PreActq{Pre}(X, W, d, k, q);
-            loop assigns j, H[o .. o + k - 1];
-            loop variant j + 1;
-        */
+        /*@ assert full0: nb > 0 ==> \forall integer q; o0 <= q < o0 + k ==>
+              Z[q] == PreActq{Pre}(X, W, d, k, q) && H[q] == Relu(Z[q]); */
+        /*@ assert full1: nb > 1 ==> \forall integer q; o1 <= q < o1 + k ==>
+              Z[q] == PreActq{Pre}(X, W, d, k, q) && H[q] == Relu(Z[q]); */
 #endif
-        for (int j = k - 1; j >= 0; j--) {
-            /* the definition of PreActq at q = o + j, stated before
-               sg_divmod_lemma: with (o + j) / k == i already known, Qed
-               rewrites the instance and the provers must redo the
-               division in the loop's large context */
+        /*@ assert o_lin: o0 == ib*k && (nb > 1 ==> o1 == o0 + 1*k); */
+        /*@ assert next_ib: (nb == 1 ==> ie*k == o0 + 1*k) && (nb == 2 ==> ie*k == o0 + 2*k); */
 #ifdef SG_FL_ROUNDING
-            //@ assert cell: \let c = j; Z[o + c] == FlColDot{Pre}(X, xo, W, d, c, d);
-            /*@ assert q_def: \let q = o + j; FlPreActq{Pre}(X, W, d, k, q) ==
-                  FlPreAct{Pre}(X, W, d, q / k, q - (q / k) * k); */
-            //@ ghost sg_divmod_lemma(i, j, k);
-            /*@ assert q_ij: \let q = o + j;
-                  FlPreAct{Pre}(X, W, d, q / k, q - (q / k) * k) == FlPreAct{Pre}(X, W, d, i, j); */
-            //@ assert cell_ij: \let c = j; Z[o + c] == FlPreAct{Pre}(X, W, d, i, c);
-            //@ assert cell_q: \let q = o + j; Z[q] == FlPreActq{Pre}(X, W, d, k, q);
+        /*@ assert block_done: \forall integer q; o0 <= q < ie*k ==>
+              Z[q] == FlPreActq{Pre}(X, W, d, k, q) && H[q] == Relu(Z[q]); */
 #else
-            //@ assert cell: \let c = j; Z[o + c] == ColDot{Pre}(X, xo, W, d, c, d);
-            /*@ assert q_def: \let q = o + j; PreActq{Pre}(X, W, d, k, q) ==
-                  PreAct{Pre}(X, W, d, q / k, q - (q / k) * k); */
-            //@ ghost sg_divmod_lemma(i, j, k);
-            /*@ assert q_ij: \let q = o + j;
-                  PreAct{Pre}(X, W, d, q / k, q - (q / k) * k) == PreAct{Pre}(X, W, d, i, j); */
-            //@ assert cell_ij: \let c = j; Z[o + c] == PreAct{Pre}(X, W, d, i, c);
-            //@ assert cell_q: \let q = o + j; Z[q] == PreActq{Pre}(X, W, d, k, q);
+        /*@ assert block_done: \forall integer q; o0 <= q < ie*k ==>
+              Z[q] == PreActq{Pre}(X, W, d, k, q) && H[q] == Relu(Z[q]); */
 #endif
-            H[o + j] = sg_relu(Z[o + j]);
-        }
+        ie = ib;
     }
 }
 
-/* Z = X W^T, H = ReLU(Z) (empirical.h).  In the rounding run the rows path
- * proves only the rounded value of each cell (FlPreActq); its round-off
- * bound E1 is a fact about X and W alone (the rounded recursion against
- * the exact one), which the proof-only sg_forward_err proves first (the
- * cells loop without stores).  The program (SG_FL_ROUNDING is never
- * compiled) takes exactly one path and computes each cell once. */
+/* Z = X W^T, H = ReLU(Z) (empirical.h).  In the rounding run the tiled
+ * pass proves only the rounded value of each cell (FlPreActq); its
+ * round-off bound E1 is a fact about X and W alone (the rounded recursion
+ * against the exact one), which the proof-only sg_forward_err proves first
+ * (the one-cell loop without stores).  The program (SG_FL_ROUNDING is
+ * never compiled) computes each cell once. */
 void sg_forward(int n, int d, int k, const double *X, const double *W,
                 double *Wt, double *Z, double *H)
 {
-    if (k < SG_FWD_ROWS_MIN_K) {
-        sg_forward_cells(n, d, k, X, W, Z, H);
-    } else {
 #ifdef SG_FL_ROUNDING
-        sg_forward_err(n, d, k, X, W);
-        /*@ assert roundoff: \forall integer q; 0 <= q < n*k ==>
-              \abs(FlPreActq{Pre}(X, W, d, k, q) - PreActq{Pre}(X, W, d, k, q)) <=
-                Gamma(d) * AbsPreActq{Pre}(X, W, d, k, q) + d * Eta &&
-              \abs(Relu(FlPreActq{Pre}(X, W, d, k, q)) - Relu(PreActq{Pre}(X, W, d, k, q))) <=
-                Gamma(d) * AbsPreActq{Pre}(X, W, d, k, q) + d * Eta; */
+    sg_forward_err(n, d, k, X, W);
+    /*@ assert roundoff: \forall integer q; 0 <= q < n*k ==>
+          \abs(FlPreActq{Pre}(X, W, d, k, q) - PreActq{Pre}(X, W, d, k, q)) <=
+            Gamma(d) * AbsPreActq{Pre}(X, W, d, k, q) + d * Eta &&
+          \abs(Relu(FlPreActq{Pre}(X, W, d, k, q)) - Relu(PreActq{Pre}(X, W, d, k, q))) <=
+            Gamma(d) * AbsPreActq{Pre}(X, W, d, k, q) + d * Eta; */
 #endif
-        sg_forward_rows(n, d, k, X, W, Wt, Z, H);
+    sg_forward_tiles(n, d, k, X, W, Wt, Z, H);
 #ifdef SG_FL_ROUNDING
-        /*@ assert h_fl: \forall integer q; 0 <= q < n*k ==>
-              H[q] == Relu(FlPreActq{Pre}(X, W, d, k, q)); */
+    /*@ assert h_fl: \forall integer q; 0 <= q < n*k ==>
+          H[q] == Relu(FlPreActq{Pre}(X, W, d, k, q)); */
 #endif
-    }
 }
