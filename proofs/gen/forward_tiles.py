@@ -73,8 +73,12 @@ def tiles(fl):
         w(f"        //@ assert row{r}: nb > {r} ==> i{r} == ib + {r};")
     if R > 1:
         w("        //@ assert o_rel: " + " && ".join(f"(nb > {r} ==> o{r} == o{r-1} + k)" for r in range(1, R)) + ";")
+    # every row's facts carry the guard nb > r, also the first's (nb >= 1
+    # always): without it, the jb loop's `wt` preservation took CVC4 3-4
+    # min (proofs/README.md)
+    G = lambda r: f"nb > {r} ==> "
     rowinv = lambda ind, lim, upto=0: "\n".join(
-        f"{ind}loop invariant row_done{r}: nb > {r} ==> \\forall integer q; o{r} <= q < o{r} + {lim if r >= upto else lim + ' + 8'} && q < o{r} + k ==>\n"
+        f"{ind}loop invariant row_done{r}: {G(r)}\\forall integer q; o{r} <= q < o{r} + {lim if r >= upto else lim + ' + 8'} && q < o{r} + k ==>\n"
         f"{ind}  Z[q] == {PQ}{{Pre}}(X, W, d, k, q) && H[q] == Relu(Z[q]);"
         for r in range(R))
     zassigns = ", ".join(f"Z[o{r} .. o{r} + (nb > {r} ? k : 0) - 1]" for r in range(R))
@@ -175,20 +179,25 @@ def tiles(fl):
     w("            }")
     # stores
     for r in range(R):
-        ind = "            " if r == 0 else "                "
-        if r > 0:
-            w(f"            if (nb > {r}) {{")
+        # the rows after the first: the test nb > r is in the loop's
+        # condition, not an if around it -- with an if, the jb loop's
+        # `wt` preservation had to merge the two branches' memories and
+        # cost Z3 9.97M of its 10M steps in the whole-function run
+        ind = "            "
+        grd = f"nb > {r} && " if r > 0 else ""
+        hi = f"(nb > {r} ? (jb + 8 < k ? jb + 8 : k) : jb)" if r > 0 else "(jb + 8 < k ? jb + 8 : k)"
+        sgd = f"nb > {r} ==> " if r > 0 else ""
         w(f"""{ind}/*@ loop invariant c_range: 0 <= c <= 8 && j == jb + c && j <= k;
 {done(ind + '    ', 'ie*k', 'n*k')}
 {rowinv(ind + '    ', 'jb', r)}
 {ind}    loop invariant wt: \\forall integer t; 0 <= t < kp*d ==> Wt[t] == WtPad{{Pre}}(W, d, k, kp, t);
 {ind}    loop invariant tile: \\forall integer q; o{r} + jb <= q < o{r} + j ==>
 {ind}      Z[q] == {PQ}{{Pre}}(X, W, d, k, q) && H[q] == Relu(Z[q]);
-{ind}    loop assigns c, j, Z[o{r} + jb .. o{r} + (jb + 8 < k ? jb + 8 : k) - 1],
-{ind}      H[o{r} + jb .. o{r} + (jb + 8 < k ? jb + 8 : k) - 1];
+{ind}    loop assigns c, j, Z[o{r} + jb .. o{r} + {hi} - 1],
+{ind}      H[o{r} + jb .. o{r} + {hi} - 1];
 {ind}    loop variant 8 - c;
 {ind}*/
-{ind}for (int c = 0, j = jb; c < 8 && j < k; c++, j++) {{
+{ind}for (int c = 0, j = jb; {grd}c < 8 && j < k; c++, j++) {{
 {ind}    //@ assert cell: a{r}[c] == {CD}{{Pre}}(X, x{r}, W, d, jb, c, k, d);
 {ind}    //@ assert clamp: Clamp(jb + c, k) == jb + c;
 {ind}    /*@ assert q_def: \\let q = o{r} + jb + c; {PQ}{{Pre}}(X, W, d, k, q) ==
@@ -202,17 +211,15 @@ def tiles(fl):
 {ind}    Z[o{r} + j] = a{r}[c];
 {ind}    H[o{r} + j] = sg_relu(a{r}[c]);
 {ind}}}
-{ind}/*@ assert stored{r}: \\forall integer q; o{r} <= q < o{r} + jb + 8 && q < o{r} + k ==>
+{ind}/*@ assert stored{r}: {sgd}\\forall integer q; o{r} <= q < o{r} + jb + 8 && q < o{r} + k ==>
 {ind}      Z[q] == {PQ}{{Pre}}(X, W, d, k, q) && H[q] == Relu(Z[q]); */""")
-        if r > 0:
-            w("            }")
     for r in range(R):
-        w(f"""            /*@ assert cols_done{r}: nb > {r} ==> \\forall integer q; o{r} <= q < o{r} + jb + 8 && q < o{r} + k ==>
+        w(f"""            /*@ assert cols_done{r}: {G(r)}\\forall integer q; o{r} <= q < o{r} + jb + 8 && q < o{r} + k ==>
                   Z[q] == {PQ}{{Pre}}(X, W, d, k, q) && H[q] == Relu(Z[q]); */""")
     w("        }")
     # extend done range
     for r in range(R):
-        w(f"""        /*@ assert full{r}: nb > {r} ==> \\forall integer q; o{r} <= q < o{r} + k ==>
+        w(f"""        /*@ assert full{r}: {G(r)}\\forall integer q; o{r} <= q < o{r} + k ==>
               Z[q] == {PQ}{{Pre}}(X, W, d, k, q) && H[q] == Relu(Z[q]); */""")
     w("        /*@ assert o_lin: o0 == ib*k" + "".join(f" && (nb > {r} ==> o{r} == o0 + {r}*k)" for r in range(1, R)) + "; */")
     w("        /*@ assert next_ib: " + " && ".join(f"(nb == {r} ==> ie*k == o0 + {r}*k)" for r in range(1, R + 1)) + "; */")

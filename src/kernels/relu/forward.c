@@ -17,9 +17,9 @@
 /* Proof-only (the rounding run; never compiled): the round-off bound E1 of
  * every cell, PreActErr for the rounded value FlPreActq, a fact about X
  * and W alone.  The one-cell loop without its stores, so that it
- * assigns nothing: sg_forward calls it before the rows path, in the state
- * Pre of both, and the rows path then only has to prove the value
- * (a call that stored would leave the rows path in another memory state,
+ * assigns nothing: sg_forward calls it before the tiled pass, in the state
+ * Pre of both, and the tiled pass then only has to prove the value
+ * (a call that stored would leave the tiled pass in another memory state,
  * where FlPreActq{Pre} is a different recursion to the provers). */
 /*@ requires sizes: 0 <= n && 0 <= d <= 1048576 && 0 <= k;
     requires index_nd: n * d <= LONG_MAX;
@@ -95,7 +95,7 @@ static void sg_forward_err(int n, int d, int k, const double *X, const double *W
             /*@ assert cell: z == FlPreAct{Pre}(X, W, d, row, j) &&
                   gd == PreAct{Pre}(X, W, d, row, j) && ga == AbsPreAct{Pre}(X, W, d, row, j); */
             /* the definitions' instances at q before sg_divmod_lemma, as in
-               the rows path's relu loop (after it, Qed rewrites q / k in
+               the tiled pass's store loops (after it, Qed rewrites q / k in
                the instance and the provers timed out here) */
             /*@ assert q_def: \let q = row*k + j;
                   FlPreActq{Pre}(X, W, d, k, q) == FlPreAct{Pre}(X, W, d, q / k, q - (q / k) * k) &&
@@ -115,8 +115,8 @@ static void sg_forward_err(int n, int d, int k, const double *X, const double *W
 #endif
 
 #ifdef SG_FL_ROUNDING
-/* One add of a rows-path sum, magnitude only (the value is the rounded
-   recursion FlColDot; the error bound E1 comes from the cells path, see
+/* One add of a tile's sum, magnitude only (the value is the rounded
+   recursion FlTileDot; the error bound E1 comes from sg_forward_err, see
    sg_forward): from |a| <= (l + 1) 2^1002, |p| <= 2^1001 and s = fl(a + p),
    |s| <= (1 + u)((l + 1) 2^1002 + 2^1001) <= (l + 2) 2^1002 for l < 2^20,
    so a sum of at most d <= 2^20 terms stays below 2^1022 and no add
@@ -155,16 +155,19 @@ static void sg_forward_err(int n, int d, int k, const double *X, const double *W
  * faster (docs/benchmark.md) but the proof of the 4-sample body did not
  * finish in a usable time (WP's simplifier spent about a minute on each of
  * its block-loop goals).
- * Proof shape: every sum of the tile is ColDot(X, x_r, W, d, Clamp(jb + c,
- * k), l) (the tile reads W's row Clamp(jb + c, k) through Wt, WtPad in
- * specs); the c loops of the two samples are separate, each with the
+ * Proof shape: every sum of the tile is TileDot(X, x_r, W, d, jb, c, k, l),
+ * the dot of X's row with W's row Clamp(jb + c, k) over l terms (the tile
+ * reads that row through Wt, WtPad in specs); the c loops of the two samples are separate, each with the
  * split "e < c: l + 1 terms, e >= c: l terms"; the accumulators are local
  * arrays, so the inner loops assign no memory of Z, H or Wt.  A stored
  * cell is restated at its flat index (q_def, sg_divmod_lemma, q_ij,
  * cell_q) as in the one-cell loop; done rows are the range from ie*k on
  * (blocks count down, so the range ends at 0), and the rows of the current
  * block carry their done columns at the C offsets o0, o1, so no product of
- * variables is quantified.  In the rounding run each sum is FlColDot with
+ * variables is quantified.  The second row's store loop tests nb > 1 in
+ * its condition rather than under an if, so the jb loop's body has no
+ * branch merge (with the if, the jb loop's `wt` preservation cost Z3
+ * 9.97M of its 10M steps).  In the rounding run each sum is FlTileDot with
  * |a| <= (l + 1) 2^1002 (sg_fl_acc_next); E1 comes from sg_forward_err. */
 #ifdef SG_FL_ROUNDING
 /*@ requires sizes: 0 <= n && 0 <= k && 0 <= d <= 1048576;
@@ -565,86 +568,78 @@ static void sg_forward_tiles(int n, int d, int k, const double *X, const double 
 #ifdef SG_FL_ROUNDING
             /*@ assert stored0: \forall integer q; o0 <= q < o0 + jb + 8 && q < o0 + k ==>
                   Z[q] == FlPreActq{Pre}(X, W, d, k, q) && H[q] == Relu(Z[q]); */
+            /*@ loop invariant c_range: 0 <= c <= 8 && j == jb + c && j <= k;
+                loop invariant z_done: \forall integer q; ie*k <= q < n*k ==>
+                  Z[q] == FlPreActq{Pre}(X, W, d, k, q) && H[q] == Relu(Z[q]);
+                loop invariant row_done0: nb > 0 ==> \forall integer q; o0 <= q < o0 + jb + 8 && q < o0 + k ==>
+                  Z[q] == FlPreActq{Pre}(X, W, d, k, q) && H[q] == Relu(Z[q]);
+                loop invariant row_done1: nb > 1 ==> \forall integer q; o1 <= q < o1 + jb && q < o1 + k ==>
+                  Z[q] == FlPreActq{Pre}(X, W, d, k, q) && H[q] == Relu(Z[q]);
+                loop invariant wt: \forall integer t; 0 <= t < kp*d ==> Wt[t] == WtPad{Pre}(W, d, k, kp, t);
+                loop invariant tile: \forall integer q; o1 + jb <= q < o1 + j ==>
+                  Z[q] == FlPreActq{Pre}(X, W, d, k, q) && H[q] == Relu(Z[q]);
+                loop assigns c, j, Z[o1 + jb .. o1 + (nb > 1 ? (jb + 8 < k ? jb + 8 : k) : jb) - 1],
+                  H[o1 + jb .. o1 + (nb > 1 ? (jb + 8 < k ? jb + 8 : k) : jb) - 1];
+                loop variant 8 - c;
+            */
 #else
             /*@ assert stored0: \forall integer q; o0 <= q < o0 + jb + 8 && q < o0 + k ==>
                   Z[q] == PreActq{Pre}(X, W, d, k, q) && H[q] == Relu(Z[q]); */
+            /*@ loop invariant c_range: 0 <= c <= 8 && j == jb + c && j <= k;
+                loop invariant z_done: \forall integer q; ie*k <= q < n*k ==>
+                  Z[q] == PreActq{Pre}(X, W, d, k, q) && H[q] == Relu(Z[q]);
+                loop invariant row_done0: nb > 0 ==> \forall integer q; o0 <= q < o0 + jb + 8 && q < o0 + k ==>
+                  Z[q] == PreActq{Pre}(X, W, d, k, q) && H[q] == Relu(Z[q]);
+                loop invariant row_done1: nb > 1 ==> \forall integer q; o1 <= q < o1 + jb && q < o1 + k ==>
+                  Z[q] == PreActq{Pre}(X, W, d, k, q) && H[q] == Relu(Z[q]);
+                loop invariant wt: \forall integer t; 0 <= t < kp*d ==> Wt[t] == WtPad{Pre}(W, d, k, kp, t);
+                loop invariant tile: \forall integer q; o1 + jb <= q < o1 + j ==>
+                  Z[q] == PreActq{Pre}(X, W, d, k, q) && H[q] == Relu(Z[q]);
+                loop assigns c, j, Z[o1 + jb .. o1 + (nb > 1 ? (jb + 8 < k ? jb + 8 : k) : jb) - 1],
+                  H[o1 + jb .. o1 + (nb > 1 ? (jb + 8 < k ? jb + 8 : k) : jb) - 1];
+                loop variant 8 - c;
+            */
 #endif
-            if (nb > 1) {
+            for (int c = 0, j = jb; nb > 1 && c < 8 && j < k; c++, j++) {
 #ifdef SG_FL_ROUNDING
-                /*@ loop invariant c_range: 0 <= c <= 8 && j == jb + c && j <= k;
-                    loop invariant z_done: \forall integer q; ie*k <= q < n*k ==>
-                      Z[q] == FlPreActq{Pre}(X, W, d, k, q) && H[q] == Relu(Z[q]);
-                    loop invariant row_done0: nb > 0 ==> \forall integer q; o0 <= q < o0 + jb + 8 && q < o0 + k ==>
-                      Z[q] == FlPreActq{Pre}(X, W, d, k, q) && H[q] == Relu(Z[q]);
-                    loop invariant row_done1: nb > 1 ==> \forall integer q; o1 <= q < o1 + jb && q < o1 + k ==>
-                      Z[q] == FlPreActq{Pre}(X, W, d, k, q) && H[q] == Relu(Z[q]);
-                    loop invariant wt: \forall integer t; 0 <= t < kp*d ==> Wt[t] == WtPad{Pre}(W, d, k, kp, t);
-                    loop invariant tile: \forall integer q; o1 + jb <= q < o1 + j ==>
-                      Z[q] == FlPreActq{Pre}(X, W, d, k, q) && H[q] == Relu(Z[q]);
-                    loop assigns c, j, Z[o1 + jb .. o1 + (jb + 8 < k ? jb + 8 : k) - 1],
-                      H[o1 + jb .. o1 + (jb + 8 < k ? jb + 8 : k) - 1];
-                    loop variant 8 - c;
-                */
+                //@ assert cell: a1[c] == FlTileDot{Pre}(X, x1, W, d, jb, c, k, d);
 #else
-                /*@ loop invariant c_range: 0 <= c <= 8 && j == jb + c && j <= k;
-                    loop invariant z_done: \forall integer q; ie*k <= q < n*k ==>
-                      Z[q] == PreActq{Pre}(X, W, d, k, q) && H[q] == Relu(Z[q]);
-                    loop invariant row_done0: nb > 0 ==> \forall integer q; o0 <= q < o0 + jb + 8 && q < o0 + k ==>
-                      Z[q] == PreActq{Pre}(X, W, d, k, q) && H[q] == Relu(Z[q]);
-                    loop invariant row_done1: nb > 1 ==> \forall integer q; o1 <= q < o1 + jb && q < o1 + k ==>
-                      Z[q] == PreActq{Pre}(X, W, d, k, q) && H[q] == Relu(Z[q]);
-                    loop invariant wt: \forall integer t; 0 <= t < kp*d ==> Wt[t] == WtPad{Pre}(W, d, k, kp, t);
-                    loop invariant tile: \forall integer q; o1 + jb <= q < o1 + j ==>
-                      Z[q] == PreActq{Pre}(X, W, d, k, q) && H[q] == Relu(Z[q]);
-                    loop assigns c, j, Z[o1 + jb .. o1 + (jb + 8 < k ? jb + 8 : k) - 1],
-                      H[o1 + jb .. o1 + (jb + 8 < k ? jb + 8 : k) - 1];
-                    loop variant 8 - c;
-                */
+                //@ assert cell: a1[c] == TileDot{Pre}(X, x1, W, d, jb, c, k, d);
 #endif
-                for (int c = 0, j = jb; c < 8 && j < k; c++, j++) {
+                //@ assert clamp: Clamp(jb + c, k) == jb + c;
 #ifdef SG_FL_ROUNDING
-                    //@ assert cell: a1[c] == FlTileDot{Pre}(X, x1, W, d, jb, c, k, d);
+                /*@ assert q_def: \let q = o1 + jb + c; FlPreActq{Pre}(X, W, d, k, q) ==
+                      FlPreAct{Pre}(X, W, d, q / k, q - (q / k) * k); */
 #else
-                    //@ assert cell: a1[c] == TileDot{Pre}(X, x1, W, d, jb, c, k, d);
+                /*@ assert q_def: \let q = o1 + jb + c; PreActq{Pre}(X, W, d, k, q) ==
+                      PreAct{Pre}(X, W, d, q / k, q - (q / k) * k); */
 #endif
-                    //@ assert clamp: Clamp(jb + c, k) == jb + c;
+                //@ assert o_def: o1 == i1*k;
+                //@ ghost sg_divmod_lemma(i1, jb + c, k);
 #ifdef SG_FL_ROUNDING
-                    /*@ assert q_def: \let q = o1 + jb + c; FlPreActq{Pre}(X, W, d, k, q) ==
-                          FlPreAct{Pre}(X, W, d, q / k, q - (q / k) * k); */
+                /*@ assert q_ij: \let q = o1 + jb + c;
+                      FlPreAct{Pre}(X, W, d, q / k, q - (q / k) * k) == FlPreAct{Pre}(X, W, d, i1, jb + c); */
+                //@ assert cell_ij: a1[c] == FlPreAct{Pre}(X, W, d, i1, jb + c);
+                //@ assert cell_q: \let q = o1 + jb + c; a1[c] == FlPreActq{Pre}(X, W, d, k, q);
 #else
-                    /*@ assert q_def: \let q = o1 + jb + c; PreActq{Pre}(X, W, d, k, q) ==
-                          PreAct{Pre}(X, W, d, q / k, q - (q / k) * k); */
+                /*@ assert q_ij: \let q = o1 + jb + c;
+                      PreAct{Pre}(X, W, d, q / k, q - (q / k) * k) == PreAct{Pre}(X, W, d, i1, jb + c); */
+                //@ assert cell_ij: a1[c] == PreAct{Pre}(X, W, d, i1, jb + c);
+                //@ assert cell_q: \let q = o1 + jb + c; a1[c] == PreActq{Pre}(X, W, d, k, q);
 #endif
-                    //@ assert o_def: o1 == i1*k;
-                    //@ ghost sg_divmod_lemma(i1, jb + c, k);
-#ifdef SG_FL_ROUNDING
-                    /*@ assert q_ij: \let q = o1 + jb + c;
-                          FlPreAct{Pre}(X, W, d, q / k, q - (q / k) * k) == FlPreAct{Pre}(X, W, d, i1, jb + c); */
-                    //@ assert cell_ij: a1[c] == FlPreAct{Pre}(X, W, d, i1, jb + c);
-                    //@ assert cell_q: \let q = o1 + jb + c; a1[c] == FlPreActq{Pre}(X, W, d, k, q);
-#else
-                    /*@ assert q_ij: \let q = o1 + jb + c;
-                          PreAct{Pre}(X, W, d, q / k, q - (q / k) * k) == PreAct{Pre}(X, W, d, i1, jb + c); */
-                    //@ assert cell_ij: a1[c] == PreAct{Pre}(X, W, d, i1, jb + c);
-                    //@ assert cell_q: \let q = o1 + jb + c; a1[c] == PreActq{Pre}(X, W, d, k, q);
-#endif
-                    Z[o1 + j] = a1[c];
-                    H[o1 + j] = sg_relu(a1[c]);
-                }
-#ifdef SG_FL_ROUNDING
-                /*@ assert stored1: \forall integer q; o1 <= q < o1 + jb + 8 && q < o1 + k ==>
-                      Z[q] == FlPreActq{Pre}(X, W, d, k, q) && H[q] == Relu(Z[q]); */
-#else
-                /*@ assert stored1: \forall integer q; o1 <= q < o1 + jb + 8 && q < o1 + k ==>
-                      Z[q] == PreActq{Pre}(X, W, d, k, q) && H[q] == Relu(Z[q]); */
-#endif
+                Z[o1 + j] = a1[c];
+                H[o1 + j] = sg_relu(a1[c]);
             }
 #ifdef SG_FL_ROUNDING
+            /*@ assert stored1: nb > 1 ==> \forall integer q; o1 <= q < o1 + jb + 8 && q < o1 + k ==>
+                  Z[q] == FlPreActq{Pre}(X, W, d, k, q) && H[q] == Relu(Z[q]); */
             /*@ assert cols_done0: nb > 0 ==> \forall integer q; o0 <= q < o0 + jb + 8 && q < o0 + k ==>
                   Z[q] == FlPreActq{Pre}(X, W, d, k, q) && H[q] == Relu(Z[q]); */
             /*@ assert cols_done1: nb > 1 ==> \forall integer q; o1 <= q < o1 + jb + 8 && q < o1 + k ==>
                   Z[q] == FlPreActq{Pre}(X, W, d, k, q) && H[q] == Relu(Z[q]); */
 #else
+            /*@ assert stored1: nb > 1 ==> \forall integer q; o1 <= q < o1 + jb + 8 && q < o1 + k ==>
+                  Z[q] == PreActq{Pre}(X, W, d, k, q) && H[q] == Relu(Z[q]); */
             /*@ assert cols_done0: nb > 0 ==> \forall integer q; o0 <= q < o0 + jb + 8 && q < o0 + k ==>
                   Z[q] == PreActq{Pre}(X, W, d, k, q) && H[q] == Relu(Z[q]); */
             /*@ assert cols_done1: nb > 1 ==> \forall integer q; o1 <= q < o1 + jb + 8 && q < o1 + k ==>
