@@ -55,7 +55,7 @@ EVA_FLAGS   := -machdep x86_64 -cpp-extra-args="-I$(PROOFS_OUT)/eva/src -I$(PROO
 .PHONY: proofs proofs-report proofs-literals proofs-literal-test proofs-wp proofs-eva \
         proofs-mutation proofs-mutation-test proofs-why3conf
 
-CHECK_TARGETS += proofs proofs-literal-test proofs-mutation proofs-mutation-test
+CHECK_TARGETS += proofs proofs-literal-test proofs-mutation proofs-mutation-test proofs-gen-check
 
 $(PROOFS_OUT) $(PROOFS_OUT)/eva/src:
 	mkdir -p $@
@@ -82,6 +82,20 @@ proofs-literal-test:
 	  echo "proofs-literal-test: FAILED: 1e3 was not rejected"; exit 1; fi
 	@sh proofs/check-literals.sh proofs/tests/good_literal.c
 	@echo "proofs-literal-test: 1e3 rejected, 1.0e3 / 1e+3 / hex accepted"
+
+# ---- 1b. forward.c's tiled body is the generator's output ----
+# proofs/gen/forward_tiles.py writes sg_forward_tiles (code and
+# annotations, both runs); a hand edit there would drift from it.  The
+# negative control: one annotation renamed in a copy must fail the check.
+.PHONY: proofs-gen-check
+proofs-gen-check: | $(PROOFS_OUT)
+	@python3 proofs/gen/merge_forward_tiles.py --check
+	@sed 's/assert w_pre:/assert w_pre_edited:/' src/kernels/relu/forward.c > $(PROOFS_OUT)/forward_edited.c
+	@if cmp -s src/kernels/relu/forward.c $(PROOFS_OUT)/forward_edited.c; then \
+	  echo "proofs-gen-check: FAILED: the control edit did not apply"; exit 1; fi
+	@if python3 proofs/gen/merge_forward_tiles.py --check $(PROOFS_OUT)/forward_edited.c > /dev/null 2>&1; then \
+	  echo "proofs-gen-check: FAILED: an edited copy passed the check"; exit 1; fi
+	@echo "proofs-gen-check: an edited copy is rejected"
 
 # ---- 2. WP: RTE + functional contracts, real model ----
 proofs-wp: $(WHY3CONF) proofs-literals | $(PROOFS_OUT)

@@ -2,7 +2,13 @@
 # rounding-run bodies by annotation units (a /*@ ... */ block is one unit,
 # so no #ifdef falls inside a comment) and splices the result into
 # sg_forward_tiles in src/kernels/relu/forward.c.
-import difflib
+# Usage (from the top directory):
+#   python3 proofs/gen/merge_forward_tiles.py            rewrite forward.c
+#   python3 proofs/gen/merge_forward_tiles.py --check [FILE]
+#       exit 1 if FILE (default forward.c) is not what the generator
+#       writes (make proofs-gen-check: an edit of forward.c's tiled body
+#       that bypassed the generator)
+import difflib, sys
 src=open('proofs/gen/forward_tiles.py').read()
 src=src[:src.index('import sys\nprint(')]
 ns={}
@@ -30,10 +36,18 @@ body='\n'.join(out)
 if ns['R']==1:
     body=body.replace('int ib = ie > 1 ? ie - 1 : 0;\n        int nb = ie - ib;','int ib = ie - 1;').replace('nb > 0 ==> ','').replace('(nb > 0 ? k : 0)','k').replace('(nb == 1 ==> ie*k == o0 + 1*k)','ie*k == o0 + k').replace('i0 == ib + 0','i0 == ib')
     assert 'nb' not in body, [l for l in body.split('\n') if 'nb' in l]
-p='src/kernels/relu/forward.c'
-s=open(p).read()
-a=s.index('static void sg_forward_tiles(')
-a=s.index('{\n',a)+2
-b=s.index('\n}\n',a)
-s=s[:a]+body.rstrip('\n')+s[b:]
-open(p,'w').write(s)
+args=sys.argv[1:]
+check=bool(args) and args[0]=='--check'
+if check: args=args[1:]
+p=args[0] if args else 'src/kernels/relu/forward.c'
+old=open(p).read()
+a=old.index('static void sg_forward_tiles(')
+a=old.index('{\n',a)+2
+b=old.index('\n}\n',a)
+s=old[:a]+body.rstrip('\n')+old[b:]
+if check:
+    if s!=old:
+        sys.exit(f"proofs-gen-check: {p}: sg_forward_tiles differs from proofs/gen/forward_tiles.py's output")
+    print(f"proofs-gen-check: {p}: sg_forward_tiles is the generator's output")
+else:
+    open(p,'w').write(s)
