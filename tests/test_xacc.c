@@ -7,6 +7,7 @@
  * sum rounded to 128 bits (mpfr_set_q, correctly rounded), for every
  * rounding the shadow uses.  Negative control: the same comparison sees a
  * sum with one term dropped. */
+#include "shadow/fixdot.h"
 #include "shadow/xacc.h"
 #include <CUnit/CUnit.h>
 #include <gmp.h>
@@ -510,11 +511,135 @@ static void test_xacc_double_w(void)
     free(w); free(b); free(limbs); free(xn); free(wd); free(bd); free(acc);
 }
 
+/* the step audit's z in fixed point (fixdot.h, sg_fix_dot_exact): W one
+   limb (a double, or a 64-bit MPFR number as the trajectory can hold), x
+   doubles; spreads of exponents from none (every entry fast, products up
+   to 2^124: eight of them near 2^127, the chunk bound) to hundreds of
+   binades (most entries slow on one side or both), zeros, subnormals,
+   exact cancellation, lengths up to 1400 (the 192-bit running sum).
+   Every sum the fixed point takes (returns 0) must equal the exact
+   rational sum rounded, for four roundings at 128 and 53 bits, + 0 for a
+   zero sum; a declined sum (-1) must be one whose position leaves the
+   accumulator's range.  Negative control: tests/xacc_mutants.py breaks
+   fixdot.c six ways, each must fail this test. */
+static void test_fixdot_vs_mpq(void)
+{
+    enum { MMAX = 1400 };
+    double *w = malloc(sizeof(double) * MMAX), *b = malloc(sizeof(double) * MMAX);
+    uint64_t *limbs = malloc(sizeof(uint64_t) * MMAX);
+    sg_xnum *xn = malloc(sizeof(sg_xnum) * MMAX);
+    sg_fix_in *in = malloc(sizeof(sg_fix_in) * MMAX);
+    int64_t *wq = malloc(sizeof(int64_t) * MMAX), *bq = malloc(sizeof(int64_t) * MMAX);
+    int *wsl = malloc(sizeof(int) * MMAX), *bsl = malloc(sizeof(int) * MMAX);
+    unsigned char *bslow = malloc(MMAX);
+    sg_xacc *acc = malloc(sizeof *acc);
+    mpfr_t wm, got, want;
+    mpz_t z;
+    mpq_t exact, term, qb;
+    mpz_init(z);
+    mpq_inits(exact, term, qb, NULL);
+    mpfr_init2(wm, 64);
+    mpfr_inits2(128, got, want, (mpfr_ptr)0);
+    sg_xacc_init(acc);
+    static const mpfr_rnd_t rnds[4] = {MPFR_RNDN, MPFR_RNDZ, MPFR_RNDU, MPFR_RNDD};
+    static const int spreads[6] = {0, 0, 6, 12, 40, 300};
+    int bad = 0, taken = 0, taken_slow = 0, declined = 0, zeros = 0, sums = 0;
+    for (int rep = 0; rep < 600; rep++) {
+        int m = rep % 7 == 0 ? 500 + (int)(xq_next() % 900) : 1 + (int)(xq_next() % 300);
+        int sp = spreads[rep % 6];
+        int ew = -600 + (int)(xq_next() % 1100), eb = -1000 + (int)(xq_next() % 1900);
+        if (rep % 11 == 5)
+            eb = -1074; /* subnormal x */
+        int cancel = rep % 5 == 1, wide_w = rep % 4 == 2 && !cancel;
+        if (cancel && m % 2)
+            m++;
+        mpq_set_ui(exact, 0, 1);
+        for (int q = 0; q < m; q++) {
+            w[q] = dw_double(ew, sp);
+            b[q] = rep % 11 == 5 ? ldexp((double)(xq_next() % 4096), -1074) : dw_double(eb, sp);
+            if (xq_next() % 16 == 0)
+                b[q] = (q & 1) ? -0.0 : 0.0;
+            if (xq_next() % 16 == 0)
+                w[q] = 0.0;
+            if (cancel && q >= m / 2) { /* the first half again, negated */
+                w[q] = w[q - m / 2];
+                b[q] = -b[q - m / 2];
+            }
+            xn[q].limb = limbs + q;
+            if (wide_w && w[q] != 0.0) { /* a 64-bit mantissa: one limb, not a double */
+                mpfr_set_d(wm, w[q], MPFR_RNDN);
+                mpfr_mul_d(wm, wm, 1.0 + 0x1p-60, MPFR_RNDN);
+            } else
+                mpfr_set_d(wm, w[q], MPFR_RNDN);
+            /* W beyond the doubles' range (MPFR's is wider): sums whose
+               position leaves the accumulator's, declined */
+            if (rep % 13 == 6)
+                mpfr_mul_2si(wm, wm, -3500, MPFR_RNDN);
+            else if (rep % 13 == 7)
+                mpfr_mul_2si(wm, wm, 3500 + 1000 - ew, MPFR_RNDN);
+            CU_ASSERT_EQUAL_FATAL(sg_xnum_from_mpfr(&xn[q], wm, z), 0);
+            CU_ASSERT_FATAL(xn[q].nl <= 1);
+            if (!mpfr_zero_p(wm) && b[q] != 0.0) {
+                mpfr_get_q(term, wm);
+                mpq_set_d(qb, b[q]);
+                mpq_mul(term, term, qb);
+                mpq_add(exact, exact, term);
+            }
+        }
+        for (int q = 0; q < m; q++) {
+            in[q].m = xn[q].nl ? xn[q].limb[0] : 0;
+            in[q].e = xn[q].e;
+            in[q].neg = xn[q].sign < 0;
+        }
+        sg_fix_vec wf = {wq, wsl, 0, 0}, bf = {bq, bsl, 0, 0};
+        sg_fix_from(&wf, m, in);
+        CU_ASSERT_EQUAL_FATAL(sg_fix_in_doubles(in, m, b), 0);
+        sg_fix_from(&bf, m, in);
+        memset(bslow, 0, (size_t)m);
+        for (int q = 0; q < bf.nslow; q++)
+            bslow[bf.slow[q]] = 1;
+        sums++;
+        int zero = mpq_sgn(exact) == 0;
+        int slow = wf.nslow + bf.nslow > 0;
+        for (int r = 0; r < 4; r++) {
+            mpfr_prec_t pr = r % 2 ? 53 : 128;
+            mpfr_set_prec(got, pr);
+            mpfr_set_prec(want, pr);
+            if (sg_fix_dot_exact(got, rnds[r], m, &wf, xn, &bf, bslow, b, acc, z) != 0) {
+                long pos = wf.base + bf.base;
+                /* declined: only where the integer or a slow term is out of range */
+                if (r == 0)
+                    declined++;
+                bad += !(pos < SG_XACC_LO || pos > SG_XACC_HI - 512 || slow);
+                continue;
+            }
+            if (r == 0) {
+                taken++;
+                taken_slow += slow;
+                zeros += zero;
+            }
+            mpfr_set_q(want, exact, rnds[r]);
+            bad += !(mpfr_equal_p(got, want) && (!zero || !mpfr_signbit(got)));
+        }
+    }
+    printf("\n    fixed-point z: %d sums, %d taken (%d with slow terms, %d zero), %d declined, "
+           "%d mismatches", sums, taken, taken_slow, zeros, declined, bad);
+    CU_ASSERT_EQUAL(bad, 0);
+    CU_ASSERT(taken >= 400 && taken_slow >= 100 && taken - taken_slow >= 100 && zeros >= 50);
+    CU_ASSERT(declined >= 20);
+    mpfr_clears(wm, got, want, (mpfr_ptr)0);
+    mpq_clears(exact, term, qb, NULL);
+    mpz_clear(z);
+    free(w); free(b); free(limbs); free(xn); free(in); free(wq); free(bq); free(wsl); free(bsl);
+    free(bslow); free(acc);
+}
+
 int register_xacc_suite(void)
 {
     CU_pSuite s = CU_add_suite("xacc", NULL, NULL);
     return !s || !CU_add_test(s, "exact accumulator vs mpq, subnormal products", test_xacc_vs_mpq) ||
            !CU_add_test(s, "window paths vs mpq; a broken accumulator fails", test_xacc_window) ||
            !CU_add_test(s, "row sums and the range edges", test_xacc_rows_and_range) ||
-           !CU_add_test(s, "double W (the one-limb run) vs mpq, flags", test_xacc_double_w);
+           !CU_add_test(s, "double W (the one-limb run) vs mpq, flags", test_xacc_double_w) ||
+           !CU_add_test(s, "fixed-point z (fixdot.h) vs mpq", test_fixdot_vs_mpq);
 }

@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """xacc_mutants.py -- the exact accumulator's tests (tests/test_xacc.c) catch
-broken window code (issue 14, item 5): each mutant of src/shadow/xacc.c below
-is built with the xacc suite alone and must FAIL it; the unmutated file must
-pass.  A mutant whose text is not found is an error (the list went stale)."""
+broken window code and broken fixed-point sums (issue 14, item 5): each
+mutant of src/shadow/xacc.c or src/shadow/fixdot.c below is built with the
+xacc suite alone and must FAIL it; the unmutated files must pass.  A mutant
+whose text is not found is an error (the list went stale)."""
 import os, subprocess, sys, tempfile
 
 CC = os.environ.get("CC", "gcc")
 SRC = "src/shadow/xacc.c"
+FIX = "src/shadow/fixdot.c"
 MAIN = r"""
 #include <CUnit/Basic.h>
 int register_xacc_suite(void);
@@ -55,8 +57,27 @@ MUTANTS = [
     ("decoded run: window test off by one", "        if (sh >= 64)\n            break;\n        w = win_add1(w, xd",
      0, "        if (sh > 64)\n            break;\n        w = win_add1(w, xd", ASM),
     ("window placed one bit off", "    *sh = 32;", 0, "    *sh = 31;", ASM),
+    ("192-bit add: top word one bit off", "add_shifted(a, sign, u[q], pos + 64L * q);", 0,
+     "add_shifted(a, sign, u[q], pos + 64L * q + (q == 2));", ASM),
     ("flush drops the lowest digit", "            if (dq != 0)", 0,
      "            if (dq != 0 && q > 0)", ASM),
+]
+# mutants of the fixed-point z (fixdot.c), built with the asm chains
+FIX_MUTANTS = [
+    ("fixed point: chunk's carry into the top word dropped",
+     "hi += (uint64_t)(s < lo) - (uint64_t)(c < 0);", 0, "hi -= (uint64_t)(c < 0);"),
+    ("fixed point: chunk's sign extension dropped",
+     "hi += (uint64_t)(s < lo) - (uint64_t)(c < 0);", 0, "hi += (uint64_t)(s < lo);"),
+    ("fixed point: one bit too many (q up to 2^63)", "long base = top - (SG_FIX_BITS - 1);", 0,
+     "long base = top - SG_FIX_BITS;"),
+    ("fixed point: slow test off by one", "if (e < base) {", 0, "if (e < base - 1) {"),
+    ("fixed point: w's slow terms skipped", "        if (!xslow[l])\n", 0,
+     "        if (0)\n"),
+    ("fixed point: x's slow terms skipped", "        sg_xacc_add_xd(acc, &w[l], x[l]);\n    }\n    for", 0,
+     "    }\n    for"),
+    ("fixed point: rounding ignores the sign", "    if (neg)\n        mpz_neg(z, z);", 0, ""),
+    ("fixed point: subnormal x taken as normal", "in[l].m = ex ? frac | (UINT64_C(1) << 52) : frac;", 0,
+     "in[l].m = frac | (UINT64_C(1) << 52);"),
 ]
 
 
@@ -69,14 +90,17 @@ def replace_nth(s, sub, n, rep):
     return s[:i] + rep + s[i + len(sub):]
 
 
-def run(tmp, text, flags):
+def run(tmp, text, flags, fix_text):
     path = os.path.join(tmp, "xacc.c")
     with open(path, "w") as f:
         f.write(text)
+    fpath = os.path.join(tmp, "fixdot.c")
+    with open(fpath, "w") as f:
+        f.write(fix_text)
     exe = os.path.join(tmp, "t")
     cmd = [CC, "-std=c11", "-O2", "-D_GNU_SOURCE", "-ffp-contract=off"] + flags + [
            "-Isrc", "-I.", "-o", exe,
-           os.path.join(tmp, "main.c"), "tests/test_xacc.c", path, "src/shadow/xnum_mpfr.c", "-lcunit", "-lmpfr", "-lgmp",
+           os.path.join(tmp, "main.c"), "tests/test_xacc.c", path, fpath, "src/shadow/xnum_mpfr.c", "-lcunit", "-lmpfr", "-lgmp",
            "-lm"]
     if subprocess.run(cmd).returncode != 0:
         sys.exit("xacc-mutants: build failed: " + " ".join(cmd))
@@ -85,12 +109,13 @@ def run(tmp, text, flags):
 
 def main():
     good = open(SRC).read()
+    fix_good = open(FIX).read()
     caught = bad = 0
     with tempfile.TemporaryDirectory() as tmp:
         with open(os.path.join(tmp, "main.c"), "w") as f:
             f.write(MAIN)
         for flags in (ASM, C):
-            if run(tmp, good, flags) != 0:
+            if run(tmp, good, flags, fix_good) != 0:
                 sys.exit("xacc-mutants: the unmutated accumulator fails its tests " + str(flags))
         for name, sub, n, rep, flags in MUTANTS:
             text = replace_nth(good, sub, n, rep)
@@ -98,7 +123,20 @@ def main():
                 print("FAIL: mutant not applicable (text not found): " + name)
                 bad += 1
                 continue
-            rc = run(tmp, text, flags)
+            rc = run(tmp, text, flags, fix_good)
+            if rc == 1:
+                caught += 1
+                print("ok: caught: " + name)
+            else:
+                bad += 1
+                print("FAIL: survived (rc %d): %s" % (rc, name))
+        for name, sub, n, rep in FIX_MUTANTS:
+            text = replace_nth(fix_good, sub, n, rep)
+            if text is None:
+                print("FAIL: mutant not applicable (text not found): " + name)
+                bad += 1
+                continue
+            rc = run(tmp, good, ASM, text)
             if rc == 1:
                 caught += 1
                 print("ok: caught: " + name)

@@ -620,6 +620,24 @@ void sg_xacc_row_xd(sg_xacc *acc, int m, const sg_xnum *x, const double *b)
     }
 }
 
+void sg_xacc_add_i192(sg_xacc *a, const uint64_t w[3], long pos)
+{
+    uint64_t u[3] = {w[0], w[1], w[2]};
+    int sign = 1;
+    if (u[2] >> 63) { /* magnitude ~W + 1, added with sign -1 */
+        sign = -1;
+        unsigned __int128 c = 1;
+        for (int q = 0; q < 3; q++) {
+            c += (uint64_t)~u[q];
+            u[q] = (uint64_t)c;
+            c >>= 64;
+        }
+    }
+    for (int q = 0; q < 3; q++)
+        if (u[q] != 0)
+            add_shifted(a, sign, u[q], pos + 64L * q);
+}
+
 void sg_xacc_add_dd(sg_xacc *a, double b, double c)
 {
     if (b == 0.0 || c == 0.0)

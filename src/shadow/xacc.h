@@ -117,6 +117,10 @@ void sg_xd1_from_double(sg_xd1 *out, double b);
 void sg_xacc_dot_xd1(sg_xacc *a, int m, const sg_xnum *x, const sg_xd1 *xd, const double *b,
                      const sg_xd1 *bd);
 
+/* a <- a + W * 2^pos exactly, W a 192-bit two's complement integer
+   (least significant word first: fixdot.h's sums); by the lane path */
+void sg_xacc_add_i192(sg_xacc *a, const uint64_t w[3], long pos);
+
 /* a <- a + b * c exactly (two finite doubles) */
 void sg_xacc_add_dd(sg_xacc *a, double b, double c);
 

@@ -60,11 +60,21 @@ int sg_shadow_init(sg_shadow *s, const sg_problem *p, mpfr_prec_t prec)
         s->tx = calloc((size_t)nk, sizeof(sg_xnum));
         s->limbs = calloc((size_t)(kd + nk) * (size_t)L, sizeof(uint64_t));
         s->acc = malloc(SG_SHADOW_LBLOCK * sizeof(sg_xacc));
-        s->wd = calloc((size_t)(kd > 0 ? kd : 1), sizeof(sg_xd1));
-        s->xd = calloc((size_t)(s->d > 0 ? s->d : 1), sizeof(sg_xd1));
-        ok = ok && s->Z && s->f && s->r && s->wx && s->tx && s->limbs && s->acc && s->wd &&
-             s->xd;
+        size_t kd1 = (size_t)(kd + s->d) + 1, d1 = (size_t)(s->d > 0 ? s->d : 1);
+        s->wfix = calloc((size_t)(s->k > 0 ? s->k : 1), sizeof(sg_fix_vec));
+        s->fixq = calloc(kd1, sizeof(int64_t));
+        s->fixslow = calloc(kd1, sizeof(int));
+        s->fixin = calloc(d1, sizeof(sg_fix_in));
+        s->xslowf = calloc(d1, 1);
+        ok = ok && s->Z && s->f && s->r && s->wx && s->tx && s->limbs && s->acc && s->wfix &&
+             s->fixq && s->fixslow && s->fixin && s->xslowf;
         if (ok) {
+            for (int j = 0; j < s->k; j++) {
+                s->wfix[j].q = s->fixq + (long)j * s->d;
+                s->wfix[j].slow = s->fixslow + (long)j * s->d;
+            }
+            s->xfix.q = s->fixq + kd;
+            s->xfix.slow = s->fixslow + kd;
             for (long q = 0; q < kd; q++)
                 s->wx[q].limb = s->limbs + q * L;
             for (long q = 0; q < nk; q++)
@@ -109,8 +119,11 @@ void sg_shadow_free(sg_shadow *s)
     free(s->wx);
     free(s->tx);
     free(s->limbs);
-    free(s->wd);
-    free(s->xd);
+    free(s->wfix);
+    free(s->fixq);
+    free(s->fixslow);
+    free(s->fixin);
+    free(s->xslowf);
     free(s->acc);
     free_mp(s->fb_prod, s->fb_cap);
     free(s->fb_ptr);
@@ -201,27 +214,40 @@ static void emp_loss_grad(sg_shadow *s, const sg_problem *p)
     for (long q = 0; q < kd; q++) {
         if (sg_xnum_from_mpfr(&s->wx[q], W[q], s->z) != 0)
             wbad = 1;
-        else
-            sg_xd1_from_xnum(&s->wd[q], &s->wx[q]);
         wone = wone && s->wx[q].nl <= 1;
     }
-    /* the step audit's W (doubles): the decoded dot, sg_xacc_dot_xd1; a
-       wider W (the MPFR trajectory) gains nothing from it */
-    int dec = !wbad && wone;
+    /* the step audit's W (one limb: doubles): z in fixed point (fixdot.h),
+       W's rows converted once a step and each row of X once for its k
+       products; a wider W (the MPFR trajectory) takes the accumulator */
+    int fix = !wbad && wone;
+    if (fix)
+        for (int j = 0; j < k; j++) {
+            for (int l = 0; l < d; l++) {
+                const sg_xnum *w = &s->wx[(long)j * d + l];
+                s->fixin[l].m = w->nl ? w->limb[0] : 0;
+                s->fixin[l].e = w->e;
+                s->fixin[l].neg = w->sign < 0;
+            }
+            sg_fix_from(&s->wfix[j], d, s->fixin);
+        }
     for (int i = 0; i < n; i++) {
         const double *x = p->X + (long)i * d;
-        if (dec) /* the row of X decoded once for its k products */
-            for (int l = 0; l < d; l++)
-                sg_xd1_from_double(&s->xd[l], x[l]);
+        int xfix = fix && sg_fix_in_doubles(s->fixin, d, x) == 0;
+        if (xfix) {
+            sg_fix_from(&s->xfix, d, s->fixin);
+            memset(s->xslowf, 0, (size_t)d);
+            for (int q = 0; q < s->xfix.nslow; q++)
+                s->xslowf[s->xfix.slow[q]] = 1;
+        }
         for (int j = 0; j < k; j++) {
             const sg_xnum *w = s->wx + (long)j * d;
             mpfr_ptr zq = s->Z[(long)i * k + j];
+            if (xfix && sg_fix_dot_exact(zq, MPFR_RNDN, d, &s->wfix[j], w, &s->xfix, s->xslowf,
+                                         x, acc, s->z) == 0)
+                continue;
             if (!wbad) {
                 sg_xacc_clear(acc);
-                if (dec)
-                    sg_xacc_dot_xd1(acc, d, w, s->wd + (long)j * d, x, s->xd);
-                else
-                    sg_xacc_dot_xd(acc, d, w, x);
+                sg_xacc_dot_xd(acc, d, w, x);
                 if (!acc->overflow) {
                     sg_xacc_get(acc, zq, MPFR_RNDN, s->z);
                     continue;

@@ -25,6 +25,7 @@
 #define SG_SHADOW_H
 
 #include "kernels/relu/problem.h"
+#include "shadow/fixdot.h"
 #include "shadow/xacc.h"
 #include <stdio.h> /* before mpfr.h: its FILE functions */
 #include <mpfr.h>
@@ -56,8 +57,14 @@ typedef struct {
     sg_xnum *wx;             /* k*d decomposed W (empirical)                */
     sg_xnum *tx;             /* n*k decomposed t = r v (empirical)          */
     uint64_t *limbs;         /* storage of wx and tx                        */
-    sg_xd1 *wd, *xd;         /* k*d W and d (one row of) X decoded for
-                                sg_xacc_dot_xd1 (empirical)                */
+    /* the step audit's z in fixed point (fixdot.h; empirical): the k rows
+       of W (q and slow lists: k*d entries) and one row of X (d), the
+       conversion's input (d) and X's slow flags (d) */
+    sg_fix_vec *wfix, xfix;
+    int64_t *fixq;           /* (k + 1) * d: W's rows, then X's row        */
+    int *fixslow;            /* (k + 1) * d                                 */
+    sg_fix_in *fixin;        /* max(d, 1)                                   */
+    unsigned char *xslowf;   /* d: 1 where X's entry l is slow              */
     sg_xacc *acc;            /* SG_SHADOW_LBLOCK accumulators               */
     mpz_t z;
     long range_errors;       /* reductions that could not be made exactly    */

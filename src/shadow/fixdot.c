@@ -1,0 +1,131 @@
+/* fixdot.c -- exact fixed-point dot products (see fixdot.h). */
+#include "shadow/fixdot.h"
+#include <limits.h>
+#include <string.h>
+
+void sg_fix_from(sg_fix_vec *v, int m, const sg_fix_in *in)
+{
+    /* top: the position of the highest set bit over the vector */
+    long top = LONG_MIN;
+    for (int l = 0; l < m; l++)
+        if (in[l].m != 0) {
+            long t = in[l].e + 63 - __builtin_clzll(in[l].m);
+            if (t > top)
+                top = t;
+        }
+    v->nslow = 0;
+    if (top == LONG_MIN) { /* all zero: any base, every q 0 */
+        v->base = 0;
+        memset(v->q, 0, (size_t)m * sizeof v->q[0]);
+        return;
+    }
+    /* an entry whose top bit is at `top` gets q < 2^SG_FIX_BITS */
+    long base = top - (SG_FIX_BITS - 1);
+    v->base = base;
+    for (int l = 0; l < m; l++) {
+        uint64_t mm = in[l].m;
+        if (mm == 0) {
+            v->q[l] = 0;
+            continue;
+        }
+        int tz = __builtin_ctzll(mm);
+        long e = in[l].e + tz;
+        mm >>= tz;
+        if (e < base) { /* bits below base: the general accumulator's */
+            v->q[l] = 0;
+            v->slow[v->nslow++] = l;
+            continue;
+        }
+        /* top of this entry <= top, so mm << (e - base) < 2^SG_FIX_BITS:
+           e - base + bitlen(mm) <= top - base + 1 = SG_FIX_BITS */
+        int64_t q = (int64_t)(mm << (e - base));
+        v->q[l] = in[l].neg ? -q : q;
+    }
+}
+
+int sg_fix_in_doubles(sg_fix_in *in, int m, const double *x)
+{
+    for (int l = 0; l < m; l++) {
+        uint64_t bits;
+        memcpy(&bits, &x[l], sizeof bits);
+        uint64_t ex = (bits >> 52) & 0x7ff, frac = bits & ((UINT64_C(1) << 52) - 1);
+        if (ex == 0x7ff)
+            return -1;
+        in[l].neg = (int)(bits >> 63);
+        in[l].m = ex ? frac | (UINT64_C(1) << 52) : frac;
+        in[l].e = ex ? (long)ex - 1075 : -1074;
+    }
+    return 0;
+}
+
+void sg_fix_dot(int m, const int64_t *a, const int64_t *b, uint64_t out[3])
+{
+    /* the running sum hi 2^128 + lo (lo unsigned, hi two's complement,
+       arithmetic modulo 2^64 on hi: the true sum is below m 2^124) */
+    unsigned __int128 lo = 0;
+    uint64_t hi = 0;
+    for (int l0 = 0; l0 < m; l0 += 8) {
+        int l1 = m - l0 < 8 ? m : l0 + 8;
+        /* eight products, each |q r| < 2^124, stay below 2^127 */
+        __int128 c = 0;
+        for (int l = l0; l < l1; l++)
+            c += (__int128)a[l] * b[l];
+        unsigned __int128 s = lo + (unsigned __int128)c;
+        hi += (uint64_t)(s < lo) - (uint64_t)(c < 0);
+        lo = s;
+    }
+    out[0] = (uint64_t)lo;
+    out[1] = (uint64_t)(lo >> 64);
+    out[2] = hi;
+}
+
+void sg_fix_round(mpfr_t out, const uint64_t s[3], long e, mpfr_rnd_t rnd, mpz_t z)
+{
+    uint64_t w[3] = {s[0], s[1], s[2]};
+    int neg = (int)(w[2] >> 63);
+    if (neg) { /* magnitude: ~w + 1 */
+        unsigned __int128 c = 1;
+        for (int q = 0; q < 3; q++) {
+            c += (uint64_t)~w[q];
+            w[q] = (uint64_t)c;
+            c >>= 64;
+        }
+    }
+    mpz_import(z, 3, -1, sizeof w[0], 0, 0, w);
+    if (neg)
+        mpz_neg(z, z);
+    mpfr_set_z_2exp(out, z, (mpfr_exp_t)e, rnd);
+}
+
+int sg_fix_dot_exact(mpfr_t out, mpfr_rnd_t rnd, int m, const sg_fix_vec *wf,
+                     const sg_xnum *w, const sg_fix_vec *xf, const unsigned char *xslow,
+                     const double *x, sg_xacc *acc, mpz_t z)
+{
+    long pos = wf->base + xf->base;
+    /* the integer's three words, at pos .. pos + 191, well inside the
+       lanes (add_shifted's range ends at SG_XACC_HI - 160) */
+    if (pos < SG_XACC_LO || pos > SG_XACC_HI - 512)
+        return -1;
+    uint64_t sum[3];
+    sg_fix_dot(m, wf->q, xf->q, sum);
+    if (wf->nslow == 0 && xf->nslow == 0) {
+        sg_fix_round(out, sum, pos, rnd, z);
+        return 0;
+    }
+    sg_xacc_clear(acc);
+    sg_xacc_add_i192(acc, sum, pos);
+    /* each slow term once: x's list, then w's entries whose x is not slow */
+    for (int q = 0; q < xf->nslow; q++) {
+        int l = xf->slow[q];
+        sg_xacc_add_xd(acc, &w[l], x[l]);
+    }
+    for (int q = 0; q < wf->nslow; q++) {
+        int l = wf->slow[q];
+        if (!xslow[l])
+            sg_xacc_add_xd(acc, &w[l], x[l]);
+    }
+    if (acc->overflow)
+        return -1;
+    sg_xacc_get(acc, out, rnd, z);
+    return 0;
+}
