@@ -600,6 +600,17 @@ void sg_xacc_dot_xd1(sg_xacc *a, int m, const sg_xnum *x, const sg_xd1 *xd, cons
     }
 }
 
+/* BMI2's shifts by a register (shlx, shrx: one micro-op, where shl by cl
+   is three on the x86-64 baseline) for the window's seven shifts a term,
+   in a clone the dynamic loader picks where the CPU has them (integer
+   code only: no floating-point result can differ between the clones) */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(SG_NO_CLONES)
+#define SG_XACC_CLONES __attribute__((target_clones("default", "bmi2")))
+#else
+#define SG_XACC_CLONES
+#endif
+
+SG_XACC_CLONES
 void sg_xacc_row_xd(sg_xacc *acc, int m, const sg_xnum *x, const double *b)
 {
     if (x->nl == 0)
