@@ -8,7 +8,11 @@
 # `override`: a CFLAGS given on the command line (`make CFLAGS=`, the
 # sanitizer build) cannot drop it; the sources also pin it themselves
 # (bounds_private.h), for builds that do not use this Makefile.
-$(BUILD)/obj/shadow/relu/bounds.o $(BUILD)/obj/shadow/relu/bounds_pop.o: override CFLAGS += -frounding-math
+$(BUILD)/obj/shadow/relu/bounds.o $(BUILD)/obj/shadow/relu/bounds_pop.o \
+  $(BUILD)/obj/shadow/relu/bounds_sums.o: override CFLAGS += -frounding-math
+# the bounds' vector sums (bounds_sums.c) ask for gcc's dynamic vectoriser
+# cost model, as the kernels do (Makefile, KERNEL_VEC): vector width only
+$(BUILD)/obj/shadow/relu/bounds_sums.o: ALLCFLAGS += $(KERNEL_VEC)
 
 # end-to-end checks of the shadow's options and outputs
 .PHONY: shadow-cli

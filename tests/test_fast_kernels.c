@@ -7,6 +7,8 @@
  * a one-ulp change and a changed summation order. */
 #include "kernels/relu/empirical.h"
 #include "ref_empirical.h"
+#include "shadow/relu/bounds_private.h" /* sets rounding-math for this file too */
+#include <fenv.h>
 #include <CUnit/CUnit.h>
 #include <math.h>
 #include <stdint.h>
@@ -120,9 +122,86 @@ static void test_bits_negative_control(void)
     CU_ASSERT_FALSE(same_bits(4, Z4a, Z4b));
 }
 
+/* the bounds' vector sums (shadow/relu/bounds_sums.c) against the scalar
+   loops they replaced, under FE_UPWARD as bounds.c runs them: S_ij =
+   sum_l |x_il| |w_jl| and E7's rows y += c |x|, on shapes around the tile
+   (4 samples x 8 columns) and values with zeros, subnormals, huge terms
+   and a few Inf/NaN weights (a diverged state).  Same bits (NaN: both
+   NaN).  Negative control: the scalar sums in round-to-nearest differ
+   from the upward ones somewhere, so the comparison sees the mode. */
+static int bits_or_nan(long len, const double *a, const double *b)
+{
+    for (long q = 0; q < len; q++)
+        if (!(isnan(a[q]) && isnan(b[q])) && memcmp(&a[q], &b[q], sizeof(double)) != 0)
+            return 0;
+    return 1;
+}
+
+static void ref_absdot(int n, int d, int k, const double *X, const double *W, double *S)
+{
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j < k; j++) {
+            double t = 0.0;
+            for (int l = 0; l < d; l++)
+                t = t + fabs(X[(long)i * d + l]) * fabs(W[(long)j * d + l]);
+            S[(long)i * k + j] = t;
+        }
+}
+
+static void test_bounds_sums_bits(void)
+{
+    static const int ns[] = {1, 2, 3, 4, 5, 7, 33}, ds[] = {1, 3, 8, 17, 100};
+    static const int ks[] = {1, 2, 3, 7, 8, 9, 16, 17};
+    int cases = 0, bad = 0, nearest_differs = 0;
+    for (int a = 0; a < 7; a++)
+        for (int b = 0; b < 5; b++)
+            for (int c = 0; c < 8; c++) {
+                int n = ns[a], d = ds[b], k = ks[c];
+                double *X = malloc(sizeof(double) * (size_t)(n * d));
+                double *W = malloc(sizeof(double) * (size_t)(k * d));
+                double *S1 = malloc(sizeof(double) * (size_t)(n * k));
+                double *S2 = malloc(sizeof(double) * (size_t)(n * k));
+                double *S3 = malloc(sizeof(double) * (size_t)(n * k));
+                double *y1 = malloc(sizeof(double) * (size_t)d), *y2 = malloc(sizeof(double) * (size_t)d);
+                CU_ASSERT_FATAL(X && W && S1 && S2 && S3 && y1 && y2);
+                for (int q = 0; q < n * d; q++)
+                    X[q] = fk_value();
+                for (int q = 0; q < k * d; q++) {
+                    W[q] = fk_value();
+                    if (fk_next() % 97 == 0)
+                        W[q] = (fk_next() & 1) ? INFINITY : NAN;
+                }
+                int old = fegetround();
+                fesetround(FE_TONEAREST);
+                ref_absdot(n, d, k, X, W, S3);
+                fesetround(FE_UPWARD);
+                sg_bounds_absdot_sums(n, d, k, X, W, S1);
+                ref_absdot(n, d, k, X, W, S2);
+                bad += !bits_or_nan((long)n * k, S1, S2);
+                nearest_differs += !bits_or_nan((long)n * k, S2, S3);
+                for (int l = 0; l < d; l++)
+                    y1[l] = y2[l] = fabs(fk_value());
+                for (int i = 0; i < n; i++) {
+                    double cc = fabs(fk_value()) + 1.0;
+                    sg_bounds_add_scaled_abs(d, cc, X + (long)i * d, y1);
+                    for (int l = 0; l < d; l++)
+                        y2[l] = y2[l] + cc * fabs(X[(long)i * d + l]);
+                }
+                bad += !bits_or_nan(d, y1, y2);
+                fesetround(old);
+                cases++;
+                free(X); free(W); free(S1); free(S2); free(S3); free(y1); free(y2);
+            }
+    printf("\n    bounds' vector sums: %d shapes, %d differing from the scalar loops; "
+           "round-to-nearest differs in %d", cases, bad, nearest_differs);
+    CU_ASSERT_EQUAL(bad, 0);
+    CU_ASSERT(nearest_differs >= cases / 4);
+}
+
 int register_fast_kernels_suite(void)
 {
     CU_pSuite s = CU_add_suite("fast_kernels", NULL, NULL);
     return !s || !CU_add_test(s, "new kernels bit-identical to the previous ones", test_bits_equal_previous) ||
-           !CU_add_test(s, "bit comparison sees one ulp / order", test_bits_negative_control);
+           !CU_add_test(s, "bit comparison sees one ulp / order", test_bits_negative_control) ||
+           !CU_add_test(s, "bounds' vector sums bit-identical to the scalar loops", test_bounds_sums_bits);
 }

@@ -97,16 +97,7 @@ void sg_bounds_absdot_rows(int n, int d, int k, const double *X, const double *W
 {
     int old = fegetround();
     fesetround(FE_UPWARD);
-    for (int i = 0; i < n; i++) {
-        const double *x = X + (long)i * d;
-        for (int j = 0; j < k; j++) {
-            const double *w = W + (long)j * d;
-            double s = 0.0;
-            for (int l = 0; l < d; l++)
-                s = s + fabs(x[l]) * fabs(w[l]);
-            S[(long)i * k + j] = s;
-        }
-    }
+    sg_bounds_absdot_sums(n, d, k, X, W, S);
     fesetround(old);
 }
 
@@ -216,9 +207,7 @@ void sg_bounds_empirical(sg_bounds *b, const sg_fp_model *fm, const sg_problem *
                 c = c + b->Er[i];
             if (c == 0.0)
                 continue;
-            const double *x = p->X + (long)i * d;
-            for (int l = 0; l < d; l++)
-                EgW[l] = EgW[l] + c * fabs(x[l]);
+            sg_bounds_add_scaled_abs(d, c, p->X + (long)i * d, EgW);
         }
         for (int l = 0; l < d; l++) {
             double uf = sg_bounds_weaken == SG_WEAKEN_GW_UNDERFLOW

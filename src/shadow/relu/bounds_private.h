@@ -54,6 +54,11 @@ static inline double rel1(double u)
    bounds, whose W is theta's first k*d entries in both layouts */
 void sg_bounds_absdot_rows(int n, int d, int k, const double *X, const double *W, double *S);
 
+/* bounds_sums.c, under FE_UPWARD: S[i*k + j] <- sum_l |x_il| |w_jl| (from
+   0.0, l increasing), and y[l] <- y[l] + c |x[l]| (l < d; x, y disjoint) */
+void sg_bounds_absdot_sums(int n, int d, int k, const double *X, const double *W, double *S);
+void sg_bounds_add_scaled_abs(int d, double c, const double *restrict x, double *restrict y);
+
 /* bound of theta_new = fl(theta - fl(mu g)) given b->Eg (roundoff.md E8),
    under FE_UPWARD */
 void sg_bounds_update(sg_bounds *b, const sg_fp_model *fm, double mu, const double *grad,
