@@ -530,7 +530,9 @@ static void test_fixdot_vs_mpq(void)
     sg_xnum *xn = malloc(sizeof(sg_xnum) * MMAX);
     sg_fix_in *in = malloc(sizeof(sg_fix_in) * MMAX);
     int64_t *wq = malloc(sizeof(int64_t) * MMAX), *bq = malloc(sizeof(int64_t) * MMAX);
+    int64_t *cq = malloc(sizeof(int64_t) * MMAX);
     int *wsl = malloc(sizeof(int) * MMAX), *bsl = malloc(sizeof(int) * MMAX);
+    int *csl = malloc(sizeof(int) * MMAX);
     unsigned char *bslow = malloc(MMAX);
     sg_xacc *acc = malloc(sizeof *acc);
     mpfr_t wm, got, want;
@@ -543,14 +545,17 @@ static void test_fixdot_vs_mpq(void)
     sg_xacc_init(acc);
     static const mpfr_rnd_t rnds[4] = {MPFR_RNDN, MPFR_RNDZ, MPFR_RNDU, MPFR_RNDD};
     static const int spreads[6] = {0, 0, 6, 12, 40, 300};
-    int bad = 0, taken = 0, taken_slow = 0, declined = 0, zeros = 0, sums = 0;
+    int bad = 0, taken = 0, taken_slow = 0, declined = 0, zeros = 0, sums = 0, conv_bad = 0;
     for (int rep = 0; rep < 600; rep++) {
         int m = rep % 7 == 0 ? 500 + (int)(xq_next() % 900) : 1 + (int)(xq_next() % 300);
         int sp = spreads[rep % 6];
         int ew = -600 + (int)(xq_next() % 1100), eb = -1000 + (int)(xq_next() % 1900);
         if (rep % 11 == 5)
             eb = -1074; /* subnormal x */
-        int cancel = rep % 5 == 1, wide_w = rep % 4 == 2 && !cancel;
+        int big = rep % 17 == 3;
+        if (big)
+            m = 600 + (int)(xq_next() % 600);
+        int cancel = rep % 5 == 1 && !big, wide_w = rep % 4 == 2 && !cancel && !big;
         if (cancel && m % 2)
             m++;
         mpq_set_ui(exact, 0, 1);
@@ -561,6 +566,11 @@ static void test_fixdot_vs_mpq(void)
                 b[q] = (q & 1) ? -0.0 : 0.0;
             if (xq_next() % 16 == 0)
                 w[q] = 0.0;
+            if (big) { /* one sign, one binade: a sum past 2^128 (the top word),
+                          with x's first entry slow so it meets the lanes */
+                w[q] = fabs(dw_double(ew, 0));
+                b[q] = fabs(dw_double(q == 0 ? eb - 30 : eb, 0));
+            }
             if (cancel && q >= m / 2) { /* the first half again, negated */
                 w[q] = w[q - m / 2];
                 b[q] = -b[q - m / 2];
@@ -595,6 +605,16 @@ static void test_fixdot_vs_mpq(void)
         sg_fix_from(&wf, m, in);
         CU_ASSERT_EQUAL_FATAL(sg_fix_in_doubles(in, m, b), 0);
         sg_fix_from(&bf, m, in);
+        /* the one-pass conversion of doubles (the shadow's, for X's rows)
+           gives the same vector: base, q, slow list */
+        {
+            sg_fix_vec cf = {cq, csl, 0, 0};
+            CU_ASSERT_EQUAL_FATAL(sg_fix_from_doubles(&cf, m, b, in), 0);
+            int same = cf.nslow == bf.nslow && memcmp(cq, bq, sizeof(int64_t) * (size_t)m) == 0 &&
+                       memcmp(csl, bsl, sizeof(int) * (size_t)bf.nslow) == 0 &&
+                       cf.base == bf.base;
+            conv_bad += !same;
+        }
         memset(bslow, 0, (size_t)m);
         for (int q = 0; q < bf.nslow; q++)
             bslow[bf.slow[q]] = 1;
@@ -623,14 +643,17 @@ static void test_fixdot_vs_mpq(void)
         }
     }
     printf("\n    fixed-point z: %d sums, %d taken (%d with slow terms, %d zero), %d declined, "
-           "%d mismatches", sums, taken, taken_slow, zeros, declined, bad);
+           "%d mismatches; one-pass conversion of doubles: %d differ",
+           sums, taken, taken_slow, zeros, declined, bad, conv_bad);
     CU_ASSERT_EQUAL(bad, 0);
+    CU_ASSERT_EQUAL(conv_bad, 0);
     CU_ASSERT(taken >= 400 && taken_slow >= 100 && taken - taken_slow >= 100 && zeros >= 50);
     CU_ASSERT(declined >= 20);
     mpfr_clears(wm, got, want, (mpfr_ptr)0);
     mpq_clears(exact, term, qb, NULL);
     mpz_clear(z);
     free(w); free(b); free(limbs); free(xn); free(in); free(wq); free(bq); free(wsl); free(bsl);
+    free(cq); free(csl);
     free(bslow); free(acc);
 }
 

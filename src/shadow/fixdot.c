@@ -58,6 +58,64 @@ int sg_fix_in_doubles(sg_fix_in *in, int m, const double *x)
     return 0;
 }
 
+int sg_fix_from_doubles(sg_fix_vec *v, int m, const double *x, sg_fix_in *scratch)
+{
+    /* pass 1: the largest exponent field (an integer max; Inf/NaN: 0x7ff) */
+    uint64_t maxex = 0;
+    for (int l = 0; l < m; l++) {
+        uint64_t bits;
+        memcpy(&bits, &x[l], sizeof bits);
+        uint64_t ex = (bits >> 52) & 0x7ff;
+        maxex = ex > maxex ? ex : maxex;
+    }
+    if (maxex == 0x7ff)
+        return -1;
+    if (maxex == 0) { /* zeros and subnormals only: the general conversion */
+        if (sg_fix_in_doubles(scratch, m, x) != 0)
+            return -1;
+        sg_fix_from(v, m, scratch);
+        return 0;
+    }
+    /* the largest top bit is that of a normal entry with exponent field
+       maxex, at maxex - 1075 + 52; base = top - (SG_FIX_BITS - 1), so a
+       normal entry with field ex sits at sh = ex - maxex + 9 (<= 9) above
+       base, its 53-bit mantissa shifted below 2^62 */
+    const long sh0 = 52 - (SG_FIX_BITS - 1);
+    v->base = (long)maxex - 1075 + sh0;
+    v->nslow = 0;
+    for (int l = 0; l < m; l++) {
+        uint64_t bits;
+        memcpy(&bits, &x[l], sizeof bits);
+        uint64_t ex = (bits >> 52) & 0x7ff, frac = bits & ((UINT64_C(1) << 52) - 1);
+        long sh = (long)ex - (long)maxex - sh0;
+        uint64_t neg = -(bits >> 63);
+        if (ex != 0 && sh >= 0) {
+            int64_t q = (int64_t)((frac | (UINT64_C(1) << 52)) << sh);
+            v->q[l] = (int64_t)(((uint64_t)q ^ neg) - neg);
+            continue;
+        }
+        if ((bits << 1) == 0) { /* either zero */
+            v->q[l] = 0;
+            continue;
+        }
+        /* a subnormal, or a normal below base: exact only if its lowest set
+           bit is at or above base (as sg_fix_from decides) */
+        uint64_t mm = ex ? frac | (UINT64_C(1) << 52) : frac;
+        long e = ex ? (long)ex - 1075 : -1074;
+        int tz = __builtin_ctzll(mm);
+        e += tz;
+        mm >>= tz;
+        if (e < v->base) {
+            v->q[l] = 0;
+            v->slow[v->nslow++] = l;
+            continue;
+        }
+        int64_t q = (int64_t)(mm << (e - v->base));
+        v->q[l] = (int64_t)(((uint64_t)q ^ neg) - neg);
+    }
+    return 0;
+}
+
 void sg_fix_dot(int m, const int64_t *a, const int64_t *b, uint64_t out[3])
 {
     /* the running sum hi 2^128 + lo (lo unsigned, hi two's complement,

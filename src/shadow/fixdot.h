@@ -52,6 +52,12 @@ void sg_fix_from(sg_fix_vec *v, int m, const sg_fix_in *in);
    them is Inf or NaN (nothing the fixed point can hold). */
 int sg_fix_in_doubles(sg_fix_in *in, int m, const double *x);
 
+/* v <- the finite doubles x[0..m-1], as sg_fix_in_doubles then sg_fix_from
+   would give it, bit for bit (the same base, q and slow list), in one
+   pass after an exponent max; scratch: m entries, used only when every x
+   is zero or subnormal.  0, or -1 if an x is Inf or NaN. */
+int sg_fix_from_doubles(sg_fix_vec *v, int m, const double *x, sg_fix_in *scratch);
+
 /* out <- sum_l a[l] b[l] exactly, as a 192-bit two's complement integer,
    least significant word first. */
 void sg_fix_dot(int m, const int64_t *a, const int64_t *b, uint64_t out[3]);

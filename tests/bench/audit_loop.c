@@ -1,7 +1,7 @@
 /* audit_loop.c -- the audited step alone, for perf record and for
  * interleaved before/after timing (issue 14, item 5): STEPS (argv[1],
  * default 25) steps of sg_loss_grad, sg_gd_update and sg_shadow_audit_step
- * at d = 100, k = 16, n = 8000, 128 bits, from the state bench_shadow.c
+ * at d = 100, k = 16, n = 8000 (or N D K, argv[2..4]), 128 bits, from the state bench_shadow.c
  * starts at; prints the audited step's CPU time per (i, j, l) term and the
  * bound violations (0 expected).  No trajectory shadow: a profile of it is
  * the audit's only.  Built by `make build/bench/audit_loop`. */
@@ -25,8 +25,14 @@ static double cpu_now(void)
 
 int main(int argc, char **argv)
 {
-    const int d = 100, k = 16, n = 8000;
+    /* optional sizes after STEPS: N D K (another of bench_shadow's sizes) */
     int steps = argc > 1 ? atoi(argv[1]) : 25;
+    int n = argc > 4 ? atoi(argv[2]) : 8000, d = argc > 4 ? atoi(argv[3]) : 100;
+    int k = argc > 4 ? atoi(argv[4]) : 16;
+    if (steps < 1 || n < 1 || d < 1 || k < 1) {
+        fprintf(stderr, "usage: audit_loop [STEPS [N D K]]\n");
+        return 2;
+    }
     sg_problem p;
     sg_workspace ws;
     if (bench_problem(&p, &ws, n, d, k) != 0)

@@ -232,13 +232,11 @@ static void emp_loss_grad(sg_shadow *s, const sg_problem *p)
         }
     for (int i = 0; i < n; i++) {
         const double *x = p->X + (long)i * d;
-        int xfix = fix && sg_fix_in_doubles(s->fixin, d, x) == 0;
-        if (xfix) {
-            sg_fix_from(&s->xfix, d, s->fixin);
-            memset(s->xslowf, 0, (size_t)d);
+        /* xslowf: cleared after the row (only its slow entries were set) */
+        int xfix = fix && sg_fix_from_doubles(&s->xfix, d, x, s->fixin) == 0;
+        if (xfix)
             for (int q = 0; q < s->xfix.nslow; q++)
                 s->xslowf[s->xfix.slow[q]] = 1;
-        }
         for (int j = 0; j < k; j++) {
             const sg_xnum *w = s->wx + (long)j * d;
             mpfr_ptr zq = s->Z[(long)i * k + j];
@@ -258,6 +256,9 @@ static void emp_loss_grad(sg_shadow *s, const sg_problem *p)
                 mpfr_set_nan(zq);
             }
         }
+        if (xfix)
+            for (int q = 0; q < s->xfix.nslow; q++)
+                s->xslowf[s->xfix.slow[q]] = 0;
     }
     /* f[i] = sum_j ReLU(Z[i][j]) v_j ; r[i] = f[i] - y[i] */
     for (int i = 0; i < n; i++) {
