@@ -10,9 +10,10 @@
 # (bounds_private.h), for builds that do not use this Makefile.
 $(BUILD)/obj/shadow/relu/bounds.o $(BUILD)/obj/shadow/relu/bounds_pop.o \
   $(BUILD)/obj/shadow/relu/bounds_sums.o: override CFLAGS += -frounding-math
-# the bounds' vector sums (bounds_sums.c) ask for gcc's dynamic vectoriser
+# the bounds' vector sums (bounds_sums.c) and the fixed-point conversion
+# (fixdot.c, integer code) ask for gcc's dynamic vectoriser
 # cost model, as the kernels do (Makefile, KERNEL_VEC): vector width only
-$(BUILD)/obj/shadow/relu/bounds_sums.o: ALLCFLAGS += $(KERNEL_VEC)
+$(BUILD)/obj/shadow/relu/bounds_sums.o $(BUILD)/obj/shadow/fixdot.o: ALLCFLAGS += $(KERNEL_VEC)
 
 # end-to-end checks of the shadow's options and outputs
 .PHONY: shadow-cli

@@ -2,7 +2,7 @@
 # broken fixed-point sums (tests/xacc_mutants.py: eighteen mutants of
 # src/shadow/xacc.c, of its asm and portable add chains, the one-limb runs
 # (plain and decoded), the decoders, the window and the 192-bit add, and
-# ten of src/shadow/fixdot.c; each must fail the xacc suite; the
+# eleven of src/shadow/fixdot.c; each must fail the xacc suite; the
 # unmutated files must pass it in both builds).
 # xacc-diff (not in check: it needs the git history) compares this tree's
 # accumulator with an earlier revision's on random sums, bit for bit

@@ -78,8 +78,10 @@ FIX_MUTANTS = [
     ("fixed point: rounding ignores the sign", "    if (neg)\n        mpz_neg(z, z);", 0, ""),
     ("one-pass conversion: base 18 bits off", "    v->base = (long)maxex - 1075 + sh0;", 0,
      "    v->base = (long)maxex - 1075 - sh0;"),
-    ("one-pass conversion: sign dropped", "v->q[l] = (int64_t)(((uint64_t)q ^ neg) - neg);\n            continue;", 0,
-     "v->q[l] = q;\n            continue;"),
+    ("one-pass conversion: sign dropped", "q[l] = (int64_t)((mag ^ neg) - neg);", 0,
+     "q[l] = (int64_t)mag;"),
+    ("one-pass conversion: entries below base taken", "uint64_t ok = (uint64_t)((ex != 0) & (sh >= 0));", 0,
+     "uint64_t ok = (uint64_t)(ex != 0);"),
     ("fixed point: subnormal x taken as normal", "in[l].m = ex ? frac | (UINT64_C(1) << 52) : frac;", 0,
      "in[l].m = frac | (UINT64_C(1) << 52);"),
 ]

@@ -1,5 +1,6 @@
 /* fixdot.c -- exact fixed-point dot products (see fixdot.h). */
 #include "shadow/fixdot.h"
+#include "kernels/vector.h"
 #include <limits.h>
 #include <string.h>
 
@@ -58,6 +59,29 @@ int sg_fix_in_doubles(sg_fix_in *in, int m, const double *x)
     return 0;
 }
 
+/* q[l] <- the fixed point of a normal x[l] whose exponent field ex has
+   sh = ex - maxex + 9 >= 0 (below 2^62: sh <= 9), else 0; returns nonzero
+   if some nonzero x[l] was not such an entry */
+SG_VECTOR_CLONES
+static uint64_t conv_normals(int m, const double *restrict x, uint64_t maxex,
+                             int64_t *restrict q)
+{
+    uint64_t other = 0;
+    const int64_t sh0 = 52 - (SG_FIX_BITS - 1);
+    for (int l = 0; l < m; l++) {
+        uint64_t bits;
+        memcpy(&bits, &x[l], sizeof bits);
+        uint64_t ex = (bits >> 52) & 0x7ff;
+        int64_t sh = (int64_t)ex - (int64_t)maxex - sh0;
+        uint64_t ok = (uint64_t)((ex != 0) & (sh >= 0));
+        uint64_t mant = (bits & ((UINT64_C(1) << 52) - 1)) | (UINT64_C(1) << 52);
+        uint64_t mag = (mant << (sh & 63)) & -ok, neg = -(bits >> 63);
+        q[l] = (int64_t)((mag ^ neg) - neg);
+        other |= (ok ^ 1) & (uint64_t)((bits << 1) != 0);
+    }
+    return other;
+}
+
 int sg_fix_from_doubles(sg_fix_vec *v, int m, const double *x, sg_fix_in *scratch)
 {
     /* pass 1: the largest exponent field (an integer max; Inf/NaN: 0x7ff) */
@@ -83,24 +107,21 @@ int sg_fix_from_doubles(sg_fix_vec *v, int m, const double *x, sg_fix_in *scratc
     const long sh0 = 52 - (SG_FIX_BITS - 1);
     v->base = (long)maxex - 1075 + sh0;
     v->nslow = 0;
+    /* pass 2, branch-free (vector code in the clones): the normal entries
+       at or above base; every other nonzero entry gets q = 0 and is looked
+       at again below */
+    uint64_t other = conv_normals(m, x, maxex, v->q);
+    if (!other)
+        return 0;
     for (int l = 0; l < m; l++) {
         uint64_t bits;
         memcpy(&bits, &x[l], sizeof bits);
         uint64_t ex = (bits >> 52) & 0x7ff, frac = bits & ((UINT64_C(1) << 52) - 1);
-        long sh = (long)ex - (long)maxex - sh0;
-        uint64_t neg = -(bits >> 63);
-        if (ex != 0 && sh >= 0) {
-            int64_t q = (int64_t)((frac | (UINT64_C(1) << 52)) << sh);
-            v->q[l] = (int64_t)(((uint64_t)q ^ neg) - neg);
-            continue;
-        }
-        if ((bits << 1) == 0) { /* either zero */
-            v->q[l] = 0;
-            continue;
-        }
+        if ((bits << 1) == 0 || (ex != 0 && (long)ex - (long)maxex - sh0 >= 0))
+            continue; /* a zero, or done above */
         /* a subnormal, or a normal below base: exact only if its lowest set
            bit is at or above base (as sg_fix_from decides) */
-        uint64_t mm = ex ? frac | (UINT64_C(1) << 52) : frac;
+        uint64_t mm = ex ? frac | (UINT64_C(1) << 52) : frac, neg = -(bits >> 63);
         long e = ex ? (long)ex - 1075 : -1074;
         int tz = __builtin_ctzll(mm);
         e += tz;
