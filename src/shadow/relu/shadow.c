@@ -59,7 +59,9 @@ int sg_shadow_init(sg_shadow *s, const sg_problem *p, mpfr_prec_t prec)
         s->wx = calloc((size_t)kd, sizeof(sg_xnum));
         s->tx = calloc((size_t)nk, sizeof(sg_xnum));
         s->limbs = calloc((size_t)(kd + nk) * (size_t)L, sizeof(uint64_t));
-        s->acc = malloc(SG_SHADOW_LBLOCK * sizeof(sg_xacc));
+        s->nacc = (s->k < SG_SHADOW_JBLOCK ? (s->k > 0 ? s->k : 1) : SG_SHADOW_JBLOCK) *
+                  SG_SHADOW_LBLOCK;
+        s->acc = malloc((size_t)s->nacc * sizeof(sg_xacc));
         size_t kd1 = (size_t)(kd + s->d) + 1, d1 = (size_t)(s->d > 0 ? s->d : 1);
         s->wfix = calloc((size_t)(s->k > 0 ? s->k : 1), sizeof(sg_fix_vec));
         s->fixq = calloc(kd1, sizeof(int64_t));
@@ -79,7 +81,7 @@ int sg_shadow_init(sg_shadow *s, const sg_problem *p, mpfr_prec_t prec)
                 s->wx[q].limb = s->limbs + q * L;
             for (long q = 0; q < nk; q++)
                 s->tx[q].limb = s->limbs + (kd + q) * L;
-            for (int b = 0; b < SG_SHADOW_LBLOCK; b++)
+            for (int b = 0; b < s->nacc; b++)
                 sg_xacc_init(&s->acc[b]);
         }
     } else {
@@ -301,40 +303,48 @@ static void emp_loss_grad(sg_shadow *s, const sg_problem *p)
                     tbad = 1;
             }
         }
-    /* gW[j][l] = (sum_{i active} t_ij X[i][l]) / n, exact sum, blocks of columns */
-    for (int j = 0; j < k; j++) {
+    /* gW[j][l] = (sum_{i active} t_ij X[i][l]) / n, exact sum, in blocks of
+       SG_SHADOW_JBLOCK neurons x SG_SHADOW_LBLOCK columns: one pass over X
+       serves a block's neurons (one pass per neuron made X's reads from
+       memory the cost at k = 16, perf of tests/bench/audit_loop.c); each
+       accumulator still gets its terms in increasing i, and the sums are
+       exact, so the order is immaterial to the result anyway */
+    for (int j0 = 0; j0 < k; j0 += SG_SHADOW_JBLOCK) {
+        int nj = k - j0 < SG_SHADOW_JBLOCK ? k - j0 : SG_SHADOW_JBLOCK;
         for (int l0 = 0; l0 < d; l0 += SG_SHADOW_LBLOCK) {
             int nb = d - l0 < SG_SHADOW_LBLOCK ? d - l0 : SG_SHADOW_LBLOCK;
-            for (int b = 0; b < nb; b++)
+            for (int b = 0; b < nj * SG_SHADOW_LBLOCK; b++)
                 sg_xacc_clear(&s->acc[b]);
             for (int i = 0; i < n; i++) {
-                /* the block of X's row (and the t) SG_SHADOW_PREFETCH rows
-                   ahead, into the cache: the rows are d doubles apart and
-                   a pass over them for every (j, block) missed it on the
-                   load of each row's first X (perf, issue 14 item 5); a
-                   hint only, no value depends on it */
+                /* the block of X's row (and its t's) SG_SHADOW_PREFETCH rows
+                   ahead, into the cache; a hint only, no value depends on it */
                 if (i + SG_SHADOW_PREFETCH < n) {
                     const double *xa = p->X + (long)(i + SG_SHADOW_PREFETCH) * d + l0;
                     for (int b = 0; b < nb; b += 8)
                         __builtin_prefetch(xa + b);
                     __builtin_prefetch(xa + nb - 1);
-                    __builtin_prefetch(&s->tx[(long)(i + SG_SHADOW_PREFETCH) * k + j]);
+                    __builtin_prefetch(&s->tx[(long)(i + SG_SHADOW_PREFETCH) * k + j0]);
                 }
-                const sg_xnum *t = &s->tx[(long)i * k + j];
-                if (t->nl == 0)
-                    continue;
-                sg_xacc_row_xd(s->acc, nb, t, p->X + (long)i * d + l0);
-            }
-            for (int b = 0; b < nb; b++) {
-                mpfr_ptr g = gW[(long)j * d + l0 + b];
-                if (!tbad && !s->acc[b].overflow)
-                    sg_xacc_get(&s->acc[b], g, MPFR_RNDN, s->z);
-                else if (emp_gw_fallback(s, p, g, j, l0 + b) != 0) {
-                    s->range_errors++;
-                    mpfr_set_nan(g);
+                const double *xi = p->X + (long)i * d + l0;
+                for (int jj = 0; jj < nj; jj++) {
+                    const sg_xnum *t = &s->tx[(long)i * k + j0 + jj];
+                    if (t->nl != 0)
+                        sg_xacc_row_xd(s->acc + jj * SG_SHADOW_LBLOCK, nb, t, xi);
                 }
-                mpfr_div_ui(g, g, (unsigned long)n, MPFR_RNDN);
             }
+            for (int jj = 0; jj < nj; jj++)
+                for (int b = 0; b < nb; b++) {
+                    int j = j0 + jj;
+                    sg_xacc *ab = &s->acc[jj * SG_SHADOW_LBLOCK + b];
+                    mpfr_ptr g = gW[(long)j * d + l0 + b];
+                    if (!tbad && !ab->overflow)
+                        sg_xacc_get(ab, g, MPFR_RNDN, s->z);
+                    else if (emp_gw_fallback(s, p, g, j, l0 + b) != 0) {
+                        s->range_errors++;
+                        mpfr_set_nan(g);
+                    }
+                    mpfr_div_ui(g, g, (unsigned long)n, MPFR_RNDN);
+                }
         }
     }
 }

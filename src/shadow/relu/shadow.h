@@ -32,7 +32,8 @@
 
 #define SG_SHADOW_MIN_PREC 64
 #define SG_SHADOW_DEFAULT_PREC 128
-#define SG_SHADOW_LBLOCK 32   /* columns of gW accumulated at once */
+#define SG_SHADOW_LBLOCK 32   /* columns of gW accumulated at once ...      */
+#define SG_SHADOW_JBLOCK 8    /* ... for this many neurons at once           */
 #define SG_SHADOW_PREFETCH 4  /* rows of X prefetched ahead in the gW sums */
 
 typedef struct {
@@ -65,7 +66,9 @@ typedef struct {
     int *fixslow;            /* (k + 1) * d                                 */
     sg_fix_in *fixin;        /* max(d, 1)                                   */
     unsigned char *xslowf;   /* d: 1 where X's entry l is slow              */
-    sg_xacc *acc;            /* SG_SHADOW_LBLOCK accumulators               */
+    sg_xacc *acc;            /* min(k, SG_SHADOW_JBLOCK) * SG_SHADOW_LBLOCK
+                                accumulators (at least one)                */
+    int nacc;
     mpz_t z;
     long range_errors;       /* reductions that could not be made exactly    */
     /* the exact fallback of S1 for reductions whose products leave the
