@@ -145,10 +145,17 @@ void sg_fix_dot(int m, const int64_t *a, const int64_t *b, uint64_t out[3])
     uint64_t hi = 0;
     for (int l0 = 0; l0 < m; l0 += 8) {
         int l1 = m - l0 < 8 ? m : l0 + 8;
-        /* eight products, each |q r| < 2^124, stay below 2^127 */
-        __int128 c = 0;
-        for (int l = l0; l < l1; l++)
-            c += (__int128)a[l] * b[l];
+        /* eight products, each |q r| < 2^124, stay below 2^127; two
+           chains of four (each below 2^126) keep two multiplies in flight */
+        __int128 c0 = 0, c1 = 0;
+        int l = l0;
+        for (; l + 1 < l1; l += 2) {
+            c0 += (__int128)a[l] * b[l];
+            c1 += (__int128)a[l + 1] * b[l + 1];
+        }
+        if (l < l1)
+            c0 += (__int128)a[l] * b[l];
+        __int128 c = c0 + c1;
         unsigned __int128 s = lo + (unsigned __int128)c;
         hi += (uint64_t)(s < lo) - (uint64_t)(c < 0);
         lo = s;

@@ -188,16 +188,17 @@ void sg_bounds_empirical(sg_bounds *b, const sg_fp_model *fm, const sg_problem *
         double inner = gnv * s + dn * eta + t;
         Egv[j] = (div_n * fabs(grad[(long)k * d + j]) + eta) + inner / dn;
     }
-    /* E7 gW: per (i, j) a weight c_ij, then sum_i c_ij |x_il| */
-    for (int j = 0; j < k; j++) {
-        double avj = fabs(v[j]);
-        double *EgW = b->Eg + (long)j * d;
-        for (int l = 0; l < d; l++)
-            EgW[l] = 0.0;
-        for (int i = 0; i < n; i++) {
+    /* E7 gW: per (i, j) a weight c_ij, then sum_i c_ij |x_il|; the rows of
+       X outer (one pass over X, not one per neuron), each EgW[j][l] still
+       summed from 0 over i in increasing order */
+    for (long q = 0; q < (long)k * d; q++)
+        b->Eg[q] = 0.0;
+    for (int i = 0; i < n; i++) {
+        double ri = fabs(r[i]);
+        const double *x = p->X + (long)i * d;
+        for (int j = 0; j < k; j++) {
             long q = (long)i * k + j;
             int active = Z[q] > 0.0;
-            double ri = fabs(r[i]);
             double c = 0.0;
             if (active)
                 c = c + gn1 * ri;
@@ -207,8 +208,12 @@ void sg_bounds_empirical(sg_bounds *b, const sg_fp_model *fm, const sg_problem *
                 c = c + b->Er[i];
             if (c == 0.0)
                 continue;
-            sg_bounds_add_scaled_abs(d, c, p->X + (long)i * d, EgW);
+            sg_bounds_add_scaled_abs(d, c, x, b->Eg + (long)j * d);
         }
+    }
+    for (int j = 0; j < k; j++) {
+        double avj = fabs(v[j]);
+        double *EgW = b->Eg + (long)j * d;
         for (int l = 0; l < d; l++) {
             double uf = sg_bounds_weaken == SG_WEAKEN_GW_UNDERFLOW
                             ? 0.0 : 2.0 * eta * (dn + b->colabs[l]);
