@@ -33,13 +33,17 @@
  * (SG_XACC_NO_ASM: the portable chain, same results), and a dot product
  * whose x is one limb (the step audit's z: W a double) runs its terms with
  * a normal b inside the window in a leaf function that keeps the window in
- * registers (sg_xacc_dot_xd1: the same on factors decoded once, W once a
- * step and a row of X once for its k products); every other term takes
- * the paths above, so which terms end in the window, in the lanes or set
+ * registers; every other term takes the paths above, so which terms end in the window, in the lanes or set
  * the flag is unchanged, and the value held is the same exact sum.  No floating-point arithmetic is involved: a
  * product of a limb and a 53-bit mantissa is one exact 64 x 64 -> 128-bit
  * integer multiply, which is why error-free transformations (Dekker's
  * TwoProduct, TwoSum) would add work here rather than remove it.
+ *
+ * The step audit's z (W a double) no longer comes here first: fixdot.h
+ * sums it in 64-bit fixed point and brings only its far-below-the-rest
+ * terms (and the fixed-point integer) to this accumulator; its declined
+ * sums, the MPFR trajectory's (two-limb W) and the gW sums still use
+ * sg_xacc_dot_xd and sg_xacc_row_xd.
  */
 #ifndef SG_XACC_H
 #define SG_XACC_H
@@ -96,26 +100,6 @@ void sg_xacc_dot_xd(sg_xacc *a, int m, const sg_xnum *x, const double *b);
 
 /* acc[q] <- acc[q] + x * b[q], q = 0..m-1, exactly (a row of the gW sums) */
 void sg_xacc_row_xd(sg_xacc *acc, int m, const sg_xnum *x, const double *b);
-
-/* One factor of a one-limb term decoded once for many dot products (the
-   step audit decodes W once a step and each row of X once for its k
-   products): the term x * b has bit 0 of its product x.m * b.m at
-   position x.e + b.e and sign mask x.neg ^ b.neg.  m == 0 marks a factor
-   the decoded loop leaves to the general path (for x: not exactly one
-   limb; for b: zero, subnormal, Inf or NaN). */
-typedef struct {
-    uint64_t m;
-    int64_t e;
-    uint64_t neg; /* 0 or all ones */
-} sg_xd1;
-
-void sg_xd1_from_xnum(sg_xd1 *out, const sg_xnum *x);
-void sg_xd1_from_double(sg_xd1 *out, double b);
-
-/* sg_xacc_dot_xd(a, m, x, b) with xd[l], bd[l] decoded from x[l], b[l]:
-   the same exact sum, the same overflow flag */
-void sg_xacc_dot_xd1(sg_xacc *a, int m, const sg_xnum *x, const sg_xd1 *xd, const double *b,
-                     const sg_xd1 *bd);
 
 /* a <- a + W * 2^pos exactly, W a 192-bit two's complement integer
    (least significant word first: fixdot.h's sums); by the lane path */
